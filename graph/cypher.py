@@ -1,0 +1,196 @@
+"""Every Cypher statement of the project: named constants and small builders.
+
+Values always travel as parameters. Labels, relationship types and property names are
+the only words spliced into statements, and only after the domain model has vouched
+for them (``_label``, ``_rel``, ``_prop``), so no user input can reach the query text.
+The dialect is Neo4j 5 Cypher, which ArcadeDB's Bolt server also speaks.
+"""
+
+from __future__ import annotations
+
+from graph.errors import ModelError
+from graph.model import MODEL, NodeKind, RelKind
+
+
+def _label(label: str) -> str:
+    if label not in MODEL.labels() and label not in MODEL.interfaces:
+        raise ModelError(f"label {label!r} is not in the model")
+    return label
+
+
+def _rel(rel: RelKind) -> str:
+    return MODEL.relationship(rel.type).type
+
+
+def _labels(kind: NodeKind) -> str:
+    return ":".join(_label(label) for label in MODEL.node(kind.name).labels)
+
+
+def _prop(kind: NodeKind, name: str) -> str:
+    return kind.prop(name).name
+
+
+# --- schema --------------------------------------------------------------------------
+
+
+def unique_constraint(label: str, prop: str) -> str:
+    name = f"{label.lower()}_{prop}_unique"
+    return (
+        f"CREATE CONSTRAINT {name} IF NOT EXISTS "
+        f"FOR (n:{_label(label)}) REQUIRE n.{prop} IS UNIQUE"
+    )
+
+
+def node_index(label: str, prop: str) -> str:
+    name = f"{label.lower()}_{prop}_idx"
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{_label(label)}) ON (n.{prop})"
+
+
+def rel_index(rel: RelKind, prop: str) -> str:
+    name = f"{rel.type.lower()}_{prop}_idx"
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[r:{_rel(rel)}]-() ON (r.{prop})"
+
+
+SHOW_CONSTRAINTS = "SHOW CONSTRAINTS"
+SHOW_INDEXES = "SHOW INDEXES"
+
+SCHEMA_VERSION_READ = (
+    "MATCH (s:SchemaVersion {id: $id}) RETURN s.version AS version, s.applied AS applied"
+)
+SCHEMA_VERSION_WRITE = (
+    "MERGE (s:SchemaVersion {id: $id}) "
+    "ON CREATE SET s.created_at = $now "
+    "SET s.version = $version, s.applied = $applied, s.updated_at = $now"
+)
+
+# --- generic writes ------------------------------------------------------------------
+
+
+def merge_nodes(kind: NodeKind) -> str:
+    """Upsert a batch of ``{id, props}`` rows of one kind; returns how many were written."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MERGE (n:{_labels(kind)} {{id: row.id}}) "
+        f"ON CREATE SET n.created_at = $now "
+        f"SET n += row.props, n.updated_at = $now "
+        f"RETURN count(n) AS written"
+    )
+
+
+def merge_facts(rel: RelKind, start_label: str, end_label: str) -> str:
+    """Upsert a batch of fact edges, appending each new piece of evidence once.
+
+    A row is ``{id, start, end, props, key, complaint, quote, from, to, method,
+    confidence}``; ``key`` is null for an edge written without evidence. The edge is
+    identified by its endpoints and type; evidence already listed (same key) is not
+    added twice, so replaying a batch changes nothing.
+    """
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{_label(start_label)} {{id: row.start}}) "
+        f"MATCH (b:{_label(end_label)} {{id: row.end}}) "
+        f"MERGE (a)-[r:{_rel(rel)}]->(b) "
+        "ON CREATE SET r.id = row.id, r.created_at = $now, r.review = 'extracted', "
+        "r.sources = [], r.evidence_keys = [], r.quotes = [], r.starts = [], r.ends = [], "
+        "r.methods = [], r.confidences = [], r.confidence = 0.0 "
+        "SET r += row.props, r.updated_at = $now "
+        "WITH r, row, (row.key IS NOT NULL AND NOT row.key IN r.evidence_keys) AS fresh "
+        "SET r.evidence_keys = CASE WHEN fresh THEN r.evidence_keys + row.key "
+        "ELSE r.evidence_keys END, "
+        "r.sources = CASE WHEN fresh AND NOT row.complaint IN r.sources "
+        "THEN r.sources + row.complaint ELSE r.sources END, "
+        "r.quotes = CASE WHEN fresh THEN r.quotes + row.quote ELSE r.quotes END, "
+        "r.starts = CASE WHEN fresh THEN r.starts + row.from ELSE r.starts END, "
+        "r.ends = CASE WHEN fresh THEN r.ends + row.to ELSE r.ends END, "
+        "r.methods = CASE WHEN fresh THEN r.methods + row.method ELSE r.methods END, "
+        "r.confidences = CASE WHEN fresh THEN r.confidences + row.confidence "
+        "ELSE r.confidences END, "
+        "r.confidence = CASE WHEN fresh AND row.confidence > r.confidence "
+        "THEN row.confidence ELSE r.confidence END "
+        "RETURN count(r) AS written"
+    )
+
+
+def missing_ids(label: str) -> str:
+    return (
+        f"UNWIND $ids AS id OPTIONAL MATCH (n:{_label(label)} {{id: id}}) "
+        "WITH id, n WHERE n IS NULL RETURN collect(id) AS missing"
+    )
+
+
+# --- generic reads -------------------------------------------------------------------
+
+
+def node_by_id(kind: NodeKind) -> str:
+    return (
+        f"MATCH (n:{_label(kind.key_label)} {{id: $id}}) "
+        "RETURN properties(n) AS props, labels(n) AS labels"
+    )
+
+
+def expand(kind: NodeKind) -> str:
+    """The edges around one node (both directions) with the node at the other end."""
+    return (
+        f"MATCH (n:{_label(kind.key_label)} {{id: $id}})-[r]-(m) "
+        "RETURN type(r) AS type, properties(r) AS rel, startNode(r) = n AS outgoing, "
+        "properties(m) AS node, labels(m) AS labels "
+        "LIMIT $limit"
+    )
+
+
+def fact_by_id(rel: RelKind) -> str:
+    return (
+        f"MATCH (a)-[r:{_rel(rel)} {{id: $id}}]->(b) "
+        "RETURN properties(r) AS rel, a.id AS start, b.id AS end"
+    )
+
+
+# Removes every record but the schema version. For tests and benchmarks on their own
+# data dirs; nothing in the service calls it.
+DELETE_ALL_DATA = "MATCH (n) WHERE NOT n:SchemaVersion DETACH DELETE n"
+
+COUNT_NODES = "MATCH (n) RETURN count(n) AS count"
+COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS count"
+
+
+def count_label(label: str) -> str:
+    return f"MATCH (n:{_label(label)}) RETURN count(n) AS count"
+
+
+# --- complaints (durable intake) -----------------------------------------------------
+
+COMPLAINT_GET = "MATCH (c:Complaint {id: $id}) RETURN properties(c) AS complaint"
+
+COMPLAINT_RECEIVE = (
+    "MERGE (c:Complaint {id: $id}) "
+    "ON CREATE SET c += $props, c.created_at = $now, c.updated_at = $now, "
+    "c.status = 'received', c.attempts = 0 "
+    "RETURN properties(c) AS complaint, c.created_at = $now AS created"
+)
+
+COMPLAINT_CLAIM = (
+    "MATCH (c:Complaint {id: $id}) WHERE c.status <> 'extracted' "
+    "SET c.status = 'extracting', c.attempts = coalesce(c.attempts, 0) + 1, "
+    "c.updated_at = $now "
+    "RETURN properties(c) AS complaint"
+)
+
+COMPLAINT_EXTRACTED = (
+    "MATCH (c:Complaint {id: $id}) "
+    "SET c.status = 'extracted', c.extracted_at = $now, c.extractor = $extractor, "
+    "c.language = coalesce($language, c.language), c.status_detail = null, "
+    "c.updated_at = $now "
+    "RETURN properties(c) AS complaint"
+)
+
+COMPLAINT_FAILED = (
+    "MATCH (c:Complaint {id: $id}) WHERE c.status <> 'extracted' "
+    "SET c.status = 'failed', c.status_detail = $detail, c.updated_at = $now "
+    "RETURN properties(c) AS complaint"
+)
+
+COMPLAINTS_PENDING = (
+    "MATCH (c:Complaint) WHERE c.status IN ['received', 'extracting', 'failed'] "
+    "AND coalesce(c.attempts, 0) < $max_attempts "
+    "RETURN c.id AS id ORDER BY c.received_at, c.id LIMIT $limit"
+)

@@ -1,0 +1,173 @@
+"""Durable intake: a complaint is stored before anything reads it.
+
+``receive`` writes the complaint with status ``received`` (the same text, by SHA-256,
+is one complaint however often it is sent). ``process`` claims it (``extracting``),
+runs an extractor, and writes the extracted facts together with the status
+``extracted`` in one transaction, so a crash at any point leaves either nothing or
+everything. ``resume`` finds complaints left ``received``, ``extracting`` or ``failed``
+(up to ``MAX_ATTEMPTS``) and finishes them; facts are idempotent, so a re-run adds no
+duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from graph import cypher
+from graph.errors import DefensoresError, ModelError, NotFound
+from graph.model import CHANNELS, CONFIDENTIALITY, MODEL
+from graph.repository import Written, write_all
+from graph.rows import FactRecord, NodeRecord, fact_batches, node_batches, utc_now
+from graph.store import Store, Tx
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 1_000_000
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ComplaintIn:
+    """A complaint as it arrives."""
+
+    text: str
+    received_at: str | None = None
+    channel: str = "other"
+    confidentiality: str = "restricted"
+    source: str | None = None
+    submitted_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What an extractor found in one complaint, ready for the graph."""
+
+    extractor: str
+    language: str | None = None
+    nodes: Sequence[NodeRecord] = field(default_factory=list)
+    facts: Sequence[FactRecord] = field(default_factory=list)
+
+
+class Extractor(Protocol):
+    def __call__(self, complaint_id: str, text: str) -> Extraction: ...
+
+
+@dataclass(frozen=True)
+class Received:
+    complaint: Mapping[str, Any]
+    created: bool
+
+    @property
+    def id(self) -> str:
+        return str(self.complaint["id"])
+
+
+def text_sha256(text: str) -> str:
+    """SHA-256 of the text in Unicode NFC, surrounding whitespace ignored."""
+    return hashlib.sha256(unicodedata.normalize("NFC", text).strip().encode("utf-8")).hexdigest()
+
+
+def complaint_id(text: str) -> str:
+    return f"cmp_{text_sha256(text)[:32]}"
+
+
+def _validate(c: ComplaintIn) -> None:
+    if not c.text.strip():
+        raise ModelError("complaint text is empty")
+    if len(c.text) > MAX_TEXT:
+        raise ModelError(f"complaint text is longer than {MAX_TEXT} characters")
+    if c.channel not in CHANNELS:
+        raise ModelError(f"channel must be one of {', '.join(CHANNELS)}; got {c.channel!r}")
+    if c.confidentiality not in CONFIDENTIALITY:
+        raise ModelError(
+            f"confidentiality must be one of {', '.join(CONFIDENTIALITY)}; "
+            f"got {c.confidentiality!r}"
+        )
+
+
+def receive(store: Store, complaint: ComplaintIn) -> Received:
+    """Store the complaint (status ``received``) unless the same text is stored already."""
+    _validate(complaint)
+    now = utc_now()
+    props: dict[str, Any] = {
+        "text": complaint.text,
+        "sha256": text_sha256(complaint.text),
+        "received_at": complaint.received_at or now,
+        "channel": complaint.channel,
+        "confidentiality": complaint.confidentiality,
+        "source": complaint.source,
+        "submitted_by": complaint.submitted_by,
+    }
+    props = {k: v for k, v in props.items() if v is not None}
+    MODEL.node("Complaint").check({**props, "status": "received"})
+    rows = store.write(cypher.COMPLAINT_RECEIVE, id=complaint_id(complaint.text), props=props,
+                       now=now)
+    return Received(rows[0]["complaint"], bool(rows[0]["created"]))
+
+
+def get(store: Store, cid: str) -> Mapping[str, Any]:
+    rows = store.read(cypher.COMPLAINT_GET, id=cid)
+    if not rows:
+        raise NotFound(f"no complaint {cid}")
+    return dict(rows[0]["complaint"])
+
+
+def claim(store: Store, cid: str) -> Mapping[str, Any] | None:
+    """Mark the complaint ``extracting``; None when it is extracted already."""
+    rows = store.write(cypher.COMPLAINT_CLAIM, id=cid, now=utc_now())
+    return dict(rows[0]["complaint"]) if rows else None
+
+
+def complete(store: Store, cid: str, extraction: Extraction) -> Written:
+    """Write the facts and mark the complaint ``extracted``, in one transaction."""
+    nodes = node_batches(extraction.nodes)
+    facts = fact_batches(extraction.facts)
+    now = utc_now()
+
+    def work(tx: Tx) -> Written:
+        written = write_all(tx, nodes, facts, now, 2000)
+        done = tx.run(cypher.COMPLAINT_EXTRACTED, id=cid, now=now,
+                      extractor=extraction.extractor, language=extraction.language)
+        if not done:
+            raise NotFound(f"no complaint {cid}")
+        return written
+
+    return store.transaction(work)
+
+
+def fail(store: Store, cid: str, reason: str) -> None:
+    store.write(cypher.COMPLAINT_FAILED, id=cid, detail=reason[:500], now=utc_now())
+
+
+def process(store: Store, cid: str, extractor: Extractor) -> str:
+    """Extract one stored complaint; returns its status afterwards."""
+    complaint = claim(store, cid)
+    if complaint is None:
+        return str(get(store, cid)["status"])
+    try:
+        extraction = extractor(cid, str(complaint["text"]))
+        complete(store, cid, extraction)
+    except DefensoresError as exc:
+        fail(store, cid, f"{type(exc).__name__}: {exc}")
+        log.warning("extraction of %s failed: %s", cid, type(exc).__name__)
+        return "failed"
+    except Exception as exc:
+        fail(store, cid, f"unexpected {type(exc).__name__}")
+        log.exception("extraction of %s failed unexpectedly", cid)
+        return "failed"
+    return "extracted"
+
+
+def pending(store: Store, *, limit: int = 1000, max_attempts: int = MAX_ATTEMPTS) -> list[str]:
+    rows = store.read(cypher.COMPLAINTS_PENDING, max_attempts=max_attempts, limit=limit)
+    return [str(r["id"]) for r in rows]
+
+
+def resume(store: Store, extractor: Extractor, *, max_attempts: int = MAX_ATTEMPTS) -> dict[str, str]:
+    """Finish every complaint a crash or a failure left behind; returns id → status."""
+    return {cid: process(store, cid, extractor) for cid in pending(store, max_attempts=max_attempts)}

@@ -1,0 +1,86 @@
+"""Schema migrations, run at every start, idempotent.
+
+The model's constraints and indexes are (re)declared with ``IF NOT EXISTS`` each time,
+so a store always has what the current model asks for. Steps that change data, which
+cannot be declared that way, are numbered ``MIGRATIONS``; the store records the version
+it has reached (a ``SchemaVersion`` node), and only the steps above it run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graph import cypher
+from graph.model import MODEL, Model
+from graph.rows import utc_now
+from graph.store import Store
+
+SCHEMA_NODE_ID = "schema_version"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Store], None]
+
+
+def schema_statements(model: Model = MODEL) -> list[str]:
+    """Constraints and indexes the model asks for, in a stable order."""
+    statements: list[str] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(label: str, prop: str, stmt: str) -> None:
+        if (label, prop) not in seen:
+            seen.add((label, prop))
+            statements.append(stmt)
+
+    for kind in model.nodes:
+        add(kind.key_label, "id", cypher.unique_constraint(kind.key_label, "id"))
+        for prop in kind.unique:
+            add(kind.key_label, prop, cypher.unique_constraint(kind.key_label, prop))
+    for kind in model.nodes:
+        for prop in kind.indexed:
+            add(kind.key_label, prop, cypher.node_index(kind.key_label, prop))
+    for rel in model.relationships:
+        statements.append(cypher.rel_index(rel, "id"))
+    return statements
+
+
+def _baseline(store: Store) -> None:
+    """Version 1: the schema above, nothing else to move."""
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "baseline schema", _baseline),)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+@dataclass(frozen=True)
+class Outcome:
+    before: int
+    after: int
+    applied: tuple[str, ...]
+
+
+def current_version(store: Store) -> int:
+    rows = store.read(cypher.SCHEMA_VERSION_READ, id=SCHEMA_NODE_ID)
+    return int(rows[0]["version"]) if rows and rows[0]["version"] is not None else 0
+
+
+def migrate(store: Store) -> Outcome:
+    """Bring the store to ``SCHEMA_VERSION``; running it again changes nothing."""
+    for statement in schema_statements():
+        store.write(statement)
+    before = current_version(store)
+    applied: list[str] = []
+    rows = store.read(cypher.SCHEMA_VERSION_READ, id=SCHEMA_NODE_ID)
+    history = list(rows[0]["applied"] or []) if rows else []
+    for step in MIGRATIONS:
+        if step.version > before:
+            step.apply(store)
+            applied.append(step.name)
+            history.append(f"{step.version}: {step.name}")
+            store.write(cypher.SCHEMA_VERSION_WRITE, id=SCHEMA_NODE_ID, version=step.version,
+                        applied=history, now=utc_now())
+    return Outcome(before, current_version(store), tuple(applied))

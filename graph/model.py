@@ -1,0 +1,575 @@
+"""The domain model, declared once.
+
+Every label, relationship type and property name that reaches a Cypher string comes
+from the declarations at the bottom of this module (``MODEL``). Other modules ask the
+model (``MODEL.node("Person")``, ``MODEL.relationship("VICTIM_OF")``) and get a
+``ModelError`` naming the offending word when something is not declared.
+
+Values are stored as plain Bolt types that both Neo4j 5 and ArcadeDB keep faithfully:
+strings, integers, floats, booleans and lists of those. Instants are ISO-8601 UTC
+strings (``2024-05-01T10:00:00Z``) and calendar dates ``YYYY-MM-DD`` strings, so they
+sort and compare as text on either server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from graph.errors import ModelError
+
+
+class PropType(StrEnum):
+    STRING = "string"
+    INTEGER = "integer"
+    FLOAT = "float"
+    BOOLEAN = "boolean"
+    DATETIME = "datetime"  # ISO-8601 UTC string
+    DATE = "date"  # YYYY-MM-DD, possibly YYYY-MM or YYYY with a precision property
+    STRING_LIST = "string[]"
+    INTEGER_LIST = "integer[]"
+    FLOAT_LIST = "float[]"
+
+
+_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_IDENT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A property a node or relationship may carry."""
+
+    name: str
+    type: PropType = PropType.STRING
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    doc: str = ""
+
+    def check(self, owner: str, value: Any) -> None:
+        """Raise ``ModelError`` unless ``value`` fits this property."""
+        where = f"{owner}.{self.name}"
+        if value is None:
+            if self.required:
+                raise ModelError(f"{where} is required")
+            return
+        ok = _type_ok(self.type, value)
+        if not ok:
+            raise ModelError(f"{where} must be {self.type.value}, got {type(value).__name__}")
+        if self.choices:
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                if item not in self.choices:
+                    allowed = ", ".join(self.choices)
+                    raise ModelError(f"{where} must be one of {allowed}; got {item!r}")
+
+
+def _type_ok(kind: PropType, value: Any) -> bool:
+    if kind is PropType.STRING:
+        return isinstance(value, str)
+    if kind is PropType.INTEGER:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is PropType.FLOAT:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is PropType.BOOLEAN:
+        return isinstance(value, bool)
+    if kind is PropType.DATETIME:
+        return isinstance(value, str) and bool(_DATETIME_RE.match(value))
+    if kind is PropType.DATE:
+        return isinstance(value, str) and bool(_DATE_RE.match(value))
+    if kind is PropType.STRING_LIST:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind is PropType.INTEGER_LIST:
+        return isinstance(value, list) and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        )
+    if kind is PropType.FLOAT_LIST:
+        return isinstance(value, list) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        )
+    raise AssertionError(kind)  # pragma: no cover - exhaustive over PropType
+
+
+def _check_props(owner: str, declared: Mapping[str, Prop], props: Mapping[str, Any]) -> None:
+    for name, value in props.items():
+        prop = declared.get(name)
+        if prop is None:
+            raise ModelError(f"property {name!r} is not declared on {owner}")
+        prop.check(owner, value)
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A kind of node: its labels, its id prefix and the properties it may carry.
+
+    ``labels`` lists every label the node carries, the interface first
+    (``("Actor", "Person")``); ``key_label`` is the label whose ``id`` is unique.
+    """
+
+    name: str
+    labels: tuple[str, ...]
+    id_prefix: str
+    props: tuple[Prop, ...]
+    indexed: tuple[str, ...] = ()
+    unique: tuple[str, ...] = ()
+    internal: bool = False
+    doc: str = ""
+    _by_name: dict[str, Prop] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {"id": Prop("id", required=True, doc="Stable identifier.")}
+        by_name.update({p.name: p for p in self.props})
+        object.__setattr__(self, "_by_name", by_name)
+
+    @property
+    def key_label(self) -> str:
+        return self.labels[0]
+
+    @property
+    def properties(self) -> Mapping[str, Prop]:
+        return self._by_name
+
+    def prop(self, name: str) -> Prop:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise ModelError(f"property {name!r} is not declared on {self.name}") from None
+
+    def check(self, props: Mapping[str, Any], *, partial: bool = False) -> None:
+        """Validate ``props`` (``id`` excluded); ``partial`` skips required checks."""
+        _check_props(self.name, self._by_name, props)
+        if not partial:
+            for prop in self.props:
+                if prop.required and props.get(prop.name) is None:
+                    raise ModelError(f"{self.name}.{prop.name} is required")
+
+
+@dataclass(frozen=True)
+class RelKind:
+    """A relationship type with the (start, end) node groups it may join.
+
+    A group is a node kind name or an interface label such as ``Actor``.
+    ``fact`` relationships carry provenance (see ``PROVENANCE``).
+    """
+
+    type: str
+    endpoints: tuple[tuple[str, str], ...]
+    props: tuple[Prop, ...] = ()
+    fact: bool = True
+    doc: str = ""
+    _by_name: dict[str, Prop] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {"id": Prop("id", required=True, doc="Stable identifier of the edge.")}
+        by_name.update({p.name: p for p in self.props})
+        if self.fact:
+            by_name.update({p.name: p for p in PROVENANCE})
+        by_name.update({p.name: p for p in TIMESTAMPS})
+        object.__setattr__(self, "_by_name", by_name)
+
+    @property
+    def properties(self) -> Mapping[str, Prop]:
+        return self._by_name
+
+    def check(self, props: Mapping[str, Any]) -> None:
+        _check_props(self.type, self._by_name, props)
+
+
+# --- vocabularies -------------------------------------------------------------------
+
+CONFIDENTIALITY = ("public", "restricted", "sealed")
+COMPLAINT_STATUS = ("received", "extracting", "extracted", "failed")
+CHANNELS = ("web", "email", "phone", "in_person", "letter", "partner_ngo", "import", "other")
+ORGANIZATION_KINDS = (
+    "company",
+    "state_agency",
+    "police",
+    "military",
+    "prosecutor_office",
+    "court",
+    "federation",
+    "ngo",
+    "armed_group",
+    "criminal_group",
+    "media",
+    "other",
+)
+COMMUNITY_KINDS = ("native", "campesina", "other")
+GENDERS = ("female", "male", "non_binary", "unknown")
+INCIDENT_TYPES = (
+    "killing",
+    "attempted_killing",
+    "threat",
+    "assault",
+    "criminalisation",
+    "harassment",
+    "stigmatisation",
+    "surveillance",
+    "eviction",
+    "disappearance",
+    "sexual_violence",
+    "property_damage",
+    "other",
+)
+DATE_PRECISIONS = ("day", "month", "year", "unknown")
+PLACE_LEVELS = ("country", "region", "province", "district", "locality")
+DISPUTE_DRIVERS = (
+    "mining",
+    "logging",
+    "oil_gas",
+    "agribusiness",
+    "palm_oil",
+    "coca",
+    "land_trafficking",
+    "infrastructure",
+    "other",
+)
+DISPUTE_STATUS = ("active", "latent", "resolved", "unknown")
+CASE_STATUS = (
+    "open",
+    "preliminary_investigation",
+    "preparatory_investigation",
+    "trial",
+    "archived",
+    "convicted",
+    "acquitted",
+)
+MEASURE_STATUS = ("requested", "granted", "implemented", "lapsed", "denied")
+ALERT_LEVELS = ("low", "medium", "high", "extreme")
+ALERT_STATUS = ("new", "under_review", "measures_requested", "closed")
+METHODS = ("model", "rule", "manual")
+REVIEW_STATUS = ("extracted", "confirmed", "rejected")
+PERPETRATION = ("alleged", "confirmed")
+DISPUTE_SIDES = ("claimant", "respondent", "other")
+
+TIMESTAMPS = (
+    Prop("created_at", PropType.DATETIME, doc="When the record was first written."),
+    Prop("updated_at", PropType.DATETIME, doc="When the record was last written."),
+)
+
+PROVENANCE = (
+    Prop("sources", PropType.STRING_LIST, doc="Ids of the complaints that support the fact."),
+    Prop("evidence_keys", PropType.STRING_LIST, doc="One key per evidence: complaint:start:end."),
+    Prop("quotes", PropType.STRING_LIST, doc="The evidence sentence or span, per evidence."),
+    Prop("starts", PropType.INTEGER_LIST, doc="Character offset where each quote starts."),
+    Prop("ends", PropType.INTEGER_LIST, doc="Character offset where each quote ends."),
+    Prop("methods", PropType.STRING_LIST, choices=METHODS, doc="How each evidence was found."),
+    Prop("confidences", PropType.FLOAT_LIST, doc="Confidence of each evidence, 0..1."),
+    Prop("confidence", PropType.FLOAT, doc="Highest confidence over the evidence."),
+    Prop("review", PropType.STRING, choices=REVIEW_STATUS, doc="Human review status."),
+    Prop("review_note", PropType.STRING),
+    Prop("reviewed_by", PropType.STRING),
+    Prop("reviewed_at", PropType.DATETIME),
+)
+
+_NAMED = (
+    Prop("name", PropType.STRING, required=True),
+    Prop("name_norm", PropType.STRING, doc="Name folded to lower case without accents."),
+)
+
+_ACTOR = (
+    *_NAMED,
+    Prop("aliases", PropType.STRING_LIST),
+    Prop("aliases_norm", PropType.STRING_LIST),
+    Prop("merged_into", PropType.STRING, doc="Id of the actor this one was merged into."),
+    *TIMESTAMPS,
+)
+
+
+# --- the model ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Model:
+    nodes: tuple[NodeKind, ...]
+    relationships: tuple[RelKind, ...]
+    interfaces: tuple[str, ...] = ("Actor",)
+    _nodes: dict[str, NodeKind] = field(init=False, repr=False, compare=False)
+    _rels: dict[str, RelKind] = field(init=False, repr=False, compare=False)
+    _prefixes: dict[str, NodeKind] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        nodes = {n.name: n for n in self.nodes}
+        rels = {r.type: r for r in self.relationships}
+        prefixes = {n.id_prefix: n for n in self.nodes}
+        if len(nodes) != len(self.nodes) or len(rels) != len(self.relationships):
+            raise ModelError("duplicate kind in the model")
+        if len(prefixes) != len(self.nodes):
+            raise ModelError("duplicate id prefix in the model")
+        groups = set(nodes) | set(self.interfaces)
+        for rel in self.relationships:
+            for start, end in rel.endpoints:
+                if start not in groups or end not in groups:
+                    raise ModelError(f"{rel.type} joins an undeclared kind: {start}->{end}")
+        for word in [*nodes, *rels, *self.interfaces]:
+            if not _IDENT_RE.match(word):
+                raise ModelError(f"{word!r} is not a safe identifier")
+        object.__setattr__(self, "_nodes", nodes)
+        object.__setattr__(self, "_rels", rels)
+        object.__setattr__(self, "_prefixes", prefixes)
+
+    def node(self, name: str) -> NodeKind:
+        try:
+            return self._nodes[name]
+        except KeyError:
+            raise ModelError(f"{name!r} is not a node kind of the model") from None
+
+    def relationship(self, rel_type: str) -> RelKind:
+        try:
+            return self._rels[rel_type]
+        except KeyError:
+            raise ModelError(f"{rel_type!r} is not a relationship type of the model") from None
+
+    def kind_of_id(self, node_id: str) -> NodeKind:
+        """The kind a stable id belongs to, from its prefix (``per_…`` is a Person)."""
+        prefix, sep, _ = node_id.partition("_")
+        kind = self._prefixes.get(prefix) if sep else None
+        if kind is None:
+            raise ModelError(f"{node_id!r} is not an id of any kind in the model")
+        return kind
+
+    def group_label(self, group: str) -> str:
+        """The label to match for an endpoint group (an interface or a kind)."""
+        if group in self.interfaces:
+            return group
+        return self.node(group).key_label
+
+    def in_group(self, kind: NodeKind, group: str) -> bool:
+        return group == kind.name or group in kind.labels
+
+    def check_endpoints(self, rel: RelKind, start: NodeKind, end: NodeKind) -> None:
+        for s_group, e_group in rel.endpoints:
+            if self.in_group(start, s_group) and self.in_group(end, e_group):
+                return
+        raise ModelError(f"{rel.type} may not join {start.name} to {end.name}")
+
+    def labels(self) -> Iterable[str]:
+        seen: dict[str, None] = {}
+        for kind in self.nodes:
+            for label in kind.labels:
+                seen.setdefault(label, None)
+        return list(seen)
+
+
+def _actor(name: str, prefix: str, *extra: Prop, doc: str) -> NodeKind:
+    return NodeKind(
+        name=name,
+        labels=("Actor", name),
+        id_prefix=prefix,
+        props=(*_ACTOR, *extra),
+        indexed=("name_norm",),
+        doc=doc,
+    )
+
+
+MODEL = Model(
+    nodes=(
+        NodeKind(
+            "Complaint",
+            labels=("Complaint",),
+            id_prefix="cmp",
+            props=(
+                Prop("text", required=True, doc="The complaint as received, verbatim."),
+                Prop("sha256", required=True, doc="SHA-256 of the text; one complaint per text."),
+                Prop("language", doc="ISO 639-1 code detected, or 'und'."),
+                Prop("received_at", PropType.DATETIME, required=True),
+                Prop("channel", choices=CHANNELS),
+                Prop("source", doc="Who or what brought the complaint (an office, a partner)."),
+                Prop("confidentiality", choices=CONFIDENTIALITY, required=True),
+                Prop("status", choices=COMPLAINT_STATUS, required=True),
+                Prop("status_detail", doc="Why extraction failed, when it did."),
+                Prop("attempts", PropType.INTEGER, doc="Extraction attempts so far."),
+                Prop("extracted_at", PropType.DATETIME),
+                Prop("extractor", doc="Name and version of the extractor that ran."),
+                Prop("submitted_by", doc="Token name of the submitter."),
+                *TIMESTAMPS,
+            ),
+            indexed=("status", "received_at"),
+            unique=("sha256",),
+            doc="A denuncia: the source of every extracted fact.",
+        ),
+        _actor(
+            "Person",
+            "per",
+            Prop("gender", choices=GENDERS),
+            Prop("people", doc="People or ethnicity, e.g. Asháninka."),
+            Prop("defender", PropType.BOOLEAN, doc="A human rights defender."),
+            Prop("protected", PropType.BOOLEAN, doc="Protected person: pseudonymised for most."),
+            doc="A natural person. Roles live on relationships, never on the person.",
+        ),
+        _actor(
+            "Organization",
+            "org",
+            Prop("kind", choices=ORGANIZATION_KINDS, required=True),
+            Prop("acronym"),
+            Prop("ruc", doc="Peruvian taxpayer number, for companies in public records."),
+            doc="A company, state body, police or military unit, federation, NGO or group.",
+        ),
+        _actor(
+            "Community",
+            "com",
+            Prop("community_kind", choices=COMMUNITY_KINDS, required=True),
+            Prop("people", doc="Indigenous people, e.g. Kakataibo."),
+            Prop("titling_status", doc="Land titling status."),
+            doc="A comunidad nativa or comunidad campesina.",
+        ),
+        NodeKind(
+            "Incident",
+            labels=("Incident",),
+            id_prefix="inc",
+            props=(
+                Prop("type", choices=INCIDENT_TYPES, required=True),
+                Prop("date", PropType.DATE),
+                Prop("date_precision", choices=DATE_PRECISIONS),
+                Prop("severity", PropType.INTEGER, doc="1 (low) to 5 (killing)."),
+                Prop("summary"),
+                *TIMESTAMPS,
+            ),
+            indexed=("type", "date"),
+            doc="An act: who did what to whom, where and when.",
+        ),
+        NodeKind(
+            "Place",
+            labels=("Place",),
+            id_prefix="plc",
+            props=(
+                *_NAMED,
+                Prop("ubigeo", doc="INEI UBIGEO code (2, 4 or 6 digits)."),
+                Prop("level", choices=PLACE_LEVELS, required=True),
+                Prop("lat", PropType.FLOAT),
+                Prop("lon", PropType.FLOAT),
+                *TIMESTAMPS,
+            ),
+            indexed=("name_norm",),
+            unique=("ubigeo",),
+            doc="A region, province, district or locality.",
+        ),
+        NodeKind(
+            "LandDispute",
+            labels=("LandDispute",),
+            id_prefix="dsp",
+            props=(
+                *_NAMED,
+                Prop("driver", choices=DISPUTE_DRIVERS),
+                Prop("status", choices=DISPUTE_STATUS),
+                *TIMESTAMPS,
+            ),
+            indexed=("name_norm",),
+            doc="A conflict over land or territory.",
+        ),
+        NodeKind(
+            "Case",
+            labels=("Case",),
+            id_prefix="cas",
+            props=(
+                Prop("file_number", required=True, doc="Prosecutor's file (carpeta fiscal)."),
+                Prop("office", doc="Fiscalía in charge."),
+                Prop("status", choices=CASE_STATUS, required=True),
+                Prop("opened_at", PropType.DATE),
+                *TIMESTAMPS,
+            ),
+            indexed=("status",),
+            unique=("file_number",),
+            doc="A prosecutor's case file.",
+        ),
+        NodeKind(
+            "ProtectionMeasure",
+            labels=("ProtectionMeasure",),
+            id_prefix="pm",
+            props=(
+                Prop("kind", required=True, doc="E.g. police patrols, relocation, escort."),
+                Prop("status", choices=MEASURE_STATUS, required=True),
+                Prop("requested_at", PropType.DATE),
+                Prop("granted_at", PropType.DATE),
+                Prop("implemented_at", PropType.DATE),
+                Prop("authority", doc="Who grants or implements it."),
+                *TIMESTAMPS,
+            ),
+            indexed=("status",),
+            doc="A protection measure: requested, granted, implemented or lapsed.",
+        ),
+        NodeKind(
+            "Alert",
+            labels=("Alert",),
+            id_prefix="alr",
+            props=(
+                Prop("level", choices=ALERT_LEVELS, required=True),
+                Prop("status", choices=ALERT_STATUS, required=True),
+                Prop("urgent", PropType.BOOLEAN),
+                Prop("score", PropType.FLOAT),
+                Prop("consulted", PropType.BOOLEAN, doc="The person at risk was consulted."),
+                *TIMESTAMPS,
+            ),
+            indexed=("status", "level"),
+            doc="An early warning (alerta temprana).",
+        ),
+        NodeKind(
+            "SchemaVersion",
+            labels=("SchemaVersion",),
+            id_prefix="schema",
+            props=(
+                Prop("version", PropType.INTEGER, required=True),
+                Prop("applied", PropType.STRING_LIST, doc="Migration names, in order."),
+                *TIMESTAMPS,
+            ),
+            internal=True,
+            doc="The store's schema version, one node.",
+        ),
+    ),
+    relationships=(
+        RelKind("REPORTS", (("Complaint", "Incident"),), doc="The complaint reports it."),
+        RelKind(
+            "MENTIONS",
+            (
+                ("Complaint", "Actor"),
+                ("Complaint", "Place"),
+                ("Complaint", "LandDispute"),
+                ("Complaint", "Case"),
+            ),
+            doc="The complaint names it; evidence spans give where.",
+        ),
+        RelKind(
+            "PERPETRATOR_OF",
+            (("Actor", "Incident"),),
+            (Prop("status", choices=PERPETRATION, doc="Alleged or confirmed."),),
+        ),
+        RelKind("VICTIM_OF", (("Actor", "Incident"),)),
+        RelKind("WITNESS_OF", (("Person", "Incident"),)),
+        RelKind("OCCURRED_IN", (("Incident", "Place"),)),
+        RelKind(
+            "PART_OF",
+            (("Place", "Place"), ("Incident", "LandDispute")),
+            doc="A place in its parent; an incident in a land dispute.",
+        ),
+        RelKind(
+            "PARTY_TO",
+            (("Actor", "LandDispute"),),
+            (Prop("side", choices=DISPUTE_SIDES),),
+        ),
+        RelKind(
+            "LOCATED_IN",
+            (("Actor", "Place"), ("LandDispute", "Place")),
+        ),
+        RelKind(
+            "MEMBER_OF",
+            (("Person", "Organization"), ("Person", "Community"), ("Community", "Organization")),
+            (Prop("role", doc="E.g. apu, president, defender, member."),),
+        ),
+        RelKind("WORKS_FOR", (("Person", "Organization"),), (Prop("role"),)),
+        RelKind("INVESTIGATES", (("Case", "Incident"),)),
+        RelKind("ACCUSES", (("Case", "Actor"),)),
+        RelKind("PROTECTS", (("ProtectionMeasure", "Actor"),)),
+        RelKind(
+            "CONCERNS",
+            (
+                ("Alert", "Actor"),
+                ("Alert", "Incident"),
+                ("ProtectionMeasure", "Case"),
+                ("ProtectionMeasure", "Incident"),
+            ),
+        ),
+    ),
+)

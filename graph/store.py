@@ -1,0 +1,145 @@
+"""The connection to the graph store: one driver, one database, explicit routing.
+
+``Store.open(config)`` connects to Neo4j 5 when ``DEFENSORES_NEO4J_URI`` is set, or
+joins (starting it if needed) the embedded ArcadeDB for the data dir. Either way the
+rest of the code sees the same object: ``read`` and ``write`` for single statements,
+``transaction`` for a unit of work that commits whole or not at all.
+
+This module and the rest of ``graph/`` are the only places that import ``neo4j``.
+Driver exceptions are turned into the project's own (``StoreError``, ``ConflictError``)
+here, with messages that carry no secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Protocol, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from graph.config import EMBEDDED, StoreConfig
+from graph.embedded import EmbeddedStore
+from graph.errors import ConflictError, StoreError
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+class Tx(Protocol):
+    """What a unit of work sees: run a statement, get its rows."""
+
+    def run(self, query: str, **params: Any) -> list[Row]: ...
+
+
+class _Tx:
+    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+        self._tx = tx
+
+    def run(self, query: str, **params: Any) -> list[Row]:
+        result = self._tx.run(query, params)
+        return [record.data() for record in result]
+
+
+@contextmanager
+def _translated(where: str) -> Iterator[None]:
+    try:
+        yield
+    except neo4j_errors.ConstraintError as exc:
+        raise ConflictError(f"{where}: {_first_line(exc.message)}") from None
+    except neo4j_errors.AuthError:
+        raise StoreError(f"{where}: the store rejected the credentials") from None
+    except neo4j_errors.ServiceUnavailable as exc:
+        raise StoreError(f"{where}: the store is unreachable ({_first_line(str(exc))})") from None
+    except neo4j_errors.Neo4jError as exc:
+        raise StoreError(f"{where}: {_first_line(exc.message)}") from None
+    except neo4j_errors.DriverError as exc:
+        raise StoreError(f"{where}: {_first_line(str(exc))}") from None
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "unknown error").strip().splitlines()[0][:300]
+
+
+class Store:
+    """A driver bound to one database of one store."""
+
+    def __init__(self, driver: neo4j.Driver, database: str, backend: str, where: str,
+                 embedded: EmbeddedStore | None = None) -> None:
+        self._driver = driver
+        self.database = database
+        self.backend = backend
+        self.where = where
+        self._embedded = embedded
+
+    @classmethod
+    def open(cls, config: StoreConfig) -> Store:
+        embedded: EmbeddedStore | None = None
+        if config.backend == EMBEDDED:
+            embedded = EmbeddedStore(
+                config.data_dir, config.database, bolt_port=config.bolt_port,
+                http_port=config.http_port, heap=config.heap, home=config.arcadedb_home,
+                timeout=config.start_timeout,
+            )
+            endpoint = embedded.attach()
+            uri, auth = endpoint.uri, (endpoint.user, endpoint.password)
+        else:
+            assert config.uri is not None and config.password is not None
+            uri, auth = config.uri, (config.user, config.password)
+        try:
+            driver = GraphDatabase.driver(uri, auth=auth, max_connection_lifetime=3600)
+            with _translated(f"connecting to {config.describe()}"):
+                driver.verify_connectivity()
+        except BaseException:
+            if embedded is not None:
+                embedded.detach()
+            raise
+        return cls(driver, config.database, config.backend, config.describe(), embedded)
+
+    def close(self) -> None:
+        self._driver.close()
+        if self._embedded is not None:
+            self._embedded.detach()
+            self._embedded = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, query: str, **params: Any) -> list[Row]:
+        """Run one read statement (routed to a reader in a cluster)."""
+        with _translated("read"):
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self.database, routing_=RoutingControl.READ
+            )
+        return [record.data() for record in records]
+
+    def write(self, query: str, **params: Any) -> list[Row]:
+        """Run one write statement in its own transaction (retried on transient errors)."""
+        with _translated("write"):
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self.database, routing_=RoutingControl.WRITE
+            )
+        return [record.data() for record in records]
+
+    def transaction(self, work: Callable[[Tx], T]) -> T:
+        """Run ``work`` in one write transaction: it commits whole or not at all.
+
+        Transient failures (deadlocks, leader changes) are retried by the driver, so
+        ``work`` must be safe to run again: every write here is an idempotent MERGE.
+        """
+        with _translated("transaction"), self._driver.session(database=self.database) as s:
+            return s.execute_write(lambda tx: work(_Tx(tx)))
+
+    def read_transaction(self, work: Callable[[Tx], T]) -> T:
+        with _translated("read"), self._driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as s:
+            return s.execute_read(lambda tx: work(_Tx(tx)))
+
+    def info(self) -> Mapping[str, Any]:
+        return {"backend": self.backend, "where": self.where, "database": self.database}

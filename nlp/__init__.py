@@ -1,0 +1,1 @@
+"""Extraction of actors, places, dates and incidents from complaint text (spaCy)."""

@@ -1,0 +1,1 @@
+"""GraphQL schema (strawberry): types, resolvers, DataLoaders, permissions."""

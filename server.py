@@ -1,0 +1,188 @@
+"""Defensores: configuration, the ASGI app, and the ``defensores`` command line.
+
+The app's lifespan owns the store: it opens it (starting the embedded ArcadeDB when no
+Neo4j URI is set), runs the schema migrations, and closes it on shutdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from graph.config import StoreConfig
+from graph.errors import ConfigError, DefensoresError
+from graph.migrations import current_version, migrate
+from graph.repository import counts
+from graph.store import Store
+
+log = logging.getLogger("defensores")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the service reads from the environment (and flags)."""
+
+    store: StoreConfig
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Config:
+        source = dict(os.environ if env is None else env)
+        for key, value in overrides.items():
+            if value is not None:
+                source[f"DEFENSORES_{key.upper()}"] = value
+        host = source.get("DEFENSORES_HOST", "").strip() or "127.0.0.1"
+        raw_port = source.get("DEFENSORES_PORT", "").strip() or "8000"
+        try:
+            port = int(raw_port)
+        except ValueError:
+            raise ConfigError(f"DEFENSORES_PORT must be a port number, got {raw_port!r}") from None
+        if not 1 <= port <= 65535:
+            raise ConfigError(f"DEFENSORES_PORT must be between 1 and 65535, got {port}")
+        return cls(store=StoreConfig.from_env(source), host=host, port=port)
+
+
+def status(store: Store) -> dict[str, Any]:
+    """What ``defensores db status`` prints."""
+    totals = counts(store)
+    return {
+        "backend": store.backend,
+        "where": store.where,
+        "database": store.database,
+        "nodes": totals["nodes"],
+        "relationships": totals["relationships"],
+        "by_label": totals["by_label"],
+        "schema_version": current_version(store),
+    }
+
+
+def open_store(config: StoreConfig) -> Store:
+    """Open the store and bring its schema up to date."""
+    store = Store.open(config)
+    try:
+        migrate(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+# --- the app -------------------------------------------------------------------------
+
+
+async def healthz(request: Request) -> JSONResponse:
+    store: Store = request.app.state.store
+    try:
+        version = await anyio.to_thread.run_sync(current_version, store)
+    except DefensoresError:
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok", "backend": store.backend, "schema_version": version})
+
+
+def create_app(config: Config, store: Store | None = None) -> Starlette:
+    """The ASGI app. Its lifespan owns the store: it opens it (unless one is handed
+    over, already open) and closes it on shutdown."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        nonlocal store
+        if store is None:
+            store = await anyio.to_thread.run_sync(open_store, config.store)
+        app.state.store = store
+        log.info("store ready: %s", store.where)
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(store.close)
+
+    return Starlette(routes=[Route("/healthz", healthz)], lifespan=lifespan)
+
+
+# --- the command line ----------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="defensores", description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", help="data dir (DEFENSORES_DATA_DIR, default ./data)")
+    parser.add_argument("--neo4j-uri", help="Neo4j 5 URI (DEFENSORES_NEO4J_URI)")
+    parser.add_argument("--database", help="database name (DEFENSORES_NEO4J_DATABASE)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", help="bind address (DEFENSORES_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", help="port (DEFENSORES_PORT, default 8000)")
+    db = sub.add_parser("db", help="the graph store")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("status", help="print backend, counts and schema version as JSON")
+    db_sub.add_parser("migrate", help="apply schema migrations")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return Config.from_env(
+        data_dir=args.data_dir,
+        neo4j_uri=args.neo4j_uri,
+        neo4j_database=args.database,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def _raise_on_sigterm() -> None:
+    def handler(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _serve(config: Config) -> int:
+    import uvicorn
+
+    # Open the store first, so a failure to start is one clear line, not a traceback.
+    store = open_store(config.store)
+    uvicorn.run(create_app(config, store), host=config.host, port=config.port, log_level="info",
+                server_header=False)
+    return 0
+
+
+def _db(args: argparse.Namespace, config: Config) -> int:
+    with open_store(config.store) as store:
+        if args.db_command == "status":
+            print(json.dumps(status(store), indent=2, sort_keys=True))
+        elif args.db_command == "migrate":
+            print(json.dumps({"schema_version": current_version(store)}))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        config = _config(args)
+        if args.command == "serve":
+            return _serve(config)
+        _raise_on_sigterm()
+        return _db(args, config)
+    except DefensoresError as exc:
+        print(f"defensores: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
