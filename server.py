@@ -154,8 +154,13 @@ def _serve(config: Config) -> int:
 
     # Open the store first, so a failure to start is one clear line, not a traceback.
     store = open_store(config.store)
-    uvicorn.run(create_app(config, store), host=config.host, port=config.port, log_level="info",
-                server_header=False)
+    uvicorn.run(
+        create_app(config, store),
+        host=config.host,
+        port=config.port,
+        log_level="info",
+        server_header=False,
+    )
     return 0
 
 

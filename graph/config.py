@@ -70,9 +70,7 @@ class StoreConfig:
         return NEO4J if self.uri else EMBEDDED
 
     @classmethod
-    def from_env(
-        cls, env: Mapping[str, str] | None = None, **overrides: str | None
-    ) -> StoreConfig:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> StoreConfig:
         """Read ``DEFENSORES_*`` settings; ``overrides`` (from flags) win over the environment.
 
         Override keys are the setting names without the prefix, lower case

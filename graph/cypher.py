@@ -36,8 +36,7 @@ def _prop(kind: NodeKind, name: str) -> str:
 def unique_constraint(label: str, prop: str) -> str:
     name = f"{label.lower()}_{prop}_unique"
     return (
-        f"CREATE CONSTRAINT {name} IF NOT EXISTS "
-        f"FOR (n:{_label(label)}) REQUIRE n.{prop} IS UNIQUE"
+        f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{_label(label)}) REQUIRE n.{prop} IS UNIQUE"
     )
 
 

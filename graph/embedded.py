@@ -48,7 +48,7 @@ from graph.errors import StoreError, StoreStartError
 STATE_FILE = "store.json"
 LOCK_FILE = "store.lock"
 CLIENTS_FILE = "store.clients"
-SECRET_FILE = "store.secret"
+SECRET_FILE = "store.secret"  # noqa: S105 - a file name, not a secret
 ARGS_FILE = "store.args"
 LOG_FILE = "store.log"
 ROOT_DIR = "arcadedb"
@@ -242,16 +242,18 @@ def reap_stale(paths: Paths) -> list[int]:
                 proc.terminate()
                 reaped.append(proc.pid)
     if reaped:
-        _, alive = psutil.wait_procs([psutil.Process(p) for p in reaped if psutil.pid_exists(p)],
-                                     timeout=STOP_GRACE)
+        _, alive = psutil.wait_procs(
+            [psutil.Process(p) for p in reaped if psutil.pid_exists(p)], timeout=STOP_GRACE
+        )
         for proc in alive:
             with contextlib.suppress(psutil.Error):
                 proc.kill()
     return reaped
 
 
-def _jvm_command(home: Path, paths: Paths, database: str, bolt: int, http: int,
-                 heap: str | None) -> list[str]:
+def _jvm_command(
+    home: Path, paths: Paths, database: str, bolt: int, http: int, heap: str | None
+) -> list[str]:
     cmd = [str(home / "jre" / "bin" / "java"), "--add-modules", "jdk.incubator.vector"]
     if heap:
         cmd.append(f"-Xmx{heap}")
@@ -279,6 +281,9 @@ _CAUSES = (
     ("Error on opening database", "the database files are damaged or unreadable"),
     ("DatabaseOperationException", "the database files are damaged or unreadable"),
     ("SerializationException", "the database files are damaged or unreadable"),
+    ("Not a JSON", "the database files are damaged or unreadable"),
+    ("MalformedJson", "the database files are damaged or unreadable"),
+    ("Invalid file", "the database files are damaged or unreadable"),
     ("ConfigurationException", "the server configuration under the data dir is damaged"),
     ("OutOfMemoryError", "the Java runtime ran out of memory (see DEFENSORES_STORE_HEAP)"),
     ("Could not find or load main class", "the ArcadeDB runtime is incomplete"),
@@ -301,14 +306,21 @@ def diagnose(log_text: str) -> str:
 def _ready(http_port: int) -> bool:
     url = f"http://127.0.0.1:{http_port}/api/v1/ready"
     try:
-        with urllib.request.urlopen(url, timeout=1.0) as resp:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=1.0) as resp:
             return int(resp.status) in (200, 204)
     except (urllib.error.URLError, OSError, ValueError):
         return False
 
 
-def _launch(paths: Paths, home: Path, database: str, bolt_port: int, http_port: int,
-            heap: str | None, timeout: float) -> tuple[subprocess.Popen[bytes], int, int]:
+def _launch(
+    paths: Paths,
+    home: Path,
+    database: str,
+    bolt_port: int,
+    http_port: int,
+    heap: str | None,
+    timeout: float,
+) -> tuple[subprocess.Popen[bytes], int, int]:
     password = read_secret(paths, create=True)
     fd = os.open(paths.args, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -320,7 +332,9 @@ def _launch(paths: Paths, home: Path, database: str, bolt_port: int, http_port: 
     for port, name in ((bolt, "DEFENSORES_STORE_BOLT_PORT"), (http, "DEFENSORES_STORE_HTTP_PORT")):
         if port_in_use(port):
             paths.args.unlink(missing_ok=True)
-            raise StoreStartError(f"embedded store: port 127.0.0.1:{port} is already in use ({name})")
+            raise StoreStartError(
+                f"embedded store: port 127.0.0.1:{port} is already in use ({name})"
+            )
     paths.root.mkdir(mode=0o700, exist_ok=True)
     log = paths.log.open("ab")
     offset = log.tell()
@@ -331,7 +345,7 @@ def _launch(paths: Paths, home: Path, database: str, bolt_port: int, http_port: 
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=paths.root,
-        preexec_fn=lambda: _pdeathsig(parent),  # noqa: PLW1509
+        preexec_fn=lambda: _pdeathsig(parent),
     )
     log.close()
     deadline = time.monotonic() + timeout
@@ -377,8 +391,16 @@ def _no_clients(clients: IO[str]) -> bool:
     return True
 
 
-def keep(data_dir: Path, database: str, *, bolt_port: int = 0, http_port: int = 0,
-         heap: str | None = None, home: Path | None = None, timeout: float = 90.0) -> int:
+def keep(
+    data_dir: Path,
+    database: str,
+    *,
+    bolt_port: int = 0,
+    http_port: int = 0,
+    heap: str | None = None,
+    home: Path | None = None,
+    timeout: float = 90.0,
+) -> int:
     """Run the store for ``data_dir`` until no client is left. Returns an exit code."""
     paths = prepare_dir(data_dir)
     lock = paths.lock.open("a+")
@@ -410,17 +432,31 @@ def keep(data_dir: Path, database: str, *, bolt_port: int = 0, http_port: int = 
     except StoreStartError as exc:
         write_state(paths, State(**{**asdict(base), "status": "failed", "error": str(exc)}))
         return 1
-    ready = State(**{**asdict(base), "status": "ready", "jvm_pid": proc.pid,
-                     "bolt_port": bolt, "http_port": http})
+    ready = State(
+        **{
+            **asdict(base),
+            "status": "ready",
+            "jvm_pid": proc.pid,
+            "bolt_port": bolt,
+            "http_port": http,
+        }
+    )
     write_state(paths, ready)
     clients = paths.clients.open("a+")
     try:
         while not stop:
             time.sleep(KEEPER_POLL)
             if proc.poll() is not None:
-                write_state(paths, State(**{**asdict(ready), "status": "failed",
-                                            "error": "embedded store exited unexpectedly "
-                                                     f"(log: {paths.log})"}))
+                write_state(
+                    paths,
+                    State(
+                        **{
+                            **asdict(ready),
+                            "status": "failed",
+                            "error": f"embedded store exited unexpectedly (log: {paths.log})",
+                        }
+                    ),
+                )
                 return 1
             if _no_clients(clients):
                 break
@@ -439,9 +475,17 @@ def keep(data_dir: Path, database: str, *, bolt_port: int = 0, http_port: int = 
 class EmbeddedStore:
     """A client's hold on the store for one data dir: ``attach()`` … ``detach()``."""
 
-    def __init__(self, data_dir: Path, database: str, *, bolt_port: int = 0, http_port: int = 0,
-                 heap: str | None = None, home: Path | None = None,
-                 timeout: float = 90.0) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        database: str,
+        *,
+        bolt_port: int = 0,
+        http_port: int = 0,
+        heap: str | None = None,
+        home: Path | None = None,
+        timeout: float = 90.0,
+    ) -> None:
         self.paths = prepare_dir(data_dir)
         self.database = database
         self._keeper_args = (bolt_port, http_port, heap, home)
@@ -465,8 +509,14 @@ class EmbeddedStore:
                 f"the store for {self.paths.data_dir} serves database {state.database!r}, "
                 f"not {self.database!r} (DEFENSORES_NEO4J_DATABASE)"
             )
-        return Endpoint(state.bolt_uri, USER, read_secret(self.paths, create=False),
-                        state.database, state.jvm_pid, state.keeper_pid)
+        return Endpoint(
+            state.bolt_uri,
+            USER,
+            read_secret(self.paths, create=False),
+            state.database,
+            state.jvm_pid,
+            state.keeper_pid,
+        )
 
     def detach(self) -> None:
         """Let go of the store; the keeper stops it once no client is left."""
@@ -500,16 +550,31 @@ class EmbeddedStore:
 
     def _spawn(self) -> None:
         bolt_port, http_port, heap, home = self._keeper_args
-        argv = [sys.executable, "-m", "graph.embedded", "keep", str(self.paths.data_dir),
-                "--database", self.database, "--bolt-port", str(bolt_port),
-                "--http-port", str(http_port), "--timeout", str(self.timeout)]
+        argv = [
+            sys.executable,
+            "-m",
+            "graph.embedded",
+            "keep",
+            str(self.paths.data_dir),
+            "--database",
+            self.database,
+            "--bolt-port",
+            str(bolt_port),
+            "--http-port",
+            str(http_port),
+            "--timeout",
+            str(self.timeout),
+        ]
         if heap:
             argv += ["--heap", heap]
         if home:
             argv += ["--home", str(home)]
         self._spawned = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
 
     def _wait_ready(self) -> State:
@@ -517,15 +582,18 @@ class EmbeddedStore:
         spawns = 0
         while time.monotonic() < deadline:
             state = read_state(self.paths)
-            keeper_ok = state is not None and process_alive(state.keeper_pid,
-                                                             state.keeper_started)
+            keeper_ok = state is not None and process_alive(state.keeper_pid, state.keeper_started)
             if state is not None and keeper_ok:
                 if state.status == "ready" and process_alive(state.jvm_pid):
                     return state
                 if state.status == "failed":
                     raise StoreStartError(state.error)
-            elif state is not None and state.status == "failed" and self._spawned is not None \
-                    and self._spawned.poll() is not None:
+            elif (
+                state is not None
+                and state.status == "failed"
+                and self._spawned is not None
+                and self._spawned.poll() is not None
+            ):
                 raise StoreStartError(state.error)
             elif not self._keeper_running() and (
                 self._spawned is None or self._spawned.poll() is not None
@@ -570,8 +638,15 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--home", type=Path)
     k.add_argument("--timeout", type=float, default=90.0)
     args = parser.parse_args(argv)
-    return keep(args.data_dir.resolve(), args.database, bolt_port=args.bolt_port,
-                http_port=args.http_port, heap=args.heap, home=args.home, timeout=args.timeout)
+    return keep(
+        args.data_dir.resolve(),
+        args.database,
+        bolt_port=args.bolt_port,
+        http_port=args.http_port,
+        heap=args.heap,
+        home=args.home,
+        timeout=args.timeout,
+    )
 
 
 if __name__ == "__main__":

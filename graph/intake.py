@@ -54,7 +54,7 @@ class Extraction:
 
 
 class Extractor(Protocol):
-    def __call__(self, complaint_id: str, text: str) -> Extraction: ...
+    def __call__(self, complaint_id: str, text: str, /) -> Extraction: ...
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,9 @@ def receive(store: Store, complaint: ComplaintIn) -> Received:
     }
     props = {k: v for k, v in props.items() if v is not None}
     MODEL.node("Complaint").check({**props, "status": "received"})
-    rows = store.write(cypher.COMPLAINT_RECEIVE, id=complaint_id(complaint.text), props=props,
-                       now=now)
+    rows = store.write(
+        cypher.COMPLAINT_RECEIVE, id=complaint_id(complaint.text), props=props, now=now
+    )
     return Received(rows[0]["complaint"], bool(rows[0]["created"]))
 
 
@@ -131,8 +132,13 @@ def complete(store: Store, cid: str, extraction: Extraction) -> Written:
 
     def work(tx: Tx) -> Written:
         written = write_all(tx, nodes, facts, now, 2000)
-        done = tx.run(cypher.COMPLAINT_EXTRACTED, id=cid, now=now,
-                      extractor=extraction.extractor, language=extraction.language)
+        done = tx.run(
+            cypher.COMPLAINT_EXTRACTED,
+            id=cid,
+            now=now,
+            extractor=extraction.extractor,
+            language=extraction.language,
+        )
         if not done:
             raise NotFound(f"no complaint {cid}")
         return written
@@ -168,6 +174,10 @@ def pending(store: Store, *, limit: int = 1000, max_attempts: int = MAX_ATTEMPTS
     return [str(r["id"]) for r in rows]
 
 
-def resume(store: Store, extractor: Extractor, *, max_attempts: int = MAX_ATTEMPTS) -> dict[str, str]:
+def resume(
+    store: Store, extractor: Extractor, *, max_attempts: int = MAX_ATTEMPTS
+) -> dict[str, str]:
     """Finish every complaint a crash or a failure left behind; returns id → status."""
-    return {cid: process(store, cid, extractor) for cid in pending(store, max_attempts=max_attempts)}
+    return {
+        cid: process(store, cid, extractor) for cid in pending(store, max_attempts=max_attempts)
+    }

@@ -81,6 +81,11 @@ def migrate(store: Store) -> Outcome:
             step.apply(store)
             applied.append(step.name)
             history.append(f"{step.version}: {step.name}")
-            store.write(cypher.SCHEMA_VERSION_WRITE, id=SCHEMA_NODE_ID, version=step.version,
-                        applied=history, now=utc_now())
+            store.write(
+                cypher.SCHEMA_VERSION_WRITE,
+                id=SCHEMA_NODE_ID,
+                version=step.version,
+                applied=history,
+                now=utc_now(),
+            )
     return Outcome(before, current_version(store), tuple(applied))

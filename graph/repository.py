@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from graph import cypher
@@ -55,8 +56,10 @@ def write_facts(tx: Tx, batch: FactBatch, now: str) -> int:
     written = int(rows[0]["written"]) if rows else 0
     if written < len(batch.rows):
         missing: list[str] = []
-        for label, ids in ((batch.start_label, {r["start"] for r in batch.rows}),
-                           (batch.end_label, {r["end"] for r in batch.rows})):
+        for label, ids in (
+            (batch.start_label, {r["start"] for r in batch.rows}),
+            (batch.end_label, {r["end"] for r in batch.rows}),
+        ):
             found = tx.run(cypher.missing_ids(label), ids=sorted(ids))
             missing += found[0]["missing"] if found else []
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
@@ -64,8 +67,9 @@ def write_facts(tx: Tx, batch: FactBatch, now: str) -> int:
     return written
 
 
-def write_all(tx: Tx, nodes: list[NodeBatch], facts: list[FactBatch], now: str,
-               size: int) -> Written:
+def write_all(
+    tx: Tx, nodes: list[NodeBatch], facts: list[FactBatch], now: str, size: int
+) -> Written:
     total = Written()
     for nb in nodes:
         for part in chunks(nb.rows, size):
@@ -77,8 +81,14 @@ def write_all(tx: Tx, nodes: list[NodeBatch], facts: list[FactBatch], now: str,
     return total
 
 
-def upsert(store: Store, nodes: Iterable[NodeRecord] = (), facts: Iterable[FactRecord] = (),
-           *, partial: bool = False, batch_size: int = DEFAULT_BATCH) -> Written:
+def upsert(
+    store: Store,
+    nodes: Iterable[NodeRecord] = (),
+    facts: Iterable[FactRecord] = (),
+    *,
+    partial: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+) -> Written:
     """Upsert nodes then facts in one transaction: all of it is stored, or none."""
     node_rows = node_batches(nodes, partial=partial)
     fact_rows = fact_batches(facts)
@@ -86,19 +96,24 @@ def upsert(store: Store, nodes: Iterable[NodeRecord] = (), facts: Iterable[FactR
     return store.transaction(lambda tx: write_all(tx, node_rows, fact_rows, now, batch_size))
 
 
-def load(store: Store, nodes: Iterable[NodeRecord] = (), facts: Iterable[FactRecord] = (),
-         *, batch_size: int = DEFAULT_BATCH) -> Written:
+def load(
+    store: Store,
+    nodes: Iterable[NodeRecord] = (),
+    facts: Iterable[FactRecord] = (),
+    *,
+    batch_size: int = DEFAULT_BATCH,
+) -> Written:
     """Bulk upsert, one transaction per batch (nodes first, so facts find their ends)."""
     now = utc_now()
     total = Written()
     for nb in node_batches(nodes):
         for part in chunks(nb.rows, batch_size):
-            one = NodeBatch(nb.kind, part)
-            total += Written(nodes=store.transaction(lambda tx, b=one: write_nodes(tx, b, now)))
+            work = partial(write_nodes, batch=NodeBatch(nb.kind, part), now=now)
+            total += Written(nodes=store.transaction(work))
     for fb in fact_batches(facts):
         for part in chunks(fb.rows, batch_size):
             batch = FactBatch(fb.rel, fb.start_label, fb.end_label, part)
-            total += Written(facts=store.transaction(lambda tx, b=batch: write_facts(tx, b, now)))
+            total += Written(facts=store.transaction(partial(write_facts, batch=batch, now=now)))
     return total
 
 
@@ -159,10 +174,14 @@ def counts(store: Store) -> dict[str, Any]:
     """Node and relationship totals, and nodes per label of the model."""
     nodes = store.read(cypher.COUNT_NODES)[0]["count"]
     rels = store.read(cypher.COUNT_RELATIONSHIPS)[0]["count"]
-    by_label = {label: store.read(cypher.count_label(label))[0]["count"]
-                for label in MODEL.labels()}
-    return {"nodes": int(nodes), "relationships": int(rels),
-            "by_label": {k: int(v) for k, v in by_label.items()}}
+    by_label = {
+        label: store.read(cypher.count_label(label))[0]["count"] for label in MODEL.labels()
+    }
+    return {
+        "nodes": int(nodes),
+        "relationships": int(rels),
+        "by_label": {k: int(v) for k, v in by_label.items()},
+    }
 
 
 def delete_all_data(store: Store, *, confirm: str) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.errors import ModelError
-from graph.model import MODEL, METHODS, NodeKind, RelKind
+from graph.model import METHODS, MODEL, NodeKind, RelKind
 
 Row = dict[str, Any]
 
@@ -122,8 +122,15 @@ def node_batches(records: Iterable[NodeRecord], *, partial: bool = False) -> lis
 
 def _evidence_row(ev: Evidence | None) -> Row:
     if ev is None:
-        return {"key": None, "complaint": None, "quote": None, "from": None, "to": None,
-                "method": None, "confidence": 0.0}
+        return {
+            "key": None,
+            "complaint": None,
+            "quote": None,
+            "from": None,
+            "to": None,
+            "method": None,
+            "confidence": 0.0,
+        }
     if ev.method not in METHODS:
         raise ModelError(f"evidence method must be one of {', '.join(METHODS)}; got {ev.method!r}")
     if not 0.0 <= ev.confidence <= 1.0:
@@ -132,13 +139,31 @@ def _evidence_row(ev: Evidence | None) -> Row:
         raise ModelError(f"evidence span {ev.start}..{ev.end} is not a span")
     if MODEL.kind_of_id(ev.complaint_id).name != "Complaint":
         raise ModelError(f"evidence must cite a complaint id; got {ev.complaint_id!r}")
-    return {"key": ev.key, "complaint": ev.complaint_id, "quote": ev.quote, "from": ev.start,
-            "to": ev.end, "method": ev.method, "confidence": float(ev.confidence)}
+    return {
+        "key": ev.key,
+        "complaint": ev.complaint_id,
+        "quote": ev.quote,
+        "from": ev.start,
+        "to": ev.end,
+        "method": ev.method,
+        "confidence": float(ev.confidence),
+    }
 
 
 _RESERVED = frozenset(
-    ("id", "sources", "evidence_keys", "quotes", "starts", "ends", "methods", "confidences",
-     "confidence", "created_at", "updated_at")
+    (
+        "id",
+        "sources",
+        "evidence_keys",
+        "quotes",
+        "starts",
+        "ends",
+        "methods",
+        "confidences",
+        "confidence",
+        "created_at",
+        "updated_at",
+    )
 )
 
 
@@ -156,8 +181,13 @@ def fact_batches(records: Iterable[FactRecord]) -> list[FactBatch]:
         rel.check(props)
         if rec.evidence is not None and not rel.fact:
             raise ModelError(f"{rel.type} does not carry evidence")
-        row: Row = {"id": fact_id(rel.type, rec.start, rec.end), "start": rec.start,
-                    "end": rec.end, "props": props, **_evidence_row(rec.evidence)}
+        row: Row = {
+            "id": fact_id(rel.type, rec.start, rec.end),
+            "start": rec.start,
+            "end": rec.end,
+            "props": props,
+            **_evidence_row(rec.evidence),
+        }
         key = (rel.type, start.key_label, end.key_label)
         rows = grouped.setdefault(key, {})
         ident = (row["id"], row["key"])

@@ -66,8 +66,14 @@ def _first_line(text: str | None) -> str:
 class Store:
     """A driver bound to one database of one store."""
 
-    def __init__(self, driver: neo4j.Driver, database: str, backend: str, where: str,
-                 embedded: EmbeddedStore | None = None) -> None:
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str,
+        backend: str,
+        where: str,
+        embedded: EmbeddedStore | None = None,
+    ) -> None:
         self._driver = driver
         self.database = database
         self.backend = backend
@@ -79,8 +85,12 @@ class Store:
         embedded: EmbeddedStore | None = None
         if config.backend == EMBEDDED:
             embedded = EmbeddedStore(
-                config.data_dir, config.database, bolt_port=config.bolt_port,
-                http_port=config.http_port, heap=config.heap, home=config.arcadedb_home,
+                config.data_dir,
+                config.database,
+                bolt_port=config.bolt_port,
+                http_port=config.http_port,
+                heap=config.heap,
+                home=config.arcadedb_home,
                 timeout=config.start_timeout,
             )
             endpoint = embedded.attach()
@@ -136,9 +146,12 @@ class Store:
             return s.execute_write(lambda tx: work(_Tx(tx)))
 
     def read_transaction(self, work: Callable[[Tx], T]) -> T:
-        with _translated("read"), self._driver.session(
-            database=self.database, default_access_mode=neo4j.READ_ACCESS
-        ) as s:
+        with (
+            _translated("read"),
+            self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as s,
+        ):
             return s.execute_read(lambda tx: work(_Tx(tx)))
 
     def info(self) -> Mapping[str, Any]:

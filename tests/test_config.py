@@ -19,8 +19,12 @@ def test_defaults_are_embedded_under_data() -> None:
 def test_neo4j_uri_selects_neo4j_and_needs_a_password() -> None:
     with pytest.raises(ConfigError, match="DEFENSORES_NEO4J_PASSWORD is required"):
         StoreConfig.from_env({"DEFENSORES_NEO4J_URI": "neo4j+s://x.databases.neo4j.io"})
-    cfg = StoreConfig.from_env({"DEFENSORES_NEO4J_URI": "neo4j+s://x.databases.neo4j.io",
-                                "DEFENSORES_NEO4J_PASSWORD": "pw"})
+    cfg = StoreConfig.from_env(
+        {
+            "DEFENSORES_NEO4J_URI": "neo4j+s://x.databases.neo4j.io",
+            "DEFENSORES_NEO4J_PASSWORD": "pw",
+        }
+    )
     assert cfg.backend == "neo4j"
     assert cfg.database == "neo4j"
     assert "pw" not in cfg.describe()
@@ -29,10 +33,14 @@ def test_neo4j_uri_selects_neo4j_and_needs_a_password() -> None:
 @pytest.mark.parametrize(
     ("env", "named"),
     [
-        ({"DEFENSORES_NEO4J_URI": "http://x:7474", "DEFENSORES_NEO4J_PASSWORD": "p"},
-         "DEFENSORES_NEO4J_URI"),
-        ({"DEFENSORES_NEO4J_URI": "bolt://u:secret@x", "DEFENSORES_NEO4J_PASSWORD": "p"},
-         "DEFENSORES_NEO4J_URI"),
+        (
+            {"DEFENSORES_NEO4J_URI": "http://x:7474", "DEFENSORES_NEO4J_PASSWORD": "p"},
+            "DEFENSORES_NEO4J_URI",
+        ),
+        (
+            {"DEFENSORES_NEO4J_URI": "bolt://u:secret@x", "DEFENSORES_NEO4J_PASSWORD": "p"},
+            "DEFENSORES_NEO4J_URI",
+        ),
         ({"DEFENSORES_NEO4J_DATABASE": "x; DROP"}, "DEFENSORES_NEO4J_DATABASE"),
         ({"DEFENSORES_STORE_BOLT_PORT": "seven"}, "DEFENSORES_STORE_BOLT_PORT"),
         ({"DEFENSORES_STORE_HTTP_PORT": "70000"}, "DEFENSORES_STORE_HTTP_PORT"),
@@ -56,7 +64,10 @@ def test_data_dir_must_be_a_directory(tmp_path: Path) -> None:
 
 
 def test_flags_override_environment(tmp_path: Path) -> None:
-    cfg = Config.from_env({"DEFENSORES_PORT": "9000", "DEFENSORES_DATA_DIR": "/nowhere"},
-                          port="9100", data_dir=str(tmp_path))
+    cfg = Config.from_env(
+        {"DEFENSORES_PORT": "9000", "DEFENSORES_DATA_DIR": "/nowhere"},
+        port="9100",
+        data_dir=str(tmp_path),
+    )
     assert cfg.port == 9100
     assert cfg.store.data_dir == tmp_path

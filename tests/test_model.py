@@ -7,12 +7,36 @@ from graph.model import MODEL, NodeKind, Prop, PropType
 
 
 def test_every_kind_of_the_design_is_declared() -> None:
-    for name in ["Complaint", "Person", "Organization", "Community", "Incident", "Place",
-                 "LandDispute", "Case", "ProtectionMeasure", "Alert"]:
+    for name in [
+        "Complaint",
+        "Person",
+        "Organization",
+        "Community",
+        "Incident",
+        "Place",
+        "LandDispute",
+        "Case",
+        "ProtectionMeasure",
+        "Alert",
+    ]:
         assert MODEL.node(name).name == name
-    for rel in ["REPORTS", "MENTIONS", "PERPETRATOR_OF", "VICTIM_OF", "WITNESS_OF",
-                "OCCURRED_IN", "PART_OF", "PARTY_TO", "LOCATED_IN", "MEMBER_OF", "WORKS_FOR",
-                "INVESTIGATES", "ACCUSES", "PROTECTS", "CONCERNS"]:
+    for rel in [
+        "REPORTS",
+        "MENTIONS",
+        "PERPETRATOR_OF",
+        "VICTIM_OF",
+        "WITNESS_OF",
+        "OCCURRED_IN",
+        "PART_OF",
+        "PARTY_TO",
+        "LOCATED_IN",
+        "MEMBER_OF",
+        "WORKS_FOR",
+        "INVESTIGATES",
+        "ACCUSES",
+        "PROTECTS",
+        "CONCERNS",
+    ]:
         assert MODEL.relationship(rel).type == rel
 
 

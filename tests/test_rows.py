@@ -20,14 +20,20 @@ def test_fact_ids_are_stable_and_distinct() -> None:
 
 
 def test_nodes_are_grouped_by_kind_and_merged_by_id() -> None:
-    batches = node_batches([
-        NodeRecord("Person", "per_1", {"name": "Ana Quispe"}),
-        NodeRecord("Organization", "org_1", {"name": "Policía Nacional", "kind": "police"}),
-        NodeRecord("Person", "per_1", {"name": "Ana Quispe", "defender": True}),
-    ])
+    batches = node_batches(
+        [
+            NodeRecord("Person", "per_1", {"name": "Ana Quispe"}),
+            NodeRecord("Organization", "org_1", {"name": "Policía Nacional", "kind": "police"}),
+            NodeRecord("Person", "per_1", {"name": "Ana Quispe", "defender": True}),
+        ]
+    )
     by_kind = {b.kind.name: b.rows for b in batches}
-    assert by_kind["Person"] == [{"id": "per_1", "props": {
-        "name": "Ana Quispe", "name_norm": "ana quispe", "defender": True}}]
+    assert by_kind["Person"] == [
+        {
+            "id": "per_1",
+            "props": {"name": "Ana Quispe", "name_norm": "ana quispe", "defender": True},
+        }
+    ]
     assert len(by_kind["Organization"]) == 1
 
 
@@ -45,14 +51,18 @@ def test_required_properties_unless_partial() -> None:
 def test_facts_are_checked_grouped_and_deduplicated() -> None:
     rec = FactRecord("VICTIM_OF", "per_1", "inc_1", evidence=EV)
     (batch,) = fact_batches([rec, rec])
-    assert (batch.rel.type, batch.start_label, batch.end_label) == ("VICTIM_OF", "Actor",
-                                                                    "Incident")
+    assert (batch.rel.type, batch.start_label, batch.end_label) == (
+        "VICTIM_OF",
+        "Actor",
+        "Incident",
+    )
     assert len(batch.rows) == 1
     row = batch.rows[0]
     assert row["key"] == "cmp_1:10:30"
     assert row["complaint"] == "cmp_1"
-    other = FactRecord("VICTIM_OF", "per_1", "inc_1",
-                       evidence=Evidence("cmp_2", "q", 0, 1, "model", 0.5))
+    other = FactRecord(
+        "VICTIM_OF", "per_1", "inc_1", evidence=Evidence("cmp_2", "q", 0, 1, "model", 0.5)
+    )
     (batch,) = fact_batches([rec, other])
     assert len(batch.rows) == 2
 
@@ -62,17 +72,35 @@ def test_facts_are_checked_grouped_and_deduplicated() -> None:
     [
         (FactRecord("VICTIM_OF", "plc_1", "inc_1"), "may not join Place to Incident"),
         (FactRecord("HATES", "per_1", "per_2"), "'HATES' is not a relationship type"),
-        (FactRecord("VICTIM_OF", "per_1", "inc_1", {"weight": 2}),
-         "property 'weight' is not declared on VICTIM_OF"),
+        (
+            FactRecord("VICTIM_OF", "per_1", "inc_1", {"weight": 2}),
+            "property 'weight' is not declared on VICTIM_OF",
+        ),
         (FactRecord("VICTIM_OF", "per_1", "inc_1", {"sources": ["cmp_x"]}), "kept by the store"),
-        (FactRecord("VICTIM_OF", "per_1", "inc_1",
-                    evidence=Evidence("cmp_1", "q", 5, 2, "rule", 0.5)), "is not a span"),
-        (FactRecord("VICTIM_OF", "per_1", "inc_1",
-                    evidence=Evidence("cmp_1", "q", 0, 2, "guess", 0.5)), "method must be"),
-        (FactRecord("VICTIM_OF", "per_1", "inc_1",
-                    evidence=Evidence("cmp_1", "q", 0, 2, "rule", 1.5)), "within 0..1"),
-        (FactRecord("VICTIM_OF", "per_1", "inc_1",
-                    evidence=Evidence("per_9", "q", 0, 2, "rule", 0.5)), "cite a complaint"),
+        (
+            FactRecord(
+                "VICTIM_OF", "per_1", "inc_1", evidence=Evidence("cmp_1", "q", 5, 2, "rule", 0.5)
+            ),
+            "is not a span",
+        ),
+        (
+            FactRecord(
+                "VICTIM_OF", "per_1", "inc_1", evidence=Evidence("cmp_1", "q", 0, 2, "guess", 0.5)
+            ),
+            "method must be",
+        ),
+        (
+            FactRecord(
+                "VICTIM_OF", "per_1", "inc_1", evidence=Evidence("cmp_1", "q", 0, 2, "rule", 1.5)
+            ),
+            "within 0..1",
+        ),
+        (
+            FactRecord(
+                "VICTIM_OF", "per_1", "inc_1", evidence=Evidence("per_9", "q", 0, 2, "rule", 0.5)
+            ),
+            "cite a complaint",
+        ),
     ],
 )
 def test_bad_facts_are_refused_with_the_reason(record: FactRecord, message: str) -> None:

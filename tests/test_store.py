@@ -14,35 +14,70 @@ from graph.store import Store
 pytestmark = pytest.mark.store
 
 PEOPLE = [
-    NodeRecord("Person", "per_ana", {"name": "Ana Ríos Tapia", "gender": "female",
-                                     "defender": True, "people": "Asháninka"}),
-    NodeRecord("Organization", "org_pnp", {"name": "Policía Nacional del Perú",
-                                           "kind": "police", "acronym": "PNP"}),
-    NodeRecord("Incident", "inc_1", {"type": "threat", "date": "2024-03-02",
-                                     "date_precision": "day", "severity": 2}),
-    NodeRecord("Complaint", "cmp_a", {"text": "t", "sha256": "a", "received_at":
-                                      "2024-03-03T10:00:00Z", "confidentiality": "public",
-                                      "status": "received"}),
-    NodeRecord("Complaint", "cmp_b", {"text": "u", "sha256": "b", "received_at":
-                                      "2024-03-04T10:00:00Z", "confidentiality": "public",
-                                      "status": "received"}),
+    NodeRecord(
+        "Person",
+        "per_ana",
+        {"name": "Ana Ríos Tapia", "gender": "female", "defender": True, "people": "Asháninka"},
+    ),
+    NodeRecord(
+        "Organization",
+        "org_pnp",
+        {"name": "Policía Nacional del Perú", "kind": "police", "acronym": "PNP"},
+    ),
+    NodeRecord(
+        "Incident",
+        "inc_1",
+        {"type": "threat", "date": "2024-03-02", "date_precision": "day", "severity": 2},
+    ),
+    NodeRecord(
+        "Complaint",
+        "cmp_a",
+        {
+            "text": "t",
+            "sha256": "a",
+            "received_at": "2024-03-03T10:00:00Z",
+            "confidentiality": "public",
+            "status": "received",
+        },
+    ),
+    NodeRecord(
+        "Complaint",
+        "cmp_b",
+        {
+            "text": "u",
+            "sha256": "b",
+            "received_at": "2024-03-04T10:00:00Z",
+            "confidentiality": "public",
+            "status": "received",
+        },
+    ),
 ]
 
 
 def ev(complaint: str, start: int = 0, end: int = 10, confidence: float = 0.7) -> Evidence:
-    return Evidence(complaint, "Ana Ríos fue amenazada por policías.", start, end, "rule",
-                    confidence)
+    return Evidence(
+        complaint, "Ana Ríos fue amenazada por policías.", start, end, "rule", confidence
+    )
 
 
 def test_constraints_present_after_migration(store: Store) -> None:
     shown = store.read(cypher.SHOW_CONSTRAINTS)
     unique = {(tuple(r["labelsOrTypes"]), tuple(r["properties"])) for r in shown}
-    for kind in ["Actor", "Complaint", "Incident", "Place", "LandDispute", "Case",
-                 "ProtectionMeasure", "Alert"]:
+    for kind in [
+        "Actor",
+        "Complaint",
+        "Incident",
+        "Place",
+        "LandDispute",
+        "Case",
+        "ProtectionMeasure",
+        "Alert",
+    ]:
         assert ((kind,), ("id",)) in unique
     assert (("Complaint",), ("sha256",)) in unique
-    indexes = {(tuple(r["labelsOrTypes"]), tuple(r["properties"]))
-               for r in store.read(cypher.SHOW_INDEXES)}
+    indexes = {
+        (tuple(r["labelsOrTypes"]), tuple(r["properties"])) for r in store.read(cypher.SHOW_INDEXES)
+    }
     assert (("Actor",), ("name_norm",)) in indexes
     assert (("PERPETRATOR_OF",), ("id",)) in indexes
     assert current_version(store) == SCHEMA_VERSION
@@ -100,10 +135,14 @@ def test_same_fact_twice_is_one_edge_listing_both_sources(store: Store) -> None:
 
 def test_a_failed_write_leaves_nothing(store: Store) -> None:
     upsert(store, PEOPLE[:1])
-    nodes = [NodeRecord("Person", "per_new", {"name": "Nueva Persona"}),
-             NodeRecord("Incident", "inc_new", {"type": "assault"})]
-    facts = [FactRecord("VICTIM_OF", "per_new", "inc_new", evidence=ev("cmp_a")),
-             FactRecord("PERPETRATOR_OF", "org_missing", "inc_new", evidence=ev("cmp_a"))]
+    nodes = [
+        NodeRecord("Person", "per_new", {"name": "Nueva Persona"}),
+        NodeRecord("Incident", "inc_new", {"type": "assault"}),
+    ]
+    facts = [
+        FactRecord("VICTIM_OF", "per_new", "inc_new", evidence=ev("cmp_a")),
+        FactRecord("PERPETRATOR_OF", "org_missing", "inc_new", evidence=ev("cmp_a")),
+    ]
     with pytest.raises(ModelError, match="PERPETRATOR_OF: no node with id org_missing"):
         upsert(store, nodes, facts)
     assert get_node(store, "per_new") is None
@@ -114,15 +153,37 @@ def test_a_failed_write_leaves_nothing(store: Store) -> None:
 def test_a_kind_clash_is_a_conflict_and_rolls_back(store: Store) -> None:
     upsert(store, PEOPLE[:1])
     with pytest.raises(ConflictError):
-        upsert(store, [NodeRecord("Incident", "inc_z", {"type": "threat"}),
-                       NodeRecord("Community", "com_x", {"name": "CN Unipacuyacu",
-                                                         "community_kind": "native"}),
-                       NodeRecord("Complaint", "cmp_dup", {
-                           "text": "x", "sha256": "same", "received_at": "2024-01-01T00:00:00Z",
-                           "confidentiality": "public", "status": "received"}),
-                       NodeRecord("Complaint", "cmp_dup2", {
-                           "text": "y", "sha256": "same", "received_at": "2024-01-01T00:00:00Z",
-                           "confidentiality": "public", "status": "received"})])
+        upsert(
+            store,
+            [
+                NodeRecord("Incident", "inc_z", {"type": "threat"}),
+                NodeRecord(
+                    "Community", "com_x", {"name": "CN Unipacuyacu", "community_kind": "native"}
+                ),
+                NodeRecord(
+                    "Complaint",
+                    "cmp_dup",
+                    {
+                        "text": "x",
+                        "sha256": "same",
+                        "received_at": "2024-01-01T00:00:00Z",
+                        "confidentiality": "public",
+                        "status": "received",
+                    },
+                ),
+                NodeRecord(
+                    "Complaint",
+                    "cmp_dup2",
+                    {
+                        "text": "y",
+                        "sha256": "same",
+                        "received_at": "2024-01-01T00:00:00Z",
+                        "confidentiality": "public",
+                        "status": "received",
+                    },
+                ),
+            ],
+        )
     assert get_node(store, "inc_z") is None
     assert get_node(store, "com_x") is None
 
@@ -149,8 +210,10 @@ HOSTILE = [
 
 
 def test_hostile_strings_are_stored_literally(store: Store) -> None:
-    records = [NodeRecord("Person", f"per_h{i}", {"name": s, "aliases": [s, s[::-1]]})
-               for i, s in enumerate(HOSTILE)]
+    records = [
+        NodeRecord("Person", f"per_h{i}", {"name": s, "aliases": [s, s[::-1]]})
+        for i, s in enumerate(HOSTILE)
+    ]
     upsert(store, records)
     for i, s in enumerate(HOSTILE):
         node = get_node(store, f"per_h{i}")
@@ -161,12 +224,26 @@ def test_hostile_strings_are_stored_literally(store: Store) -> None:
 
 
 def test_100k_of_text_is_stored_literally(store: Store) -> None:
-    text = ("Denuncia: «amenazas» contra el apu O'Neil \\ \"x\" MATCH (n) DELETE n; ñ "
-            * 2000)[:100_000]
+    text = ('Denuncia: «amenazas» contra el apu O\'Neil \\ "x" MATCH (n) DELETE n; ñ ' * 2000)[
+        :100_000
+    ]
     assert len(text) == 100_000
-    upsert(store, [NodeRecord("Complaint", "cmp_big", {
-        "text": text, "sha256": "big", "received_at": "2024-01-01T00:00:00Z",
-        "confidentiality": "sealed", "status": "received"})])
+    upsert(
+        store,
+        [
+            NodeRecord(
+                "Complaint",
+                "cmp_big",
+                {
+                    "text": text,
+                    "sha256": "big",
+                    "received_at": "2024-01-01T00:00:00Z",
+                    "confidentiality": "sealed",
+                    "status": "received",
+                },
+            )
+        ],
+    )
     node = get_node(store, "cmp_big")
     assert node is not None
     assert node.props["text"] == text
@@ -175,8 +252,10 @@ def test_100k_of_text_is_stored_literally(store: Store) -> None:
 def test_load_commits_per_batch_and_is_idempotent(store: Store) -> None:
     nodes = [NodeRecord("Person", f"per_{i}", {"name": f"Persona {i}"}) for i in range(250)]
     nodes.append(NodeRecord("Incident", "inc_b", {"type": "harassment"}))
-    facts = [FactRecord("VICTIM_OF", f"per_{i}", "inc_b", evidence=ev("cmp_a", i, i + 1))
-             for i in range(250)]
+    facts = [
+        FactRecord("VICTIM_OF", f"per_{i}", "inc_b", evidence=ev("cmp_a", i, i + 1))
+        for i in range(250)
+    ]
     first = load(store, nodes, facts, batch_size=60)
     again = load(store, nodes, facts, batch_size=60)
     assert first.nodes == again.nodes == 251

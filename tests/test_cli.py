@@ -1,0 +1,123 @@
+"""The command line and the HTTP server, as separate processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.test_embedded import gone, jvms, wait_until
+
+pytestmark = [pytest.mark.store, pytest.mark.slow]
+
+EXE = [sys.executable, "-c", "import sys, server; sys.exit(server.main())"]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    env.update(extra)
+    return env
+
+
+def test_db_status_prints_json(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [*EXE, "--data-dir", str(tmp_path), "db", "status"],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    status = json.loads(out.stdout)
+    assert status["backend"] == "arcadedb-embedded"
+    assert status["schema_version"] == 1
+    assert status["nodes"] == 1  # the schema version node
+    assert status["relationships"] == 0
+    assert wait_until(lambda: jvms(tmp_path) == [], 60)
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "expected"),
+    [
+        ({"DEFENSORES_NEO4J_URI": "http://db:7474"}, ["db", "status"], "DEFENSORES_NEO4J_URI"),
+        (
+            {"DEFENSORES_ARCADEDB_HOME": "/nonexistent"},
+            ["db", "status"],
+            "ArcadeDB runtime not found",
+        ),
+        ({"DEFENSORES_PORT": "eighty"}, ["serve"], "DEFENSORES_PORT"),
+    ],
+)
+def test_failures_are_one_line_and_exit_2(
+    tmp_path: Path, env: dict[str, str], args: list[str], expected: str
+) -> None:
+    out = subprocess.run(
+        [*EXE, "--data-dir", str(tmp_path), *args],
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert lines[0].startswith("defensores: error: ") and expected in lines[0]
+    assert "Traceback" not in out.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_server_serves_and_stops_cleanly(tmp_path: Path, stop_signal: signal.Signals) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [*EXE, "--data-dir", str(tmp_path), "serve", "--port", str(port)],
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+
+        def healthy() -> bool:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    return r.status == 200 and bool(json.load(r)["status"] == "ok")
+            except OSError:
+                return proc.poll() is not None
+
+        assert wait_until(healthy, 120)
+        assert proc.poll() is None
+        listening = {
+            c.laddr.ip
+            for c in psutil.Process(proc.pid).net_connections()
+            if c.status == psutil.CONN_LISTEN
+        }
+        assert listening == {"127.0.0.1"}
+        (jvm,) = jvms(tmp_path)
+        proc.send_signal(stop_signal)
+        out, _ = proc.communicate(timeout=60)
+        # uvicorn shuts down gracefully, then re-raises the signal it caught
+        assert proc.returncode in (0, -stop_signal), out
+        assert "Application shutdown complete" in out
+        assert wait_until(lambda: gone(jvm), 60)
+        assert "Traceback" not in out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    time.sleep(0.1)
