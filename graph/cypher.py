@@ -65,14 +65,30 @@ SCHEMA_VERSION_WRITE = (
 # --- generic writes ------------------------------------------------------------------
 
 
-def merge_nodes(kind: NodeKind) -> str:
-    """Upsert a batch of ``{id, props}`` rows of one kind; returns how many were written."""
+def update_nodes(kind: NodeKind) -> str:
+    """Update the existing nodes of a batch of ``{id, props}`` rows; return their labels.
+
+    Upserts run as this statement then ``create_nodes``, in one transaction. Matching
+    on the key label alone lets ArcadeDB use its unique index (a ``MERGE`` on two labels
+    scans), and returning the labels lets the caller refuse an id of another kind.
+    """
     return (
         f"UNWIND $rows AS row "
-        f"MERGE (n:{_labels(kind)} {{id: row.id}}) "
-        f"ON CREATE SET n.created_at = $now "
+        f"MATCH (n:{_label(kind.key_label)} {{id: row.id}}) "
         f"SET n += row.props, n.updated_at = $now "
-        f"RETURN count(n) AS written"
+        f"RETURN n.id AS id, labels(n) AS labels"
+    )
+
+
+def create_nodes(kind: NodeKind) -> str:
+    """Create the nodes of a batch that do not exist yet; returns how many."""
+    return (
+        f"UNWIND $rows AS row "
+        f"OPTIONAL MATCH (e:{_label(kind.key_label)} {{id: row.id}}) "
+        f"WITH row, e WHERE e IS NULL "
+        f"CREATE (n:{_labels(kind)} {{id: row.id}}) "
+        f"SET n += row.props, n.created_at = $now, n.updated_at = $now "
+        f"RETURN count(n) AS created"
     )
 
 

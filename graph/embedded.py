@@ -569,13 +569,14 @@ class EmbeddedStore:
             argv += ["--heap", heap]
         if home:
             argv += ["--home", str(home)]
-        self._spawned = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with self.paths.log.open("ab") as log:  # the keeper's own errors go to the log
+            self._spawned = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
 
     def _wait_ready(self) -> State:
         deadline = time.monotonic() + self.timeout + 10.0
@@ -600,7 +601,8 @@ class EmbeddedStore:
             ):
                 if spawns >= 3:
                     raise StoreStartError(
-                        f"embedded store keeper for {self.paths.data_dir} did not start"
+                        f"embedded store keeper for {self.paths.data_dir} did not start "
+                        f"(log: {self.paths.log})"
                     )
                 self._spawn()
                 spawns += 1

@@ -290,6 +290,7 @@ class Model:
     _nodes: dict[str, NodeKind] = field(init=False, repr=False, compare=False)
     _rels: dict[str, RelKind] = field(init=False, repr=False, compare=False)
     _prefixes: dict[str, NodeKind] = field(init=False, repr=False, compare=False)
+    _joins: frozenset[tuple[str, str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         nodes = {n.name: n for n in self.nodes}
@@ -310,6 +311,15 @@ class Model:
         object.__setattr__(self, "_nodes", nodes)
         object.__setattr__(self, "_rels", rels)
         object.__setattr__(self, "_prefixes", prefixes)
+        joins = {
+            (rel.type, a.name, b.name)
+            for rel in self.relationships
+            for s_group, e_group in rel.endpoints
+            for a in self.nodes
+            for b in self.nodes
+            if self.in_group(a, s_group) and self.in_group(b, e_group)
+        }
+        object.__setattr__(self, "_joins", frozenset(joins))
 
     def node(self, name: str) -> NodeKind:
         try:
@@ -341,10 +351,8 @@ class Model:
         return group == kind.name or group in kind.labels
 
     def check_endpoints(self, rel: RelKind, start: NodeKind, end: NodeKind) -> None:
-        for s_group, e_group in rel.endpoints:
-            if self.in_group(start, s_group) and self.in_group(end, e_group):
-                return
-        raise ModelError(f"{rel.type} may not join {start.name} to {end.name}")
+        if (rel.type, start.name, end.name) not in self._joins:
+            raise ModelError(f"{rel.type} may not join {start.name} to {end.name}")
 
     def labels(self) -> Iterable[str]:
         seen: dict[str, None] = {}

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from graph import cypher
-from graph.errors import ModelError
+from graph.errors import ConflictError, ModelError
 from graph.model import MODEL
 from graph.rows import (
     FactBatch,
@@ -42,8 +42,15 @@ class Written:
 
 
 def write_nodes(tx: Tx, batch: NodeBatch, now: str) -> int:
-    rows = tx.run(cypher.merge_nodes(batch.kind), rows=batch.rows, now=now)
-    return int(rows[0]["written"]) if rows else 0
+    """Upsert one batch of nodes of one kind; an id held by another kind is a conflict."""
+    kind = batch.kind
+    updated = tx.run(cypher.update_nodes(kind), rows=batch.rows, now=now)
+    for row in updated:
+        if set(row["labels"]) != set(kind.labels):
+            other = "/".join(sorted(set(row["labels"]) - {kind.key_label})) or kind.key_label
+            raise ConflictError(f"id {row['id']} belongs to a {other}, not a {kind.name}")
+    created = tx.run(cypher.create_nodes(kind), rows=batch.rows, now=now)
+    return len(updated) + (int(created[0]["created"]) if created else 0)
 
 
 def write_facts(tx: Tx, batch: FactBatch, now: str) -> int:

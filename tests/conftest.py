@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from graph.config import StoreConfig
-from graph.repository import delete_all_data
+from graph.repository import counts, delete_all_data
 from graph.store import Store
 from server import open_store
 
@@ -32,6 +32,13 @@ def store_session(request: pytest.FixtureRequest, session_data_dir: Path) -> Ite
         if not os.environ.get("DEFENSORES_NEO4J_URI"):
             pytest.skip("DEFENSORES_NEO4J_URI not set: no Neo4j server to test against")
         config = StoreConfig.from_env()
+        with Store.open(config) as probe:
+            totals = counts(probe)
+        if totals["nodes"] - totals["by_label"]["SchemaVersion"] > 0:
+            pytest.skip(
+                "the Neo4j database holds data; the store tests empty it, so they "
+                "run only against an empty database"
+            )
     else:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
         config = StoreConfig.from_env(env, data_dir=str(session_data_dir))

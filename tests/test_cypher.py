@@ -23,9 +23,9 @@ def test_labels_outside_the_model_are_refused() -> None:
 
 def test_write_statements_take_values_as_parameters() -> None:
     for kind in MODEL.nodes:
-        stmt = cypher.merge_nodes(kind)
-        assert "$rows" in stmt and "$now" in stmt
-        assert "'" not in stmt  # no literal values at all
+        for stmt in (cypher.update_nodes(kind), cypher.create_nodes(kind)):
+            assert "$rows" in stmt and "$now" in stmt
+            assert "'" not in stmt  # no literal values at all
     for rel in MODEL.relationships:
         stmt = cypher.merge_facts(rel, "Actor", "Incident")
         assert "$rows" in stmt
