@@ -189,7 +189,6 @@ ORGANIZATION_KINDS = (
     "police",
     "military",
     "prosecutor_office",
-    "court",
     "federation",
     "ngo",
     "armed_group",
