@@ -15,6 +15,8 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -24,12 +26,16 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from graph.config import StoreConfig
-from graph.errors import ConfigError, DefensoresError
+from graph.errors import ConfigError, DefensoresError, ModelError
 from graph.migrations import current_version, migrate
 from graph.repository import counts
 from graph.store import Store
 
 log = logging.getLogger("defensores")
+
+
+class InputError(ModelError):
+    """A command's input cannot be used; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,17 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("status", help="print backend, counts and schema version as JSON")
     db_sub.add_parser("migrate", help="apply schema migrations")
+    ex = sub.add_parser("extract", help="print the extraction of one text as JSON (no database)")
+    ex.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin")
+    ex.add_argument("--received", help="reception date for relative dates (YYYY-MM-DD)")
+    ing = sub.add_parser("ingest", help="store and extract complaints from files")
+    ing.add_argument("paths", nargs="+", help=".txt files, folders, .jsonl or .csv")
+    ing.add_argument(
+        "--confidentiality",
+        default="restricted",
+        help="default when a record says none (public|restricted|sealed)",
+    )
+    ing.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -173,6 +190,111 @@ def _db(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _extract(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from nlp.pipeline import Extractor
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            raw = Path(args.file).read_bytes()
+            text = raw.decode("utf-8-sig")
+        except OSError as exc:
+            raise InputError(f"cannot read {args.file}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{args.file} is not valid UTF-8 text") from None
+    if not text.strip():
+        raise InputError("the text is empty")
+    received = None
+    if args.received:
+        try:
+            received = date.fromisoformat(args.received)
+        except ValueError:
+            raise InputError(f"--received must be YYYY-MM-DD, got {args.received!r}") from None
+    try:
+        result = Extractor().extract(text, received)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    print(json.dumps(result.to_json(text), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _received_at(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"received_at is not an ISO date: {raw!r}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ingest(args: argparse.Namespace, config: Config) -> int:
+    from graph.extraction import NlpBatchExtractor
+    from graph.intake import ComplaintIn, receive, resume_batches
+    from nlp.pipeline import Extractor
+    from nlp.sources import read
+
+    summary: dict[str, Any] = {
+        "stored": 0,
+        "duplicates": 0,
+        "extracted": 0,
+        "failed": [],
+        "invalid": [],
+    }
+    show = sys.stderr.isatty() and not args.quiet
+    with open_store(config.store) as store:
+        for path in args.paths:
+            for rec in read(Path(path)):
+                if rec.error is not None or rec.text is None:
+                    summary["invalid"].append({"record": rec.origin, "error": rec.error})
+                    continue
+                try:
+                    received = receive(
+                        store,
+                        ComplaintIn(
+                            text=rec.text,
+                            received_at=_received_at(rec.received_at),
+                            channel=rec.channel or "import",
+                            confidentiality=rec.confidentiality or args.confidentiality,
+                            source=rec.source,
+                        ),
+                    )
+                except DefensoresError as exc:
+                    summary["invalid"].append({"record": rec.origin, "error": str(exc)})
+                    continue
+                summary["stored" if received.created else "duplicates"] += 1
+        extractor = NlpBatchExtractor(Extractor())
+        done = 0
+
+        def progress(batch: Sequence[tuple[str, str, str]]) -> list[Any]:
+            nonlocal done
+            out = extractor(batch)
+            done += len(batch)
+            if show:
+                print(f"\rextracting: {done} complaints", end="", file=sys.stderr, flush=True)
+            return out
+
+        status = resume_batches(store, progress)
+        if show:
+            print(file=sys.stderr)
+        from graph.intake import get
+
+        for cid, st in status.items():
+            if st == "extracted":
+                summary["extracted"] += 1
+            elif st == "failed":
+                summary["failed"].append(
+                    {"complaint": cid, "error": get(store, cid).get("status_detail")}
+                )
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 1 if summary["failed"] or summary["invalid"] else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = _parser().parse_args(argv)
@@ -181,6 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(config)
         _raise_on_sigterm()
+        if args.command == "extract":
+            return _extract(args)
+        if args.command == "ingest":
+            return _ingest(args, config)
         return _db(args, config)
     except DefensoresError as exc:
         print(f"defensores: error: {exc}", file=sys.stderr)

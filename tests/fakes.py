@@ -12,7 +12,7 @@ def _hid(prefix: str, *parts: str) -> str:
     return f"{prefix}_{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:16]}"
 
 
-def toy_extractor(complaint_id: str, text: str) -> Extraction:
+def toy_extractor(complaint_id: str, text: str, received_at: str) -> Extraction:
     """Finds one victim: the first two capitalised words; one threat reported."""
     words = [w.strip(".,;") for w in text.split()]
     caps = [w for w in words if w[:1].isupper()]

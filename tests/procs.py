@@ -25,7 +25,7 @@ def crash_during_extraction(data_dir: str, text: str) -> None:
     received = receive(store, ComplaintIn(text=text, channel="web"))
     print(received.id, flush=True)
 
-    def dying_extractor(cid: str, body: str) -> Extraction:
+    def dying_extractor(cid: str, body: str, received: str) -> Extraction:
         os.kill(os.getpid(), signal.SIGKILL)
         raise AssertionError("unreachable")
 

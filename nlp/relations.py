@@ -1,0 +1,242 @@
+"""Membership and employment ("X, apu de la Comunidad Nativa Y"), what a person is
+(defender, gender, people), and land disputes named or implied."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from nlp.gazetteers import Gazetteer
+from nlp.result import Dispute, Entity, Evidence, Incident, Relation
+from nlp.text import fold
+
+ROLE_RE = re.compile(
+    r"\b(?P<role>apu|jefe|jefa|presidente|presidenta|vicepresidente|vicepresidenta|dirigente|"
+    r"lideresa|l[ií]der|defensora|defensor|secretari[oa]|tesorer[oa]|comuner[oa]|"
+    r"guardaparques?|monitor(?:a)? ambiental|vocal|fiscal|teniente gobernador|"
+    r"agente municipal|miembro|integrante|abogad[oa]|trabajador(?:a)?|gerente|"
+    r"jefe de seguridad|president|vice-president|leader|chief|member|defender|lawyer|"
+    r"head of security|security chief|manager|worker|employee)\b",
+    re.IGNORECASE,
+)
+DEFENDER_ROLES = {
+    "apu",
+    "presidente",
+    "presidenta",
+    "vicepresidente",
+    "vicepresidenta",
+    "dirigente",
+    "lideresa",
+    "lider",
+    "defensora",
+    "defensor",
+    "guardaparque",
+    "guardaparques",
+    "monitor ambiental",
+    "monitora ambiental",
+    "president",
+    "vice-president",
+    "leader",
+    "chief",
+    "defender",
+    "teniente gobernador",
+    "jefe",
+    "jefa",
+}
+EMPLOYEE_ROLES = {
+    "trabajador",
+    "trabajadora",
+    "gerente",
+    "jefe de seguridad",
+    "abogado",
+    "abogada",
+    "head of security",
+    "security chief",
+    "manager",
+    "worker",
+    "employee",
+    "lawyer",
+}
+AFTER_RE = re.compile(
+    r"\s*[,(]?\s*(?:(?:el|la|the|an?|un|una)\s+)?(?:[\wáéíóúñ-]+\s+){0,3}?"
+    r"(?:de|del|of|en|at|in)\s+(?:(?:la|el|los|las|the)\s+)?",
+    re.IGNORECASE,
+)
+BEFORE_RE = re.compile(r"\s*(?:'s)?\s*,?\s*(?:[\wáéíóúñ-]+\s*){0,2},?\s*", re.IGNORECASE)
+FEMALE_CUES = re.compile(
+    r"\b(?:la|una|señora|sra\.?|doña|defensora|lideresa|presidenta|"
+    r"dirigenta|comunera|she|her|mrs\.?|ms\.?|woman)\b",
+    re.IGNORECASE,
+)
+MALE_CUES = re.compile(
+    r"\b(?:el|un|señor|sr\.?|don|defensor|presidente|comunero|"
+    r"he|his|mr\.?|man)\b",
+    re.IGNORECASE,
+)
+DEFENDER_WORDS = re.compile(
+    r"\b(?:defensor[ae]?s?|l[ií]der(?:esa)?|dirigente|apu|"
+    r"guardaparques?|defender|activist|activista|leader)\b",
+    re.IGNORECASE,
+)
+DRIVERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("palm_oil", re.compile(r"\bpalm[ae]|palm oil|palmicultor|aceite de palma", re.I)),
+    ("coca", re.compile(r"\bcoca\b|cocaler|narco|drug|cocaine|pozas de maceraci", re.I)),
+    (
+        "land_trafficking",
+        re.compile(
+            r"tr[aá]fic\w* de (?:tierras|terrenos)|traficantes de "
+            r"(?:tierras|terrenos)|land traffick|invasor|invasion|"
+            r"colonos|settlers|lotiz",
+            re.I,
+        ),
+    ),
+    ("logging", re.compile(r"\btala\b|madera|maderer|forestal|logging|loggers|timber", re.I)),
+    ("mining", re.compile(r"\bminer[aío]|\bmina\b|mining|\bmine\b|oro\b|gold", re.I)),
+    (
+        "oil_gas",
+        re.compile(
+            r"petr[oó]le|derrame|oleoducto|hidrocarburo|\boil\b|pipeline|"
+            r"\bgas\b|lote \d+",
+            re.I,
+        ),
+    ),
+    (
+        "infrastructure",
+        re.compile(
+            r"carretera|hidroel[eé]ctrica|represa|\bdam\b|road|"
+            r"highway",
+            re.I,
+        ),
+    ),
+    ("agribusiness", re.compile(r"agroindustri|cacao|monocultivo|agribusiness|plantation", re.I)),
+)
+DISPUTE_CUES = re.compile(
+    r"conflicto|disputa|territorio|tierras|invasi[oó]n|concesi[oó]n|"
+    r"despojo|linderos|titulaci[oó]n|dispute|territory|land|concession|"
+    r"invasion|encroach",
+    re.IGNORECASE,
+)
+
+
+def _sentence_of(doc: Doc, start: int) -> tuple[int, int, str]:
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    sent = span.sent if span is not None else doc[:]
+    return sent.start_char, sent.end_char, sent.text
+
+
+def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
+    """Set defender, gender and people on persons (and people on communities)."""
+    text = doc.text
+    for e in entities:
+        if e.type not in {"person", "community"}:
+            continue
+        for m in e.mentions:
+            before = text[max(0, m.start - 40) : m.start]
+            after = text[m.end : m.end + 80]
+            window = before + " " + after
+            if e.type == "person":
+                if DEFENDER_WORDS.search(window):
+                    e.defender = True
+                if e.gender is None:
+                    near = before[-14:] + " " + after[:40]
+                    if FEMALE_CUES.search(near):
+                        e.gender = "female"
+                    elif MALE_CUES.search(near):
+                        e.gender = "male"
+            if e.people is None:
+                for word in re.findall(r"[\wáéíóúñÁÉÍÓÚÑ'-]+", window):
+                    people = gaz.peoples.get(fold(word))
+                    if people is not None:
+                        e.people = people
+                        break
+
+
+def relations(doc: Doc, entities: list[Entity]) -> list[Relation]:
+    """member_of / works_for from "PERSON, ROLE de/of GROUP" within a sentence."""
+    text = doc.text
+    groups = [e for e in entities if e.type in {"community", "organization"}]
+    out: list[Relation] = []
+    seen: set[tuple[str, str]] = set()
+    for person in (e for e in entities if e.type == "person"):
+        for m in person.mentions:
+            s_start, s_end, sentence = _sentence_of(doc, m.start)
+            for g in groups:
+                for gm in g.mentions:
+                    if not s_start <= gm.start < s_end:
+                        continue
+                    if gm.start > m.end:
+                        between = text[m.end : gm.start]
+                    elif gm.end <= m.start:
+                        between = text[gm.end : m.start]  # "el apu de X, Teodoro …"
+                    else:
+                        continue
+                    if len(between) > 70 or between.count(",") > 2:
+                        continue
+                    if gm.start > m.end:  # "X, apu de la Comunidad Y" / "X (apu of Y)"
+                        shape = AFTER_RE.fullmatch(between)
+                    else:  # "el apu de Y, X" / "Y's leader X"
+                        shape = BEFORE_RE.fullmatch(between)
+                    if shape is None:
+                        continue
+                    role = ROLE_RE.search(between)
+                    role_text = fold(role.group("role")) if role else None
+                    rtype = (
+                        "works_for"
+                        if (
+                            role_text in EMPLOYEE_ROLES
+                            or g.kind
+                            in {
+                                "company",
+                                "police",
+                                "military",
+                                "state_agency",
+                                "prosecutor_office",
+                            }
+                        )
+                        and g.type == "organization"
+                        else "member_of"
+                    )
+                    if (person.key, g.key) in seen:
+                        continue
+                    seen.add((person.key, g.key))
+                    if role_text in DEFENDER_ROLES and rtype == "member_of":
+                        person.defender = True
+                    ev = Evidence(
+                        min(m.start, gm.start),
+                        max(m.end, gm.end),
+                        sentence,
+                        s_start,
+                        "rule",
+                        0.75 if role else 0.6,
+                    )
+                    out.append(Relation(rtype, person.key, g.key, role_text, ev))
+    return out
+
+
+def disputes(doc: Doc, entities: list[Entity], incidents: list[Incident]) -> list[Dispute]:
+    """A land dispute per community and driver the text names or implies."""
+    text = doc.text
+    if not DISPUTE_CUES.search(text):
+        return []
+    communities = [e for e in entities if e.type == "community"]
+    opponents = [
+        e
+        for e in entities
+        if e.type == "organization" and e.kind in {"company", "criminal_group", "armed_group"}
+    ]
+    perps = {k for i in incidents for k in i.perpetrators}
+    opponents += [e for e in entities if e.type == "person" and e.key in perps]
+    if not communities:
+        return []
+    found: list[Dispute] = []
+    for driver, pattern in DRIVERS:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        s_start, _s_end, sentence = _sentence_of(doc, m.start())
+        parties = [c.key for c in communities] + [o.key for o in opponents]
+        ev = Evidence(m.start(), m.end(), sentence, s_start, "rule", 0.6)
+        found.append(Dispute(driver, parties, ev))
+        break  # the first driver the text names is the dispute's
+    return found

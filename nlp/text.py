@@ -1,0 +1,50 @@
+"""Text helpers that keep character offsets: cleaning never changes a text's length."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TAG = re.compile(r"<[^<>\n]{0,200}>")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5});")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents stripped, spaces collapsed.
+
+    ``"Córdova  GRÁNDEZ"`` → ``"cordova grandez"``
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def blank_markup(text: str) -> str:
+    """HTML tags, character entities and control characters become spaces, length kept.
+
+    Offsets into the result are offsets into the original text, so every span the
+    pipeline reports points at the complaint as it was received.
+    """
+    text = _TAG.sub(lambda m: " " * len(m.group()), text)
+    text = _ENTITY.sub(lambda m: " " * len(m.group()), text)
+    return _CONTROL.sub(" ", text)
+
+
+def phonetic(text: str) -> str:
+    """A spelling-tolerant key for names: ``Grández``/``Grandes``, ``Córdova``/``Córdoba``,
+    ``Kakataibo``/``Cacataibo`` share one."""
+    s = fold(text)
+    for a, b in (
+        ("qu", "k"),
+        ("c", "k"),
+        ("z", "s"),
+        ("v", "b"),
+        ("y", "i"),
+        ("ll", "i"),
+        ("h", ""),
+        ("w", "u"),
+        ("gu", "g"),
+    ):
+        s = s.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", s)
