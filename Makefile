@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml Makefile
 install: $(STAMP)
 
 run: install
+	$(VENV)/bin/defensores ingest --quiet tests/data/demo/complaints.jsonl
 	$(VENV)/bin/defensores serve
 
 test: install

@@ -138,6 +138,11 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="print the extraction of one text as JSON (no database)")
     ex.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin")
     ex.add_argument("--received", help="reception date for relative dates (YYYY-MM-DD)")
+    ev = sub.add_parser("evaluate", help="score the pipeline and the bare model on the gold set")
+    ev.add_argument("--gold", default="tests/data/gold", help="gold set folder")
+    ev.add_argument("--json", action="store_true", help="print the full report as JSON")
+    ev.add_argument("--split", choices=["all", "dev", "test"], default="all",
+                    help="dev: the documents rules were tuned on; test: the held-out quarter")
     ing = sub.add_parser("ingest", help="store and extract complaints from files")
     ing.add_argument("paths", nargs="+", help=".txt files, folders, .jsonl or .csv")
     ing.add_argument(
@@ -218,6 +223,21 @@ def _extract(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InputError(str(exc)) from None
     print(json.dumps(result.to_json(text), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from nlp.evaluate import evaluate, table
+
+    folder = Path(args.gold)
+    if not folder.is_dir():
+        raise InputError(f"no gold set at {folder}")
+    report = evaluate(folder, split=args.split)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for line in table(report):
+            print(line)
     return 0
 
 
@@ -305,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _raise_on_sigterm()
         if args.command == "extract":
             return _extract(args)
+        if args.command == "evaluate":
+            return _evaluate(args)
         if args.command == "ingest":
             return _ingest(args, config)
         return _db(args, config)

@@ -23,11 +23,11 @@ from graph.errors import DefensoresError
 from graph.intake import Extraction
 from graph.rows import Evidence, FactRecord, NodeRecord
 from nlp.gazetteers import load as load_gazetteer
+from nlp.identity import identity_key
 from nlp.incidents import SEVERITY
 from nlp.pipeline import VERSION, Extractor
 from nlp.result import DocResult, Entity
 from nlp.result import Evidence as NlpEvidence
-from nlp.text import fold, phonetic
 
 PREFIX = {"person": "per", "organization": "org", "community": "com", "place": "plc"}
 MAX_MENTIONS = 5
@@ -38,11 +38,10 @@ def _digest(*parts: str) -> str:
 
 
 def entity_id(e: Entity) -> str:
-    if e.type == "place":
-        if e.ubigeo:
-            return f"plc_{e.ubigeo}"
-        return f"plc_{_digest('locality', fold(e.canonical))}"
-    return f"{PREFIX[e.type]}_{_digest(e.type, phonetic(e.canonical))}"
+    """The node id of an entity: equal for entities that are one actor (``identity_key``)."""
+    if e.type == "place" and e.ubigeo:
+        return f"plc_{e.ubigeo}"
+    return f"{PREFIX[e.type]}_{_digest(identity_key(e))}"
 
 
 def _evidence(cid: str, ev: NlpEvidence, quote: str | None = None) -> Evidence:
