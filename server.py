@@ -141,8 +141,12 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="score the pipeline and the bare model on the gold set")
     ev.add_argument("--gold", default="tests/data/gold", help="gold set folder")
     ev.add_argument("--json", action="store_true", help="print the full report as JSON")
-    ev.add_argument("--split", choices=["all", "dev", "test"], default="all",
-                    help="dev: the documents rules were tuned on; test: the held-out quarter")
+    ev.add_argument(
+        "--split",
+        choices=["all", "dev", "test"],
+        default="all",
+        help="dev: the documents rules were tuned on; test: the held-out quarter",
+    )
     ing = sub.add_parser("ingest", help="store and extract complaints from files")
     ing.add_argument("paths", nargs="+", help=".txt files, folders, .jsonl or .csv")
     ing.add_argument(

@@ -177,6 +177,22 @@ def preset_ents(doc: Doc, cands: list[Candidate], english: bool) -> None:
     doc.set_ents(spans, default="unmodified")
 
 
+def _plausible(ent: Span) -> bool:
+    """Drop the model's entities that are dates, numbers, noise or lone common words."""
+    text = ent.text.strip()
+    if fold(text) in NOT_ENTITY or sum(ch.isalpha() for ch in text) < 2:
+        return False
+    if any(ch.isdigit() for ch in text):
+        return False
+    words = [t for t in ent if not t.is_punct]
+    if len(words) == 1:
+        tok = words[0]
+        shouting = tok.is_upper and tok.sent.text.isupper()
+        if tok.is_sent_start or shouting or tok.is_stop:
+            return False
+    return True
+
+
 def _clean_person(span: Span) -> tuple[int, int] | None:
     """Trim honorifics and stray words off a model PER span; None if it is no name."""
     start, end = span.start, span.end
@@ -208,7 +224,7 @@ def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -
     inside: dict[int, set[str]] = {}
     for ent in doc.ents:
         key = (ent.start, ent.end)
-        if key not in rules and fold(ent.text) in NOT_ENTITY:
+        if key not in rules and not _plausible(ent):
             continue
         cand = rules.get(key)
         if cand is not None:
@@ -246,6 +262,9 @@ def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -
             out.append(Mention(cleaned, "person", None, tidy(text), None, None, "model", 0.7, text))
         elif label in ORG_LABELS:
             text = ent.text.strip(" .,;:")
+            first = ent[0].text.lower()
+            if first in {"the", "la", "el"} and len(ent) > 1:
+                text = doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
             if len(text) < 3 or fold(text) in gaz.peoples:
                 continue
             out.append(
@@ -263,6 +282,8 @@ def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -
             )
         elif label in PLACE_LABELS:
             text = ent.text.strip(" .,;:")
+            if ent[0].text.lower() in {"the", "la", "el"} and len(ent) > 1:
+                text = doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
             if fold(text) in gaz.peoples or len(text) < 3:
                 continue
             out.append(
@@ -340,7 +361,9 @@ def _link_places(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
             m.level = "locality"
             continue
         place = choose_place(gaz, found, cue, inside, context - {p.ubigeo for p in found})
-        if place is not None:
+        if place is not None and place.level == "country":
+            m.level, m.canonical = "country", place.name
+        elif place is not None:
             m.ubigeo, m.level, m.canonical = place.ubigeo, place.level, place.name
             m.confidence = max(m.confidence, 0.85)
         else:
@@ -446,6 +469,17 @@ def _name_parts(doc: Doc, entities: list[Entity]) -> None:
     who share a surname leave it unresolved.
     """
     persons = [e for e in entities if e.type == "person"]
+    full_names = {fold(p.canonical): p for p in persons}
+    for other in list(entities):  # the model took a person for an organisation or a place
+        if (
+            other.type in {"organization", "place"}
+            and other.ubigeo is None
+            and all(m.method == "model" for m in other.mentions)
+        ):
+            owner = full_names.get(fold(other.canonical))
+            if owner is not None and owner is not other:
+                owner.mentions += other.mentions
+                entities.remove(other)
     owners: dict[str, list[Entity]] = {}
     for p in persons:
         words = fold(p.canonical).split()
@@ -454,6 +488,18 @@ def _name_parts(doc: Doc, entities: list[Entity]) -> None:
         for w in words[1:] if len(words) > 1 else words:
             if len(w) > 2 and w not in {"de", "del", "la"}:
                 owners.setdefault(w, []).append(p)
+    for other in list(entities):  # a lone surname the model typed as something else
+        if (
+            other.type in {"organization", "place"}
+            and other.ubigeo is None
+            and all(m.method == "model" for m in other.mentions)
+        ):
+            words = fold(other.canonical).split()
+            found = {id(o): o for w in words for o in owners.get(w, [])}
+            if len(words) <= 2 and len(found) == 1 and all(w in owners for w in words):
+                owner = next(iter(found.values()))
+                owner.mentions += other.mentions
+                entities.remove(other)
     taken = [(m.start, m.end) for e in entities for m in e.mentions]
     for tok in doc:
         owner = owners.get(fold(tok.text))

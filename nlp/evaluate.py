@@ -36,8 +36,14 @@ from nlp.result import DocResult
 from nlp.text import blank_markup, fold
 
 TYPES = ("person", "organization", "community", "place")
-BARE_TYPES = {"PER": "person", "PERSON": "person", "ORG": "organization", "LOC": "place",
-              "GPE": "place", "FAC": "place"}
+BARE_TYPES = {
+    "PER": "person",
+    "PERSON": "person",
+    "ORG": "organization",
+    "LOC": "place",
+    "GPE": "place",
+    "FAC": "place",
+}
 
 
 @dataclass
@@ -63,8 +69,16 @@ def load_gold(folder: Path, split: str = "all") -> list[Gold]:
         if split != "all" and held_out(path.stem) != (split == "test"):
             continue
         raw = json.loads(path.read_text(encoding="utf-8"))
-        docs.append(Gold(raw["id"], raw["language"], date.fromisoformat(raw["received_at"][:10]),
-                         raw["text"], raw["entities"], raw.get("incidents", [])))
+        docs.append(
+            Gold(
+                raw["id"],
+                raw["language"],
+                date.fromisoformat(raw["received_at"][:10]),
+                raw["text"],
+                raw["entities"],
+                raw.get("incidents", []),
+            )
+        )
     return docs
 
 
@@ -111,14 +125,26 @@ class PRF:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 def from_result(result: DocResult, text: str) -> Prediction:
     ents = [
-        PredEntity(e.type, e.canonical, {text[m.start : m.end] for m in e.mentions}, e.ubigeo,
-                   e.key, identity_key(e))
+        PredEntity(
+            e.type,
+            e.canonical,
+            {text[m.start : m.end] for m in e.mentions},
+            e.ubigeo,
+            e.key,
+            identity_key(e),
+        )
         for e in result.entities
     ]
     incs = [PredIncident(i.type, i.perpetrators, i.victims) for i in result.incidents]
@@ -141,8 +167,9 @@ def bare_predictions(docs: list[Gold]) -> list[Prediction]:
             if etype is None:
                 continue
             k = (etype, fold(ent.text))
-            by_key.setdefault(k, PredEntity(etype, ent.text, {ent.text}, None, "|".join(k),
-                                            "|".join(k)))
+            by_key.setdefault(
+                k, PredEntity(etype, ent.text, {ent.text}, None, "|".join(k), "|".join(k))
+            )
         out.append(Prediction(list(by_key.values())))
     return out
 
@@ -172,15 +199,18 @@ class Scores:
     resolution: PRF = field(default_factory=PRF)
 
     def as_dict(self) -> dict[str, Any]:
-        overall = PRF(*(sum(getattr(p, a) for p in self.entities.values())
-                        for a in ("tp", "fp", "fn")))
+        overall = PRF(
+            *(sum(getattr(p, a) for p in self.entities.values()) for a in ("tp", "fp", "fn"))
+        )
         return {
             "entities": {t: p.as_dict() for t, p in self.entities.items()},
             "entities_overall": overall.as_dict(),
-            "ubigeo_accuracy": round(self.ubigeo[0] / self.ubigeo[1], 4) if self.ubigeo[1]
+            "ubigeo_accuracy": round(self.ubigeo[0] / self.ubigeo[1], 4)
+            if self.ubigeo[1]
             else None,
             "incident_type_accuracy": round(self.incident_type[0] / self.incident_type[1], 4)
-            if self.incident_type[1] else None,
+            if self.incident_type[1]
+            else None,
             "roles": self.roles.as_dict(),
             "resolution": self.resolution.as_dict(),
         }
@@ -212,11 +242,18 @@ def score(docs: list[Gold], preds: list[Prediction], *, full: bool) -> Scores:
         if not full:
             continue
         to_gold = {pe.key: gid for gid, pe in matched.items()}
-        gold_roles = {(role, x) for inc in g.incidents for role in ("perpetrators", "victims")
-                      for x in inc[role]}
-        pred_roles = {(role, to_gold.get(k, f"?{k}")) for inc in p.incidents
-                      for role, keys in (("perpetrators", inc.perpetrators),
-                                         ("victims", inc.victims)) for k in keys}
+        gold_roles = {
+            (role, x)
+            for inc in g.incidents
+            for role in ("perpetrators", "victims")
+            for x in inc[role]
+        }
+        pred_roles = {
+            (role, to_gold.get(k, f"?{k}"))
+            for inc in p.incidents
+            for role, keys in (("perpetrators", inc.perpetrators), ("victims", inc.victims))
+            for k in keys
+        }
         roles.tp += len(gold_roles & pred_roles)
         roles.fp += len(pred_roles - gold_roles)
         roles.fn += len(gold_roles - pred_roles)
@@ -225,8 +262,9 @@ def score(docs: list[Gold], preds: list[Prediction], *, full: bool) -> Scores:
             type_n += 1
             people = set(gi["perpetrators"]) | set(gi["victims"])
             same = [pi for pi in free if pi.type == gi["type"]]
-            same.sort(key=lambda pi: -len(people & {to_gold.get(k) for k in
-                                                    pi.perpetrators + pi.victims}))
+            same.sort(
+                key=lambda pi: -len(people & {to_gold.get(k) for k in pi.perpetrators + pi.victims})
+            )
             if same:
                 type_ok += 1
                 free.remove(same[0])
@@ -239,8 +277,9 @@ def score(docs: list[Gold], preds: list[Prediction], *, full: bool) -> Scores:
     return Scores(ents, (ubigeo_ok, ubigeo_n), (type_ok, type_n), roles, resolution)
 
 
-def evaluate(folder: Path, extractor: Extractor | None = None,
-             split: str = "all") -> dict[str, Any]:
+def evaluate(
+    folder: Path, extractor: Extractor | None = None, split: str = "all"
+) -> dict[str, Any]:
     docs = load_gold(folder, split)
     extractor = extractor or Extractor()
     results = list(extractor.extract_many([(g.text, g.received) for g in docs]))
@@ -258,16 +297,21 @@ def evaluate(folder: Path, extractor: Extractor | None = None,
 def table(report: dict[str, Any]) -> Iterable[str]:
     """The report as aligned text lines."""
     ours, bare = report["pipeline"], report["bare_model"]
-    yield (f"gold documents ({report['split']}): {report['documents']} "
-           f"({report['by_language']['es']} es, {report['by_language']['en']} en)")
+    yield (
+        f"gold documents ({report['split']}): {report['documents']} "
+        f"({report['by_language']['es']} es, {report['by_language']['en']} en)"
+    )
     yield f"{'metric':<34}{'pipeline':>10}{'bare model':>12}"
     for t in TYPES:
         for m in ("precision", "recall", "f1"):
-            yield (f"{t + ' ' + m:<34}{ours['entities'][t][m]:>10.3f}"
-                   f"{bare['entities'][t][m]:>12.3f}")
+            yield (
+                f"{t + ' ' + m:<34}{ours['entities'][t][m]:>10.3f}{bare['entities'][t][m]:>12.3f}"
+            )
     for m in ("precision", "recall", "f1"):
-        yield (f"{'entities overall ' + m:<34}{ours['entities_overall'][m]:>10.3f}"
-               f"{bare['entities_overall'][m]:>12.3f}")
+        yield (
+            f"{'entities overall ' + m:<34}{ours['entities_overall'][m]:>10.3f}"
+            f"{bare['entities_overall'][m]:>12.3f}"
+        )
 
     def cell(v: float | None) -> str:
         return f"{v:>10.3f}" if v is not None else f"{'n/a':>10}"
@@ -275,5 +319,7 @@ def table(report: dict[str, Any]) -> Iterable[str]:
     yield f"{'UBIGEO linking accuracy':<34}{cell(ours['ubigeo_accuracy'])}{'n/a':>12}"
     yield f"{'incident type accuracy':<34}{cell(ours['incident_type_accuracy'])}{'n/a':>12}"
     yield f"{'role (perpetrator/victim) F1':<34}{ours['roles']['f1']:>10.3f}{'n/a':>12}"
-    yield (f"{'cross-document resolution F1':<34}{ours['resolution']['f1']:>10.3f}"
-           f"{bare['resolution']['f1']:>12.3f}")
+    yield (
+        f"{'cross-document resolution F1':<34}{ours['resolution']['f1']:>10.3f}"
+        f"{bare['resolution']['f1']:>12.3f}"
+    )

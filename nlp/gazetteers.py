@@ -40,6 +40,7 @@ class Gazetteer:
     org_by_alias: dict[str, Org] = field(default_factory=dict)  # folded alias → org
     acronyms: dict[str, Org] = field(default_factory=dict)  # exact-case acronym → org
     peoples: dict[str, str] = field(default_factory=dict)  # folded variant → people
+    first_names: frozenset[str] = frozenset()  # folded given names
 
     def place_names(self) -> list[str]:
         return sorted({p.name for p in self.places.values()})
@@ -72,6 +73,17 @@ def load() -> Gazetteer:
         )
         g.places[place.ubigeo] = place
         g.places_by_name.setdefault(fold(place.name), []).append(place)
+    towns = json.loads((DATA / "towns.json").read_text(encoding="utf-8"))
+    for town, code in towns.items():
+        if town.startswith("_") or code not in g.places:
+            continue
+        district = g.places[code]
+        g.places_by_name.setdefault(fold(town), []).append(
+            Place(code, town, "district", district.parent, district.lat, district.lon)
+        )
+    g.places_by_name.setdefault("peru", []).append(Place("", "Perú", "country", None, None, None))
+    names = (DATA / "first_names.txt").read_text(encoding="utf-8").splitlines()
+    g.first_names = frozenset(fold(n) for n in names if n.strip() and not n.startswith("#"))
     for r in json.loads((DATA / "organizations.json").read_text(encoding="utf-8")):
         org = Org(r["name"], r["kind"], tuple(r["aliases"]))
         g.orgs[org.name] = org

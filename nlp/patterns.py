@@ -85,6 +85,13 @@ ORG_HEADS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("inversiones",), "company"),
     (("federation",), "federation"),
     (("prosecutor's", "office"), "prosecutor_office"),
+    (("regional", "government", "of"), "state_agency"),
+    (("gerencia", "regional"), "state_agency"),
+    (("asociación",), "federation"),
+    (("asociacion",), "federation"),
+    (("association",), "federation"),
+    (("coordinadora",), "federation"),
+    (("radio",), "media"),
 )
 ORG_TAILS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("mining", "company"), "company"),
@@ -199,8 +206,12 @@ def _name_run(doc: Doc, i: int, limit: int = 10) -> int:
         if _looks_proper(tok) and not tok.is_punct:
             j += 1
             end = j
-        elif fold(tok.text) in CONNECTORS and j + 1 < len(doc) and _looks_proper(doc[j + 1]):
-            j += 1
+            continue
+        k = j
+        while k < len(doc) and fold(doc[k].text) in CONNECTORS and k - j < 3:
+            k += 1
+        if k > j and k < len(doc) and _looks_proper(doc[k]) and not doc[k].is_punct:
+            j = k
         else:
             break
     return end
@@ -402,6 +413,48 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
                                 confidence=0.85,
                             )
                         )
+    return out
+
+
+RIVER_HEADS = frozenset({"río", "rio", "quebrada", "laguna", "lago", "cerro"})
+RIVER_TAILS = frozenset({"river", "creek", "lake"})
+
+
+def scan_names(doc: Doc, first_names: frozenset[str]) -> list[Candidate]:
+    """ "Teodoro Grández Mori", "Luz Marina Ccahuana Tito", "T. Grández": a person."""
+    out: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if fold(tok.text) in first_names and _looks_proper(tok) and not tok.is_punct:
+            end = _name_run(doc, i + 1, limit=5)
+            if end > i + 1:
+                out.append(Candidate(i, end, "person", method="gazetteer", confidence=0.85))
+                i = end
+                continue
+        i += 1
+    return out
+
+
+def scan_waters(doc: Doc) -> list[Candidate]:
+    """Rivers, creeks and lakes: "río Pisqui", "the Ucayali River"."""
+    out: list[Candidate] = []
+    for i, tok in enumerate(doc):
+        low = fold(tok.text)
+        if low in RIVER_HEADS and i + 1 < len(doc) and _looks_proper(doc[i + 1]):
+            end = _name_run(doc, i + 1, limit=4)
+            out.append(Candidate(i, end, "place", method="pattern", confidence=0.8))
+        elif low in RIVER_TAILS and i > 0 and _looks_proper(doc[i - 1]) and not doc[i - 1].is_punct:
+            start = i - 1
+            while (
+                start > 0
+                and _looks_proper(doc[start - 1])
+                and not doc[start - 1].is_punct
+                and not doc[start - 1].is_sent_start
+                and i - start < 4
+            ):
+                start -= 1
+            out.append(Candidate(start, i + 1, "place", method="pattern", confidence=0.8))
     return out
 
 

@@ -30,7 +30,14 @@ from nlp import incidents as inc_mod
 from nlp import relations as rel_mod
 from nlp.entities import resolve_overlaps
 from nlp.gazetteers import load as load_gazetteer
-from nlp.patterns import Candidate, scan_gazetteers, scan_patterns, tries
+from nlp.patterns import (
+    Candidate,
+    scan_gazetteers,
+    scan_names,
+    scan_patterns,
+    scan_waters,
+    tries,
+)
 from nlp.result import DocResult
 from nlp.text import blank_markup
 
@@ -113,7 +120,12 @@ def make_rules(nlp: Language, name: str, english: bool) -> Any:
     t = tries(nlp, gaz)
 
     def rules(doc: Doc) -> Doc:
-        cands = resolve_overlaps(scan_patterns(doc) + scan_gazetteers(doc, t, gaz))
+        cands = resolve_overlaps(
+            scan_patterns(doc)
+            + scan_gazetteers(doc, t, gaz)
+            + scan_names(doc, gaz.first_names)
+            + scan_waters(doc)
+        )
         doc.user_data["defensores_rules"] = {(c.start, c.end): c for c in cands}
         ent_mod.preset_ents(doc, cands, english)
         return doc
