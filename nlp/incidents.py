@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from nlp.dates import DateMention
-from nlp.result import Entity, Evidence, Incident
+from nlp.result import Entity, Evidence, Incident, Relation
 from nlp.text import fold
 
 # lemma (folded) → incident type
@@ -73,7 +73,15 @@ MISSING_PHRASES = re.compile(
     r"(?:desaparecid[oa]|missing)",
     re.IGNORECASE,
 )
-DISPARAR_RE = re.compile(r"\b(?:dispar\w+|balear\w*|baleó|shot at|opened fire)\b", re.IGNORECASE)
+DISPARAR_RE = re.compile(r"\b(?:dispar\w+|balear\w*|baleó|shot at|opened fire|fired at|"
+                         r"gunshot|bullet|balazo|bala)\b", re.IGNORECASE)
+MODAL_RE = re.compile(r"\b(?:would|will|going to|gonna|threaten\w*|iba a|van? a|vamos a|"
+                      r"amenaz\w*|dijo que|said|told|warned|advirti\w+|si no|if (?:he|she|they|"
+                      r"you))\b", re.IGNORECASE)
+REQUEST_RE = re.compile(r"\b(?:demand\w*|urg\w+|call\w* on|ask\w*|request\w*|exig\w+|pedimos|"
+                        r"piden|solicit\w+|instamos|reclam\w+)\b", re.IGNORECASE)
+NOBODY_RE = re.compile(r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b",
+                       re.IGNORECASE)
 NEGATIONS = {"no", "nunca", "jamás", "not", "never", "n't"}
 # "por" / "by" phrases that give a cause, not an agent
 CAUSES = {
@@ -266,6 +274,11 @@ def find_triggers(sent: Span) -> list[Trigger]:
             kind = _contextual(tok, sent, kind)
             if kind is None:
                 continue
+        if kind == "criminalisation" and (REQUEST_RE.search(sent.text) or
+                                          NOBODY_RE.search(sent.text)):
+            continue
+        if kind == "killing" and MODAL_RE.search(sent.text):
+            kind = "threat"
         context = {_lemma(t) for t in sent}
         if kind in {"killing", "assault"} and (context & ATTEMPT_WORDS):
             kind = "attempted_killing" if kind == "killing" or context & DEATH_WORDS else kind
@@ -448,6 +461,14 @@ def roles(trig: Trigger, index: dict[int, str]) -> tuple[list[str], list[str], l
                 victims += [g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p)]
             elif c.dep_ == "prep" and fold(c.text) == "by":
                 perps += [g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p)]
+    for t in list(perps):  # "hitmen hired by X", "men led by X", "enviados por X"
+        for c in t.children:
+            if c.dep_ in {"acl", "relcl"}:
+                for g in c.children:
+                    if g.dep_ == "agent":
+                        perps += [x for x in g.children if x.dep_ == "pobj"]
+                    elif g.dep_ in {"obl", "nmod"} and {fold(x.text) for x in g.children} & {"por"}:
+                        perps.append(g)
     unnamed = [fold(t.text) for t in perps if fold(t.text) in UNNAMED_AGENTS]
     p_keys = _entity_at(index, _expand(perps))
     v_keys = [k for k in _entity_at(index, _expand(victims)) if k not in p_keys]
@@ -481,11 +502,13 @@ def _in_sentence(entities: list[Entity], sent: Span, types: set[str]) -> list[En
     ]
 
 
-def extract(doc: Doc, entities: list[Entity], dates: list[DateMention]) -> list[Incident]:
+def extract(doc: Doc, entities: list[Entity], dates: list[DateMention],
+            relations: list[Relation] | None = None) -> list[Incident]:
     index = token_index(doc, entities)
     incidents: list[Incident] = []
     last_date: DateMention | None = None
     doc_places = [e for e in entities if e.type == "place"]
+    defenders = [e for e in entities if e.type == "person" and e.defender]
     for sent in doc.sents:
         sent_dates = [d for d in dates if sent.start_char <= d.start < sent.end_char]
         if sent_dates:
@@ -494,43 +517,90 @@ def extract(doc: Doc, entities: list[Entity], dates: list[DateMention]) -> list[
             perps, victims, unnamed = roles(trig, index)
             confidence = 0.8 if (perps or victims) else 0.6
             if not victims:
-                victims = [
-                    e.key
-                    for e in _in_sentence(entities, sent, {"person", "community"})
-                    if e.key not in perps and (e.defender or e.type == "community")
-                ]
+                here = _in_sentence(entities, sent, {"person"})
+                victims = [e.key for e in here if e.key not in perps and e.defender]
+                if not victims and trig.type in COMMUNITY_HARMS:
+                    victims = [e.key for e in _in_sentence(entities, sent, {"community"})
+                               if e.key not in perps]
                 confidence = min(confidence, 0.6)
             if not victims and _object_pronoun(trig.token):
                 recent = _last_person_before(entities, sent.start_char, perps)
                 victims = [recent.key] if recent else []
             if not perps:
-                perps = [
-                    e.key
-                    for e in _in_sentence(entities, sent, {"organization", "person"})
-                    if e.key not in victims
-                    and (
-                        e.kind in PERPETRATOR_KINDS
-                        or (e.type == "person" and not e.defender and _near_por(sent, e))
-                    )
-                ]
+                perps = [e.key for e in _in_sentence(entities, sent, {"organization", "person"})
+                         if e.key not in victims and not e.defender and (
+                             e.kind in PERPETRATOR_KINDS or (e.type == "person"
+                                                             and _near_por(sent, e)))]
             witnesses = _witnesses(sent, entities, perps + victims)
             place = _place_for(sent, doc_places)
             date = sent_dates[0] if sent_dates else last_date
             start, end = sent.start_char, sent.end_char
-            incidents.append(
-                Incident(
-                    type=trig.type,
-                    evidence=Evidence(start, end, sent.text, start, "rule", confidence),
-                    date=date.value if date else None,
-                    date_precision=date.precision if date else "unknown",
-                    place=place.key if place else None,
-                    perpetrators=perps,
-                    victims=victims,
-                    witnesses=witnesses,
-                    unnamed_perpetrators=unnamed,
-                )
-            )
+            incidents.append(Incident(
+                type=trig.type,
+                evidence=Evidence(start, end, sent.text, start, "rule", confidence),
+                date=date.value if date else None,
+                date_precision=date.precision if date else "unknown",
+                place=place.key if place else None,
+                perpetrators=perps,
+                victims=victims,
+                witnesses=witnesses,
+                unnamed_perpetrators=unnamed,
+            ))
+    _fill_from_document(incidents, defenders, entities, relations or [])
     return _merge_repeats(incidents)
+
+
+COMMUNITY_HARMS = {"eviction", "property_damage"}
+
+
+def _fill_from_document(incidents: list[Incident], defenders: list[Entity],
+                        entities: list[Entity], relations: list[Relation]) -> None:
+    """An act whose sentence names no one: the document's main victim and main alleged
+    perpetrator, when the document points to them (lower confidence)."""
+    counts: dict[str, int] = {}
+    for inc in incidents:
+        for k in inc.perpetrators:
+            counts[k] = counts.get(k, 0) + 1
+    employees = {r.source for r in relations if r.type == "works_for"}
+    main_perp = max(counts, key=lambda k: counts[k]) if counts else _likely_perpetrator(
+        entities, employees)
+    named_perps = set(counts) | ({main_perp} if main_perp else set())
+    persons = [e for e in entities if e.type == "person" and e.key not in named_perps
+               and e.key not in employees]
+    pool = defenders or persons
+    main_victim = max(pool, key=lambda e: len(e.mentions)).key if pool else None
+    for inc in incidents:
+        if not inc.victims and main_victim is not None and main_victim not in inc.perpetrators:
+            inc.victims = [main_victim]
+            inc.evidence = _lower(inc.evidence)
+        if not inc.perpetrators and main_perp is not None and main_perp not in inc.victims:
+            inc.perpetrators = [main_perp]
+            inc.evidence = _lower(inc.evidence)
+
+
+def _likely_perpetrator(entities: list[Entity], employees: set[str]) -> str | None:
+    """With no act naming its author: a person known by an alias, else a company or armed
+    group, else someone working for one."""
+    ranked: list[tuple[int, int, str]] = []
+    for e in entities:
+        score = 0
+        if e.type == "person" and any(a[:1].islower() or a.lower().startswith(("el ", "la "))
+                                      for a in e.aliases) and not e.defender:
+            score = 4
+        elif e.type == "organization" and e.kind in {"criminal_group", "armed_group"}:
+            score = 3
+        elif e.type == "organization" and e.kind == "company":
+            score = 2
+        elif e.key in employees:
+            score = 1
+        if score:
+            ranked.append((score, len(e.mentions), e.key))
+    return max(ranked)[2] if ranked else None
+
+
+def _lower(ev: Evidence) -> Evidence:
+    return Evidence(ev.start, ev.end, ev.sentence, ev.sentence_start, ev.method,
+                    min(ev.confidence, 0.5))
 
 
 def _near_por(sent: Span, e: Entity) -> bool:

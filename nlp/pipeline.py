@@ -133,6 +133,19 @@ def make_rules(nlp: Language, name: str, english: bool) -> Any:
     return rules
 
 
+@Language.factory("defensores_lines")
+def make_lines(nlp: Language, name: str) -> Any:
+    """A line break starts a sentence: headlines and list items carry no full stop."""
+
+    def lines(doc: Doc) -> Doc:
+        for i, tok in enumerate(doc[:-1]):
+            if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+                doc[i + 1].is_sent_start = True
+        return doc
+
+    return lines
+
+
 @Language.factory("defensores_extract")
 def make_extract(nlp: Language, name: str) -> Any:
     gaz = load_gazetteer()
@@ -145,7 +158,7 @@ def make_extract(nlp: Language, name: str) -> Any:
         reference = doc._.reference or date.today()
         found_dates = dates_mod.find_dates(doc.text, reference)
         relations = rel_mod.relations(doc, entities)
-        incidents = inc_mod.extract(doc, entities, found_dates)
+        incidents = inc_mod.extract(doc, entities, found_dates, relations)
         disputes = rel_mod.disputes(doc, entities, incidents)
         doc._.result = DocResult(str(nlp.lang), True, entities, incidents, relations, disputes)
         return doc
@@ -158,6 +171,7 @@ def build(lang: str) -> Language:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*\[W095\].*")
         nlp = spacy.load(MODELS[lang])
+    nlp.add_pipe("defensores_lines", before="parser")
     nlp.add_pipe("defensores_rules", before="ner", config={"english": lang == "en"})
     nlp.add_pipe("defensores_extract", last=True)
     return nlp
