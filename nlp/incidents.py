@@ -80,6 +80,31 @@ MODAL_RE = re.compile(r"\b(?:would|will|going to|gonna|threaten\w*|iba a|van? a|
                       r"you))\b", re.IGNORECASE)
 REQUEST_RE = re.compile(r"\b(?:demand\w*|urg\w+|call\w* on|ask\w*|request\w*|exig\w+|pedimos|"
                         r"piden|solicit\w+|instamos|reclam\w+)\b", re.IGNORECASE)
+STIGMA_RE = re.compile(
+    r"\b(?:terroristas?|terrucos?|terroristic|terrorists?|antimineros?|anti-mining|"
+    r"enem(?:igos?|y|ies) (?:del|of) (?:desarrollo|development|progreso|progress)|"
+    r"delincuentes?|criminals|agitador\w*|agitators?|revoltos\w*|senderistas?|"
+    r"extorsionador\w*|invasor(?:es|a)?\b(?= de tierras)|traidor\w*|parásitos?|"
+    r"vagos?|radicales)\b", re.IGNORECASE)
+SPEECH_THREAT_RE = re.compile(
+    r"\b(?:warn\w*|told|tell|threatened|advirti\w*|dijo|dijeron|gritó|gritaron|shouted|"
+    r"le dijeron|mensaje|message|note|nota|carta|letter|pintas?|graffiti|panfleto|"
+    r"pamphlet|llamada|called)\b[^.]{0,200}?(?:\bif\b|\bsi\b|\bcallamos|\bmatar|\bmorir|"
+    r"\bmuert[eo]|\bkill|\bdie\b|\bdead\b|\bfuneral|\bentierro|\bdesaparec|"
+    r"\bswallow|\bconsecuencias|\bconsequences|\bcuidado|\bpagar(?:á|as)|\bpay for\b|"
+    r"\bshut you up|\bte vamos|\bwe will\b|\bvan a\b)", re.IGNORECASE)
+ARSON_RE = re.compile(r"\bset (?:\w+ )?on fire|\bset fire|\bprend\w* fuego|\bincendi\w+|"
+                      r"\bquem\w+|\bburn\w*|\btorch\w*", re.IGNORECASE)
+CRIMINAL_RE = re.compile(
+    r"\b(?:investigation against|investigaci[oó]n (?:\w+ )?contra|abri\w+ (?:una )?"
+    r"investigaci[oó]n|opened (?:an |a criminal )?investigation|summon\w* [^.]{0,40}"
+    r"(?:as a )?suspect|cit\w+ [^.]{0,40}(?:como )?(?:investigad|imputad)\w*|"
+    r"complaint (?:was )?filed (?:against|by)|denuncia (?:penal )?(?:presentada|"
+    r"interpuesta|formulada)|filed a (?:criminal )?complaint|arrest warrant|orden de "
+    r"(?:captura|detenci[oó]n)|prisi[oó]n preventiva|pretrial detention|sentenced|"
+    r"condenad\w+|formaliz\w+ (?:la )?investigaci[oó]n|acusaci[oó]n fiscal|"
+    r"charged with|accused of|acusad\w+ (?:de|por)|imputad\w+ (?:de|por)|"
+    r"denunciad\w+ (?:penalmente|por)|querella)", re.IGNORECASE)
 NOBODY_RE = re.compile(r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b",
                        re.IGNORECASE)
 NEGATIONS = {"no", "nunca", "jamás", "not", "never", "n't"}
@@ -286,6 +311,22 @@ def find_triggers(sent: Span) -> list[Trigger]:
             kind = "attempted_killing"
         trig = Trigger(tok, kind, passive=_is_passive(tok))
         found.append(trig)
+    if ARSON_RE.search(sent.text):
+        found = [t for t in found if not (t.type == "attempted_killing" and
+                                          _lemma(t.token) in {"fire", "set"})]
+        if not any(t.type == "property_damage" for t in found):
+            found.append(Trigger(sent.root, "property_damage"))
+    if CRIMINAL_RE.search(sent.text) and not REQUEST_RE.search(sent.text) and not any(
+        t.type == "criminalisation" for t in found
+    ):
+        found.append(Trigger(sent.root, "criminalisation"))
+    if STIGMA_RE.search(sent.text) and not any(t.type == "stigmatisation" for t in found) and \
+            not REQUEST_RE.search(sent.text):
+        found.append(Trigger(sent.root, "stigmatisation"))
+    if SPEECH_THREAT_RE.search(sent.text) and not any(
+        t.type in {"threat", "killing", "attempted_killing"} for t in found
+    ):
+        found.append(Trigger(sent.root, "threat"))
     if SEXUAL_PHRASES.search(sent.text) and not any(t.type == "sexual_violence" for t in found):
         found.append(Trigger(sent.root, "sexual_violence"))
     if MISSING_PHRASES.search(sent.text) and not any(t.type == "disappearance" for t in found):
