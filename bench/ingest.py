@@ -30,24 +30,75 @@ import psutil
 from graph.config import StoreConfig
 from graph.embedded import Paths, read_state
 from graph.extraction import NlpBatchExtractor
-from graph.intake import ComplaintIn, receive, resume_batches
+from graph.intake import ComplaintIn, receive_many, resume_batches
 from graph.repository import counts
 from nlp.pipeline import Extractor, detect_language
 from server import open_store
 
-FIRST = ["Teodoro", "Rosa", "Marleni", "Elías", "Luz", "Abner", "Delia", "Gil", "Edwin",
-         "Julio", "Hernán", "Segundo", "Nelly", "Wilmer", "Carmen", "Raúl"]
-SURNAMES = ["Huamán", "Grández", "Shuna", "Tapullima", "Ccahuana", "Quinchori", "Hualinga",
-            "Untsui", "Saldaña", "Mahua", "Estrella", "Pacaya", "Rengifo", "Sinti", "Pezo",
-            "Tello", "Vásquez", "Mori", "Quispe", "Condori"]
-COMMUNITIES = ["Comunidad Nativa Santa Rosa de Alto Yanayacu", "Comunidad Nativa Nuevo Paraíso",
-               "comunidad campesina de Tres Cruces de Oro", "CN Nueva Esperanza de Callería",
-               "Comunidad Nativa Wawas Entsa", "comunidad campesina de Pumamarca Alta"]
-PLACES = ["Puerto Inca, Huánuco", "el distrito de Yuyapichis, provincia de Puerto Inca",
-          "Nueva Requena, Ucayali", "Tahuanía, Atalaya", "Livitaca, Chumbivilcas, Cusco",
-          "El Cenepa, Amazonas", "Tocache, San Martín", "Pucallpa"]
-COMPANIES = ["Agroindustrial Palmeras del Oriente S.A.C.", "Minera Cordillera Azul S.A.C.",
-             "Maderera Río Pisqui E.I.R.L.", "Forestal Lupuna Verde E.I.R.L."]
+FIRST = [
+    "Teodoro",
+    "Rosa",
+    "Marleni",
+    "Elías",
+    "Luz",
+    "Abner",
+    "Delia",
+    "Gil",
+    "Edwin",
+    "Julio",
+    "Hernán",
+    "Segundo",
+    "Nelly",
+    "Wilmer",
+    "Carmen",
+    "Raúl",
+]
+SURNAMES = [
+    "Huamán",
+    "Grández",
+    "Shuna",
+    "Tapullima",
+    "Ccahuana",
+    "Quinchori",
+    "Hualinga",
+    "Untsui",
+    "Saldaña",
+    "Mahua",
+    "Estrella",
+    "Pacaya",
+    "Rengifo",
+    "Sinti",
+    "Pezo",
+    "Tello",
+    "Vásquez",
+    "Mori",
+    "Quispe",
+    "Condori",
+]
+COMMUNITIES = [
+    "Comunidad Nativa Santa Rosa de Alto Yanayacu",
+    "Comunidad Nativa Nuevo Paraíso",
+    "comunidad campesina de Tres Cruces de Oro",
+    "CN Nueva Esperanza de Callería",
+    "Comunidad Nativa Wawas Entsa",
+    "comunidad campesina de Pumamarca Alta",
+]
+PLACES = [
+    "Puerto Inca, Huánuco",
+    "el distrito de Yuyapichis, provincia de Puerto Inca",
+    "Nueva Requena, Ucayali",
+    "Tahuanía, Atalaya",
+    "Livitaca, Chumbivilcas, Cusco",
+    "El Cenepa, Amazonas",
+    "Tocache, San Martín",
+    "Pucallpa",
+]
+COMPANIES = [
+    "Agroindustrial Palmeras del Oriente S.A.C.",
+    "Minera Cordillera Azul S.A.C.",
+    "Maderera Río Pisqui E.I.R.L.",
+    "Forestal Lupuna Verde E.I.R.L.",
+]
 ES = [
     "El {d} {v}, defensora de la {c}, fue amenazada de muerte por {p} en {l}.",
     "El {d}, efectivos de la PNP desalojaron a las familias de la {c} en {l}. "
@@ -63,12 +114,23 @@ ES = [
 ]
 EN = [
     "On {d} {v}, a defender of the {c}, was threatened by {p} in {l}.",
-    "{v}, leader of the {c}, was shot dead by hitmen on {d} in {l}, over a land dispute "
-    "with {co}.",
+    "{v}, leader of the {c}, was shot dead by hitmen on {d} in {l}, over a land dispute with {co}.",
     "Police officers evicted families of the {c} on {d}; {v} was beaten and detained.",
 ]
-MONTHS_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-             "septiembre", "octubre", "noviembre", "diciembre"]
+MONTHS_ES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 
 
 def generate(n: int, seed: int = 5) -> list[tuple[str, str]]:
@@ -79,12 +141,21 @@ def generate(n: int, seed: int = 5) -> list[tuple[str, str]]:
         when = date(2022, 1, 1) + timedelta(days=rng.randrange(900))
         english = rng.random() < 0.3
         tpl = rng.choice(EN if english else ES)
-        d = (when.strftime("%B %d, %Y") if english
-             else f"{when.day} de {MONTHS_ES[when.month - 1]} de {when.year}")
+        d = (
+            when.strftime("%B %d, %Y")
+            if english
+            else f"{when.day} de {MONTHS_ES[when.month - 1]} de {when.year}"
+        )
         person = f"{rng.choice(FIRST)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
         perp = f"{rng.choice(FIRST)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
-        text = tpl.format(d=d, v=person, p=perp, c=rng.choice(COMMUNITIES),
-                          l=rng.choice(PLACES), co=rng.choice(COMPANIES))
+        text = tpl.format(
+            d=d,
+            v=person,
+            p=perp,
+            c=rng.choice(COMMUNITIES),
+            l=rng.choice(PLACES),
+            co=rng.choice(COMPANIES),
+        )
         text += f" (Registro {i + 1}.)"
         received = when + timedelta(days=rng.randrange(1, 20))
         out.append((text, f"{received.isoformat()}T12:00:00Z"))
@@ -103,8 +174,9 @@ def main() -> None:
     extractor.extract_many([(t, None) for t, _ in items[:64]], batch_size=args.batch)  # load
 
     start = time.perf_counter()
-    for _ in extractor.extract_many([(t, date.fromisoformat(r[:10])) for t, r in items],
-                                    batch_size=args.batch):
+    for _ in extractor.extract_many(
+        [(t, date.fromisoformat(r[:10])) for t, r in items], batch_size=args.batch
+    ):
         pass
     bare_s = time.perf_counter() - start
 
@@ -113,11 +185,13 @@ def main() -> None:
         config = StoreConfig.from_env(env, data_dir=tmp)
         with open_store(config) as store:
             start = time.perf_counter()
-            for text, received in items:
-                receive(store, ComplaintIn(text=text, received_at=received, channel="import"))
+            batch = [ComplaintIn(text=t, received_at=r, channel="import") for t, r in items]
+            for i in range(0, len(batch), 100):
+                receive_many(store, batch[i : i + 100])
             stored_s = time.perf_counter() - start
-            status = resume_batches(store, NlpBatchExtractor(extractor, args.batch),
-                                    batch_size=args.batch)
+            status = resume_batches(
+                store, NlpBatchExtractor(extractor, args.batch), batch_size=args.batch
+            )
             ingest_s = time.perf_counter() - start
             total = counts(store)
             state = read_state(Paths(Path(tmp).resolve()))
@@ -130,8 +204,10 @@ def main() -> None:
     print(f"{'ingest (store + extract)':<28}{ingest_s:>9.1f}{n / ingest_s:>9.1f}")
     print(f"  of which receive (stored): {stored_s:.1f}s")
     print(f"ratio ingest/bare rate: {bare_s / ingest_s:.2f}  (goal >= 0.75)")
-    print(f"extracted {extracted}/{n}; graph: {total['nodes']} nodes, "
-          f"{total['relationships']} relationships")
+    print(
+        f"extracted {extracted}/{n}; graph: {total['nodes']} nodes, "
+        f"{total['relationships']} relationships"
+    )
     print(f"peak memory: this process {peak_mb:.0f} MB; store JVM at the end {jvm_mb:.0f} MB")
 
 

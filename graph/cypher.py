@@ -183,6 +183,14 @@ COMPLAINT_RECEIVE = (
     "RETURN properties(c) AS complaint, c.created_at = $now AS created"
 )
 
+COMPLAINTS_RECEIVE = (
+    "UNWIND $rows AS row "
+    "MERGE (c:Complaint {id: row.id}) "
+    "ON CREATE SET c += row.props, c.created_at = $now, c.updated_at = $now, "
+    "c.status = 'received', c.attempts = 0 "
+    "RETURN c.id AS id, c.created_at = $now AS created"
+)
+
 COMPLAINT_CLAIM = (
     "MATCH (c:Complaint {id: $id}) WHERE c.status <> 'extracted' "
     "SET c.status = 'extracting', c.attempts = coalesce(c.attempts, 0) + 1, "
@@ -196,6 +204,21 @@ COMPLAINT_EXTRACTED = (
     "c.language = coalesce($language, c.language), c.status_detail = null, "
     "c.updated_at = $now "
     "RETURN properties(c) AS complaint"
+)
+
+COMPLAINTS_CLAIM = (
+    "UNWIND $ids AS id MATCH (c:Complaint {id: id}) WHERE c.status <> 'extracted' "
+    "SET c.status = 'extracting', c.attempts = coalesce(c.attempts, 0) + 1, "
+    "c.updated_at = $now "
+    "RETURN c.id AS id, c.text AS text, c.received_at AS received_at"
+)
+
+COMPLAINTS_EXTRACTED = (
+    "UNWIND $rows AS row MATCH (c:Complaint {id: row.id}) "
+    "SET c.status = 'extracted', c.extracted_at = $now, c.extractor = row.extractor, "
+    "c.language = coalesce(row.language, c.language), c.status_detail = null, "
+    "c.updated_at = $now "
+    "RETURN count(c) AS done"
 )
 
 COMPLAINT_FAILED = (

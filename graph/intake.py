@@ -15,6 +15,7 @@ import hashlib
 import logging
 import unicodedata
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -100,10 +101,8 @@ def _validate(c: ComplaintIn) -> None:
         )
 
 
-def receive(store: Store, complaint: ComplaintIn) -> Received:
-    """Store the complaint (status ``received``) unless the same text is stored already."""
+def _props(complaint: ComplaintIn, now: str) -> dict[str, Any]:
     _validate(complaint)
-    now = utc_now()
     props: dict[str, Any] = {
         "text": complaint.text,
         "sha256": text_sha256(complaint.text),
@@ -115,10 +114,41 @@ def receive(store: Store, complaint: ComplaintIn) -> Received:
     }
     props = {k: v for k, v in props.items() if v is not None}
     MODEL.node("Complaint").check({**props, "status": "received"})
+    return props
+
+
+def validate(complaint: ComplaintIn) -> None:
+    """Raise ``ModelError`` naming what is wrong with the complaint, if anything."""
+    _props(complaint, utc_now())
+
+
+def receive(store: Store, complaint: ComplaintIn) -> Received:
+    """Store the complaint (status ``received``) unless the same text is stored already."""
+    now = utc_now()
+    props = _props(complaint, now)
     rows = store.write(
         cypher.COMPLAINT_RECEIVE, id=complaint_id(complaint.text), props=props, now=now
     )
     return Received(rows[0]["complaint"], bool(rows[0]["created"]))
+
+
+def receive_many(store: Store, complaints: Sequence[ComplaintIn]) -> list[tuple[str, bool]]:
+    """``receive`` for a batch, in one transaction: (id, created) per complaint, in order.
+
+    Every complaint is validated first; one invalid complaint stores none of the batch
+    (callers check each record with ``validate`` to report each one apart).
+    """
+    now = utc_now()
+    rows = [{"id": complaint_id(c.text), "props": _props(c, now)} for c in complaints]
+    unique = list({r["id"]: r for r in rows}.values())
+    result = store.write(cypher.COMPLAINTS_RECEIVE, rows=unique, now=now)
+    created = {str(r["id"]): bool(r["created"]) for r in result}
+    seen: set[str] = set()
+    out: list[tuple[str, bool]] = []
+    for r in rows:
+        out.append((r["id"], created.get(r["id"], False) and r["id"] not in seen))
+        seen.add(r["id"])
+    return out
 
 
 def get(store: Store, cid: str) -> Mapping[str, Any]:
@@ -192,28 +222,67 @@ def _finish(store: Store, cid: str, outcome: Extraction | Exception) -> str:
     return "extracted"
 
 
-def process_batch(store: Store, cids: Sequence[str], extractor: BatchExtractor) -> dict[str, str]:
-    """Extract several stored complaints in one batch; returns id → status.
+Claimed = list[tuple[str, str, str]]  # (id, text, received_at)
 
-    Each complaint's facts are written in a transaction of its own, so one bad
-    complaint fails alone.
-    """
+
+def _claim(store: Store, cids: Sequence[str]) -> tuple[Claimed, dict[str, str]]:
+    rows = store.write(cypher.COMPLAINTS_CLAIM, ids=list(cids), now=utc_now())
+    claimed = [(str(r["id"]), str(r["text"]), str(r["received_at"])) for r in rows]
+    taken = {c for c, _, _ in claimed}
+    return claimed, {cid: str(get(store, cid)["status"]) for cid in cids if cid not in taken}
+
+
+def _extract(claimed: Claimed, extractor: BatchExtractor) -> list[Extraction | Exception]:
+    try:
+        return extractor(claimed)
+    except Exception as exc:  # the whole batch failed: each complaint says why
+        return [exc] * len(claimed)
+
+
+def _write(
+    store: Store, claimed: Claimed, outcomes: list[Extraction | Exception]
+) -> dict[str, str]:
+    """One transaction for the batch; if it fails, one per complaint, so a bad complaint
+    fails alone. Either way each complaint's facts are stored whole or not at all."""
     status: dict[str, str] = {}
-    claimed: list[tuple[str, str, str]] = []
-    for cid in cids:
-        complaint = claim(store, cid)
-        if complaint is None:
-            status[cid] = str(get(store, cid)["status"])
-        else:
-            claimed.append((cid, str(complaint["text"]), str(complaint["received_at"])))
-    if claimed:
-        try:
-            outcomes = extractor(claimed)
-        except Exception as exc:  # the whole batch failed: each complaint says why
-            outcomes = [exc] * len(claimed)
-        for (cid, _, _), outcome in zip(claimed, outcomes, strict=True):
+    pairs = list(zip([c for c, _, _ in claimed], outcomes, strict=True))
+    ready = [(cid, o) for cid, o in pairs if isinstance(o, Extraction)]
+    try:
+        if ready:
+            complete_many(store, ready)
+        status.update({cid: "extracted" for cid, _ in ready})
+        for cid, outcome in pairs:
+            if isinstance(outcome, Exception):
+                status[cid] = _finish(store, cid, outcome)
+    except DefensoresError:
+        for cid, outcome in pairs:
             status[cid] = _finish(store, cid, outcome)
     return status
+
+
+def process_batch(store: Store, cids: Sequence[str], extractor: BatchExtractor) -> dict[str, str]:
+    """Extract several stored complaints in one batch; returns id → status."""
+    claimed, status = _claim(store, cids)
+    if claimed:
+        status.update(_write(store, claimed, _extract(claimed, extractor)))
+    return status
+
+
+def complete_many(store: Store, done: Sequence[tuple[str, Extraction]]) -> Written:
+    """Write several complaints' facts and mark them ``extracted``, in one transaction."""
+    nodes = node_batches([n for _, x in done for n in x.nodes])
+    facts = fact_batches([f for _, x in done for f in x.facts])
+    now = utc_now()
+    marks = [{"id": cid, "extractor": x.extractor, "language": x.language} for cid, x in done]
+
+    def work(tx: Tx) -> Written:
+        written = write_all(tx, nodes, facts, now, 2000)
+        result = tx.run(cypher.COMPLAINTS_EXTRACTED, rows=marks, now=now)
+        if not result or int(result[0]["done"]) != len(marks):
+            raise NotFound("a complaint of the batch is missing")
+        return written
+
+    return store.transaction(work)
 
 
 def pending(store: Store, *, limit: int = 1000, max_attempts: int = MAX_ATTEMPTS) -> list[str]:
@@ -237,9 +306,22 @@ def resume_batches(
     batch_size: int = 32,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> dict[str, str]:
-    """``resume`` with batched extraction (``nlp.pipe``)."""
+    """``resume`` with batched extraction (``nlp.pipe``).
+
+    A batch's facts are written in a background thread while the next batch is being
+    extracted: the store works on one core while the NLP works on the other.
+    """
     status: dict[str, str] = {}
     todo = pending(store, max_attempts=max_attempts, limit=100_000)
-    for i in range(0, len(todo), batch_size):
-        status.update(process_batch(store, todo[i : i + batch_size], extractor))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-writer") as writer:
+        inflight: Future[dict[str, str]] | None = None
+        for i in range(0, len(todo), batch_size):
+            claimed, done = _claim(store, todo[i : i + batch_size])
+            status.update(done)
+            outcomes = _extract(claimed, extractor) if claimed else []
+            if inflight is not None:
+                status.update(inflight.result())
+            inflight = writer.submit(_write, store, claimed, outcomes) if claimed else None
+        if inflight is not None:
+            status.update(inflight.result())
     return status

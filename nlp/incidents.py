@@ -73,28 +73,44 @@ MISSING_PHRASES = re.compile(
     r"(?:desaparecid[oa]|missing)",
     re.IGNORECASE,
 )
-DISPARAR_RE = re.compile(r"\b(?:dispar\w+|balear\w*|baleó|shot at|opened fire|fired at|"
-                         r"gunshot|bullet|balazo|bala)\b", re.IGNORECASE)
-MODAL_RE = re.compile(r"\b(?:would|will|going to|gonna|threaten\w*|iba a|van? a|vamos a|"
-                      r"amenaz\w*|dijo que|said|told|warned|advirti\w+|si no|if (?:he|she|they|"
-                      r"you))\b", re.IGNORECASE)
-REQUEST_RE = re.compile(r"\b(?:demand\w*|urg\w+|call\w* on|ask\w*|request\w*|exig\w+|pedimos|"
-                        r"piden|solicit\w+|instamos|reclam\w+)\b", re.IGNORECASE)
+DISPARAR_RE = re.compile(
+    r"\b(?:dispar\w+|balear\w*|baleó|shot at|opened fire|fired at|"
+    r"gunshot|bullet|balazo|bala)\b",
+    re.IGNORECASE,
+)
+MODAL_RE = re.compile(
+    r"\b(?:would|will|going to|gonna|threaten\w*|iba a|van? a|vamos a|"
+    r"amenaz\w*|dijo que|said|told|warned|advirti\w+|si no|if (?:he|she|they|"
+    r"you))\b",
+    re.IGNORECASE,
+)
+REQUEST_RE = re.compile(
+    r"\b(?:demand\w*|urg\w+|call\w* on|ask\w*|request\w*|exig\w+|pedimos|"
+    r"piden|solicit\w+|instamos|reclam\w+)\b",
+    re.IGNORECASE,
+)
 STIGMA_RE = re.compile(
     r"\b(?:terroristas?|terrucos?|terroristic|terrorists?|antimineros?|anti-mining|"
     r"enem(?:igos?|y|ies) (?:del|of) (?:desarrollo|development|progreso|progress)|"
     r"delincuentes?|criminals|agitador\w*|agitators?|revoltos\w*|senderistas?|"
     r"extorsionador\w*|invasor(?:es|a)?\b(?= de tierras)|traidor\w*|parásitos?|"
-    r"vagos?|radicales)\b", re.IGNORECASE)
+    r"vagos?|radicales)\b",
+    re.IGNORECASE,
+)
 SPEECH_THREAT_RE = re.compile(
     r"\b(?:warn\w*|told|tell|threatened|advirti\w*|dijo|dijeron|gritó|gritaron|shouted|"
     r"le dijeron|mensaje|message|note|nota|carta|letter|pintas?|graffiti|panfleto|"
     r"pamphlet|llamada|called)\b[^.]{0,200}?(?:\bif\b|\bsi\b|\bcallamos|\bmatar|\bmorir|"
     r"\bmuert[eo]|\bkill|\bdie\b|\bdead\b|\bfuneral|\bentierro|\bdesaparec|"
     r"\bswallow|\bconsecuencias|\bconsequences|\bcuidado|\bpagar(?:á|as)|\bpay for\b|"
-    r"\bshut you up|\bte vamos|\bwe will\b|\bvan a\b)", re.IGNORECASE)
-ARSON_RE = re.compile(r"\bset (?:\w+ )?on fire|\bset fire|\bprend\w* fuego|\bincendi\w+|"
-                      r"\bquem\w+|\bburn\w*|\btorch\w*", re.IGNORECASE)
+    r"\bshut you up|\bte vamos|\bwe will\b|\bvan a\b)",
+    re.IGNORECASE,
+)
+ARSON_RE = re.compile(
+    r"\bset (?:\w+ )?on fire|\bset fire|\bprend\w* fuego|\bincendi\w+|"
+    r"\bquem\w+|\bburn\w*|\btorch\w*",
+    re.IGNORECASE,
+)
 CRIMINAL_RE = re.compile(
     r"\b(?:investigation against|investigaci[oó]n (?:\w+ )?contra|abri\w+ (?:una )?"
     r"investigaci[oó]n|opened (?:an |a criminal )?investigation|summon\w* [^.]{0,40}"
@@ -104,9 +120,12 @@ CRIMINAL_RE = re.compile(
     r"(?:captura|detenci[oó]n)|prisi[oó]n preventiva|pretrial detention|sentenced|"
     r"condenad\w+|formaliz\w+ (?:la )?investigaci[oó]n|acusaci[oó]n fiscal|"
     r"charged with|accused of|acusad\w+ (?:de|por)|imputad\w+ (?:de|por)|"
-    r"denunciad\w+ (?:penalmente|por)|querella)", re.IGNORECASE)
-NOBODY_RE = re.compile(r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b",
-                       re.IGNORECASE)
+    r"denunciad\w+ (?:penalmente|por)|querella)",
+    re.IGNORECASE,
+)
+NOBODY_RE = re.compile(
+    r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b", re.IGNORECASE
+)
 NEGATIONS = {"no", "nunca", "jamás", "not", "never", "n't"}
 # "por" / "by" phrases that give a cause, not an agent
 CAUSES = {
@@ -299,8 +318,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
             kind = _contextual(tok, sent, kind)
             if kind is None:
                 continue
-        if kind == "criminalisation" and (REQUEST_RE.search(sent.text) or
-                                          NOBODY_RE.search(sent.text)):
+        if kind == "criminalisation" and (
+            REQUEST_RE.search(sent.text) or NOBODY_RE.search(sent.text)
+        ):
             continue
         if kind == "killing" and MODAL_RE.search(sent.text):
             kind = "threat"
@@ -312,16 +332,24 @@ def find_triggers(sent: Span) -> list[Trigger]:
         trig = Trigger(tok, kind, passive=_is_passive(tok))
         found.append(trig)
     if ARSON_RE.search(sent.text):
-        found = [t for t in found if not (t.type == "attempted_killing" and
-                                          _lemma(t.token) in {"fire", "set"})]
+        found = [
+            t
+            for t in found
+            if not (t.type == "attempted_killing" and _lemma(t.token) in {"fire", "set"})
+        ]
         if not any(t.type == "property_damage" for t in found):
             found.append(Trigger(sent.root, "property_damage"))
-    if CRIMINAL_RE.search(sent.text) and not REQUEST_RE.search(sent.text) and not any(
-        t.type == "criminalisation" for t in found
+    if (
+        CRIMINAL_RE.search(sent.text)
+        and not REQUEST_RE.search(sent.text)
+        and not any(t.type == "criminalisation" for t in found)
     ):
         found.append(Trigger(sent.root, "criminalisation"))
-    if STIGMA_RE.search(sent.text) and not any(t.type == "stigmatisation" for t in found) and \
-            not REQUEST_RE.search(sent.text):
+    if (
+        STIGMA_RE.search(sent.text)
+        and not any(t.type == "stigmatisation" for t in found)
+        and not REQUEST_RE.search(sent.text)
+    ):
         found.append(Trigger(sent.root, "stigmatisation"))
     if SPEECH_THREAT_RE.search(sent.text) and not any(
         t.type in {"threat", "killing", "attempted_killing"} for t in found
@@ -543,8 +571,12 @@ def _in_sentence(entities: list[Entity], sent: Span, types: set[str]) -> list[En
     ]
 
 
-def extract(doc: Doc, entities: list[Entity], dates: list[DateMention],
-            relations: list[Relation] | None = None) -> list[Incident]:
+def extract(
+    doc: Doc,
+    entities: list[Entity],
+    dates: list[DateMention],
+    relations: list[Relation] | None = None,
+) -> list[Incident]:
     index = token_index(doc, entities)
     incidents: list[Incident] = []
     last_date: DateMention | None = None
@@ -561,32 +593,40 @@ def extract(doc: Doc, entities: list[Entity], dates: list[DateMention],
                 here = _in_sentence(entities, sent, {"person"})
                 victims = [e.key for e in here if e.key not in perps and e.defender]
                 if not victims and trig.type in COMMUNITY_HARMS:
-                    victims = [e.key for e in _in_sentence(entities, sent, {"community"})
-                               if e.key not in perps]
+                    victims = [
+                        e.key
+                        for e in _in_sentence(entities, sent, {"community"})
+                        if e.key not in perps
+                    ]
                 confidence = min(confidence, 0.6)
             if not victims and _object_pronoun(trig.token):
                 recent = _last_person_before(entities, sent.start_char, perps)
                 victims = [recent.key] if recent else []
             if not perps:
-                perps = [e.key for e in _in_sentence(entities, sent, {"organization", "person"})
-                         if e.key not in victims and not e.defender and (
-                             e.kind in PERPETRATOR_KINDS or (e.type == "person"
-                                                             and _near_por(sent, e)))]
+                perps = [
+                    e.key
+                    for e in _in_sentence(entities, sent, {"organization", "person"})
+                    if e.key not in victims
+                    and not e.defender
+                    and (e.kind in PERPETRATOR_KINDS or (e.type == "person" and _near_por(sent, e)))
+                ]
             witnesses = _witnesses(sent, entities, perps + victims)
             place = _place_for(sent, doc_places)
             date = sent_dates[0] if sent_dates else last_date
             start, end = sent.start_char, sent.end_char
-            incidents.append(Incident(
-                type=trig.type,
-                evidence=Evidence(start, end, sent.text, start, "rule", confidence),
-                date=date.value if date else None,
-                date_precision=date.precision if date else "unknown",
-                place=place.key if place else None,
-                perpetrators=perps,
-                victims=victims,
-                witnesses=witnesses,
-                unnamed_perpetrators=unnamed,
-            ))
+            incidents.append(
+                Incident(
+                    type=trig.type,
+                    evidence=Evidence(start, end, sent.text, start, "rule", confidence),
+                    date=date.value if date else None,
+                    date_precision=date.precision if date else "unknown",
+                    place=place.key if place else None,
+                    perpetrators=perps,
+                    victims=victims,
+                    witnesses=witnesses,
+                    unnamed_perpetrators=unnamed,
+                )
+            )
     _fill_from_document(incidents, defenders, entities, relations or [])
     return _merge_repeats(incidents)
 
@@ -594,8 +634,12 @@ def extract(doc: Doc, entities: list[Entity], dates: list[DateMention],
 COMMUNITY_HARMS = {"eviction", "property_damage"}
 
 
-def _fill_from_document(incidents: list[Incident], defenders: list[Entity],
-                        entities: list[Entity], relations: list[Relation]) -> None:
+def _fill_from_document(
+    incidents: list[Incident],
+    defenders: list[Entity],
+    entities: list[Entity],
+    relations: list[Relation],
+) -> None:
     """An act whose sentence names no one: the document's main victim and main alleged
     perpetrator, when the document points to them (lower confidence)."""
     counts: dict[str, int] = {}
@@ -603,11 +647,15 @@ def _fill_from_document(incidents: list[Incident], defenders: list[Entity],
         for k in inc.perpetrators:
             counts[k] = counts.get(k, 0) + 1
     employees = {r.source for r in relations if r.type == "works_for"}
-    main_perp = max(counts, key=lambda k: counts[k]) if counts else _likely_perpetrator(
-        entities, employees)
+    main_perp = (
+        max(counts, key=lambda k: counts[k]) if counts else _likely_perpetrator(entities, employees)
+    )
     named_perps = set(counts) | ({main_perp} if main_perp else set())
-    persons = [e for e in entities if e.type == "person" and e.key not in named_perps
-               and e.key not in employees]
+    persons = [
+        e
+        for e in entities
+        if e.type == "person" and e.key not in named_perps and e.key not in employees
+    ]
     pool = defenders or persons
     main_victim = max(pool, key=lambda e: len(e.mentions)).key if pool else None
     for inc in incidents:
@@ -625,8 +673,11 @@ def _likely_perpetrator(entities: list[Entity], employees: set[str]) -> str | No
     ranked: list[tuple[int, int, str]] = []
     for e in entities:
         score = 0
-        if e.type == "person" and any(a[:1].islower() or a.lower().startswith(("el ", "la "))
-                                      for a in e.aliases) and not e.defender:
+        if (
+            e.type == "person"
+            and any(a[:1].islower() or a.lower().startswith(("el ", "la ")) for a in e.aliases)
+            and not e.defender
+        ):
             score = 4
         elif e.type == "organization" and e.kind in {"criminal_group", "armed_group"}:
             score = 3
@@ -640,8 +691,9 @@ def _likely_perpetrator(entities: list[Entity], employees: set[str]) -> str | No
 
 
 def _lower(ev: Evidence) -> Evidence:
-    return Evidence(ev.start, ev.end, ev.sentence, ev.sentence_start, ev.method,
-                    min(ev.confidence, 0.5))
+    return Evidence(
+        ev.start, ev.end, ev.sentence, ev.sentence_start, ev.method, min(ev.confidence, 0.5)
+    )
 
 
 def _near_por(sent: Span, e: Entity) -> bool:

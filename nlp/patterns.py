@@ -7,7 +7,7 @@ gaps. Every candidate says which rule found it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -217,12 +217,6 @@ def _name_run(doc: Doc, i: int, limit: int = 10) -> int:
     return end
 
 
-def _starts_with(doc: Doc, i: int, words: Sequence[str]) -> bool:
-    if i + len(words) > len(doc):
-        return False
-    return all(fold(doc[i + k].text) == fold(w) for k, w in enumerate(words))
-
-
 def _inside_name(doc: Doc, start: int, end: int) -> bool:
     """True when the span continues a run of capitalised words ("Jhon Córdova Panduro")."""
 
@@ -338,13 +332,32 @@ def scan_gazetteers(doc: Doc, t: Tries, gaz: Gazetteer) -> list[Candidate]:
 # --- naming patterns -----------------------------------------------------------------
 
 
+def _by_first(
+    table: tuple[tuple[tuple[str, ...], str], ...],
+) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, kind in table:
+        index.setdefault(fold(words[0]), []).append((tuple(fold(w) for w in words), kind))
+    return index
+
+
+_COMMUNITY_HEADS = _by_first(COMMUNITY_HEADS)
+_ORG_HEADS = _by_first(ORG_HEADS)
+_TAILS = [(_by_first(COMMUNITY_TAILS), "community"), (_by_first(ORG_TAILS), "organization")]
+
+
+def _at(folded: list[str], i: int, words: tuple[str, ...]) -> bool:
+    return tuple(folded[i : i + len(words)]) == words
+
+
 def scan_patterns(doc: Doc) -> list[Candidate]:
     out: list[Candidate] = []
-    for i in range(len(doc)):
-        for words, ckind in COMMUNITY_HEADS:
-            if _starts_with(doc, i, words):
+    folded = [fold(t.text) for t in doc]
+    for i, low in enumerate(folded):
+        for words, ckind in _COMMUNITY_HEADS.get(low, ()):
+            if _at(folded, i, words):
                 j = i + len(words)
-                if j < len(doc) and fold(doc[j].text) in {"de", "del"} and j + 1 < len(doc):
+                if j < len(doc) and folded[j] in {"de", "del"} and j + 1 < len(doc):
                     j += 1
                 end = _name_run(doc, j)
                 if end > j and (len(words) > 1 or _looks_proper(doc[i])):
@@ -352,8 +365,8 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
                         Candidate(i, end, "community", ckind, method="pattern", confidence=0.9)
                     )
                     break
-        for words, kind in ORG_HEADS:
-            if _starts_with(doc, i, words) and _looks_proper(doc[i]):
+        for words, kind in _ORG_HEADS.get(low, ()):
+            if _at(folded, i, words) and _looks_proper(doc[i]):
                 j = i + len(words)
                 end = _name_run(doc, j, limit=14)
                 if end > j:
@@ -361,15 +374,14 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
                         Candidate(i, end, "organization", kind, method="pattern", confidence=0.85)
                     )
                     break
-        tok = doc[i]
-        if fold(tok.text) in LEGAL_SUFFIXES and i > 0:
+        if low in LEGAL_SUFFIXES and i > 0:
             start = i
             while (
                 start > 0
                 and (
                     _looks_proper(doc[start - 1])
                     or (
-                        fold(doc[start - 1].text) in CONNECTORS
+                        folded[start - 1] in CONNECTORS
                         and start > 1
                         and _looks_proper(doc[start - 2])
                     )
@@ -383,9 +395,9 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
                         start, i + 1, "organization", "company", method="pattern", confidence=0.9
                     )
                 )
-        for tails, table in ((COMMUNITY_TAILS, "community"), (ORG_TAILS, "organization")):
-            for words, kind in tails:
-                if _starts_with(doc, i, words) and i > 0:
+        for tails, table in _TAILS:
+            for words, kind in tails.get(low, ()):
+                if _at(folded, i, words) and i > 0:
                     start = i
                     while (
                         start > 0
@@ -393,14 +405,14 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
                         and (
                             (_looks_proper(doc[start - 1]) and not doc[start - 1].is_sent_start)
                             or (
-                                fold(doc[start - 1].text) in CONNECTORS
+                                folded[start - 1] in CONNECTORS
                                 and start > 1
                                 and _looks_proper(doc[start - 2])
                             )
                         )
                     ):
                         start -= 1
-                    while start < i and fold(doc[start].text) in CONNECTORS:
+                    while start < i and folded[start] in CONNECTORS:
                         start += 1
                     if start < i:
                         out.append(
