@@ -10,6 +10,11 @@ from spacy.tokens import Doc, Span
 
 from nlp.gazetteers import Gazetteer
 from nlp.patterns import (
+    CONNECTORS as CONNECTORS_SET,
+)
+from nlp.patterns import (
+    FUNCTION_WORDS,
+    LEVEL_CUES,
     PLACE_STOPLIST,
     Candidate,
     choose_place,
@@ -185,6 +190,11 @@ def _plausible(ent: Span) -> bool:
     if any(ch.isdigit() for ch in text):
         return False
     words = [t for t in ent if not t.is_punct]
+    letters = [ch for ch in ent.sent.text if ch.isalpha()]
+    if letters and sum(ch.isupper() for ch in letters) / len(letters) > 0.7:
+        return False  # the model reads shouting as names; the rules handle such lines
+    if all(fold(t.text) in FUNCTION_WORDS | CONNECTORS_SET | LEVEL_CUES.keys() for t in words):
+        return False
     if len(words) == 1:
         tok = words[0]
         shouting = tok.is_upper and tok.sent.text.isupper()
@@ -202,7 +212,11 @@ def _clean_person(span: Span) -> tuple[int, int] | None:
         or span.doc[start].like_num
     ):
         start += 1
-    while end > start and (span.doc[end - 1].is_punct or fold(span.doc[end - 1].text) in NOT_NAME):
+    while end > start and (
+        span.doc[end - 1].is_punct
+        or fold(span.doc[end - 1].text) in FUNCTION_WORDS | CONNECTORS_SET
+        or fold(span.doc[end - 1].text) in NOT_NAME
+    ):
         end -= 1
     if start >= end:
         return None
@@ -422,6 +436,8 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     _merge_community_prefixes(entities)
     _name_parts(doc, entities)
     _nicknames(doc, entities)
+    _acronyms(doc, entities)
+    _community_names(doc, entities)
     for e in entities:
         e.mentions.sort(key=lambda ev: ev.start)
     return sorted(entities, key=lambda e: e.first.start)
@@ -549,3 +565,53 @@ def _nicknames(doc: Doc, entities: list[Entity]) -> None:
                 owner.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.75))
         if nick not in owner.aliases:
             owner.aliases.append(nick)
+
+
+def _acronyms(doc: Doc, entities: list[Entity]) -> None:
+    """ "MCA" after "Minera Cordillera Azul S.A.C.": the same organisation."""
+    orgs = [e for e in entities if e.type == "organization"]
+    for org in orgs:
+        words = [
+            w
+            for w in re.findall(r"[\wÁÉÍÓÚÑáéíóúñ]+", org.canonical)
+            if w[:1].isupper() and fold(w) not in {"sac", "sa", "eirl", "srl", "saa"}
+        ]
+        if len(words) < 2:
+            continue
+        initials = "".join(w[0] for w in words).upper()
+        for other in list(entities):
+            if (
+                other is not org
+                and other.type == "organization"
+                and other.canonical.replace(".", "").upper() == initials
+                and other.canonical.isupper()
+            ):
+                org.mentions += other.mentions
+                org.aliases.append(other.canonical)
+                entities.remove(other)
+        taken = [(m.start, m.end) for e in entities for m in e.mentions]
+        for hit in re.finditer(rf"\b{re.escape(initials)}\b", doc.text):
+            if not any(not (hit.end() <= a or hit.start() >= b) for a, b in taken):
+                org.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.7))
+
+
+def _community_names(doc: Doc, entities: list[Entity]) -> None:
+    """The bare name of a community named in full elsewhere in the text is that community."""
+    for comm in [e for e in entities if e.type == "community"]:
+        bare = _COMMUNITY_WORDS.sub("", comm.canonical).strip()
+        if len(bare) < 4:
+            continue
+        taken = [(m.start, m.end) for e in entities for m in e.mentions]
+        for hit in re.finditer(re.escape(bare), doc.text, flags=re.IGNORECASE):
+            if any(not (hit.end() <= a or hit.start() >= b) for a, b in taken):
+                continue
+            comm.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.7))
+        for other in list(entities):
+            if (
+                other is not comm
+                and other.type != "community"
+                and fold(other.canonical) in {fold(bare)}
+                and other.ubigeo is None
+            ):
+                comm.mentions += other.mentions
+                entities.remove(other)

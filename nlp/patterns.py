@@ -19,6 +19,71 @@ from nlp.text import fold
 CONNECTORS = frozenset(
     {"de", "del", "la", "las", "los", "el", "y", "e", "en", "of", "the", "and", "para", "do", "da"}
 )
+# Capitalised only because they open a sentence: they end a name, never continue it.
+FUNCTION_WORDS = frozenset(
+    {
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "en",
+        "con",
+        "por",
+        "para",
+        "este",
+        "esta",
+        "estos",
+        "estas",
+        "ese",
+        "esa",
+        "cuando",
+        "como",
+        "que",
+        "su",
+        "sus",
+        "al",
+        "lo",
+        "le",
+        "les",
+        "se",
+        "ya",
+        "pero",
+        "o",
+        "segun",
+        "desde",
+        "hasta",
+        "tras",
+        "sin",
+        "ante",
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "he",
+        "she",
+        "they",
+        "his",
+        "her",
+        "it",
+        "we",
+        "this",
+        "that",
+        "when",
+        "after",
+        "before",
+        "since",
+        "according",
+        "however",
+        "also",
+        "both",
+    }
+)
 LEGAL_SUFFIXES = frozenset(
     {
         "s.a.c.",
@@ -198,19 +263,45 @@ def _looks_proper(tok: Token) -> bool:
 
 
 def _name_run(doc: Doc, i: int, limit: int = 10) -> int:
-    """End of a proper-name run starting at token ``i`` (connectors allowed inside)."""
+    """End of a proper-name run starting at token ``i`` (connectors allowed inside).
+
+    The run stops at a new sentence and at capitalised function words ("El", "Los").
+    """
     end = i
     j = i
     while j < len(doc) and j - i < limit:
         tok = doc[j]
-        if _looks_proper(tok) and not tok.is_punct:
+        if j > i and tok.is_sent_start:
+            break
+        if (
+            _looks_proper(tok)
+            and not tok.is_punct
+            and not (fold(tok.text) in FUNCTION_WORDS and not tok.is_upper)
+        ):
             j += 1
             end = j
             continue
         k = j
-        while k < len(doc) and fold(doc[k].text) in CONNECTORS and k - j < 3:
+        while (
+            k < len(doc)
+            and k - j < 3
+            and (
+                fold(doc[k].text) in CONNECTORS
+                or (
+                    fold(doc[k].text) == "en"
+                    and k > 0
+                    and fold(doc[k - 1].text).startswith("especializad")
+                )
+            )
+        ):
             k += 1
-        if k > j and k < len(doc) and _looks_proper(doc[k]) and not doc[k].is_punct:
+        if (
+            k > j
+            and k < len(doc)
+            and _looks_proper(doc[k])
+            and not doc[k].is_punct
+            and not doc[k].is_sent_start
+        ):
             j = k
         else:
             break
@@ -235,9 +326,9 @@ def _inside_name(doc: Doc, start: int, end: int) -> bool:
 
 
 def tidy(text: str) -> str:
-    """A canonical surface: spaces collapsed; ALL CAPS turned to title case."""
+    """A canonical surface: spaces collapsed; ALL CAPS turned to title case (acronyms kept)."""
     words = text.split()
-    if sum(w.isupper() for w in words if len(w) > 2) > len(words) / 2:
+    if len(words) > 1 and sum(w.isupper() for w in words if len(w) > 2) > len(words) / 2:
         words = [w.lower() if fold(w) in CONNECTORS else w.capitalize() for w in words]
         words[0] = words[0].capitalize()
     return " ".join(words)
@@ -428,7 +519,27 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
     return out
 
 
-RIVER_HEADS = frozenset({"río", "rio", "quebrada", "laguna", "lago", "cerro"})
+RIVER_HEADS = frozenset(
+    {
+        "río",
+        "rio",
+        "quebrada",
+        "laguna",
+        "lago",
+        "cerro",
+        "caserío",
+        "caserio",
+        "sector",
+        "anexo",
+        "centro poblado",
+        "asentamiento",
+        "predio",
+        "fundo",
+        "comunidad",
+        "village",
+        "hamlet",
+    }
+)
 RIVER_TAILS = frozenset({"river", "creek", "lake"})
 
 
