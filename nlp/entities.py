@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from nlp.gazetteers import Gazetteer
+from nlp.gazetteers import load as load_gazetteer
 from nlp.patterns import (
     CONNECTORS as CONNECTORS_SET,
 )
@@ -198,9 +199,14 @@ def _plausible(ent: Span) -> bool:
     if len(words) == 1:
         tok = words[0]
         shouting = tok.is_upper and tok.sent.text.isupper()
-        if tok.is_sent_start or shouting or tok.is_stop:
+        if (
+            tok.is_sent_start
+            or shouting
+            or tok.is_stop
+            or tok.pos_ in {"VERB", "AUX", "ADV", "ADJ", "NOUN"}
+        ):
             return False
-    return True
+    return fold(words[0].text) not in {"carpeta", "expediente", "oficio", "informe", "resolucion"}
 
 
 def _clean_person(span: Span) -> tuple[int, int] | None:
@@ -275,7 +281,7 @@ def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -
                 continue
             out.append(Mention(cleaned, "person", None, tidy(text), None, None, "model", 0.7, text))
         elif label in ORG_LABELS:
-            text = ent.text.strip(" .,;:")
+            text = re.sub(r"(?:\s+(?:de|del|la|las|los|of|the))+$", "", ent.text.strip(" .,;:"))
             first = ent[0].text.lower()
             if first in {"the", "la", "el"} and len(ent) > 1:
                 text = doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
@@ -295,7 +301,7 @@ def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -
                 )
             )
         elif label in PLACE_LABELS:
-            text = ent.text.strip(" .,;:")
+            text = re.sub(r"(?:\s+(?:de|del|la|las|los|of|the))+$", "", ent.text.strip(" .,;:"))
             if ent[0].text.lower() in {"the", "la", "el"} and len(ent) > 1:
                 text = doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
             if fold(text) in gaz.peoples or len(text) < 3:
@@ -410,6 +416,7 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     persons = [m for m in mentions if m.type == "person"]
     # longest names first, so "Grández" can join "Teodoro Grández Mori"
     full: list[tuple[list[str], str]] = []
+    first_names = load_gazetteer().first_names
     for m in sorted(persons, key=lambda m: -len(m.text)):
         name = HONORIFICS.sub("", m.canonical or m.text)
         words = fold(name).split()
@@ -418,6 +425,15 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
             if words and (set(words) <= set(known_words) or _initials_match(words, known_words)):
                 home = key
                 break
+        if home is None and words and words[0] not in first_names:
+            # "Shuna Vasquez" after "Marleni Shuña": a surname only one person here has
+            sharing = [
+                key
+                for known_words, key in full
+                if {w for w in words if len(w) > 3} & set(known_words[1:])
+            ]
+            if len(sharing) == 1:
+                home = sharing[0]
         if home is None:
             home = f"person:{' '.join(words)}"
             full.append((words, home))

@@ -157,6 +157,10 @@ ORG_HEADS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("association",), "federation"),
     (("coordinadora",), "federation"),
     (("radio",), "media"),
+    (("centro",), "ngo"),
+    (("organización",), "federation"),
+    (("organizacion",), "federation"),
+    (("instituto",), "ngo"),
 )
 ORG_TAILS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("mining", "company"), "company"),
@@ -262,7 +266,10 @@ def _looks_proper(tok: Token) -> bool:
     return tok.is_title or (tok.is_upper and len(tok.text) > 1) or tok.text[:1].isupper()
 
 
-def _name_run(doc: Doc, i: int, limit: int = 10) -> int:
+NAME_CONNECTORS = frozenset({"de", "del", "la", "las", "los"})
+
+
+def _name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CONNECTORS) -> int:
     """End of a proper-name run starting at token ``i`` (connectors allowed inside).
 
     The run stops at a new sentence and at capitalised function words ("El", "Los").
@@ -550,7 +557,13 @@ def scan_names(doc: Doc, first_names: frozenset[str]) -> list[Candidate]:
     while i < len(doc):
         tok = doc[i]
         if fold(tok.text) in first_names and _looks_proper(tok) and not tok.is_punct:
-            end = _name_run(doc, i + 1, limit=5)
+            end = _name_run(doc, i + 1, limit=4, connectors=NAME_CONNECTORS)
+            if tok.is_upper and len(tok.text) > 1:  # a shouted line: keep known surnames
+                titled = {fold(t.text) for t in doc if t.is_title}
+                cut = i + 1
+                while cut < end and fold(doc[cut].text) in titled | first_names:
+                    cut += 1
+                end = max(cut, min(end, i + 2))
             if end > i + 1:
                 out.append(Candidate(i, end, "person", method="gazetteer", confidence=0.85))
                 i = end
