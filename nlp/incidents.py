@@ -123,6 +123,26 @@ CRIMINAL_RE = re.compile(
     r"denunciad\w+ (?:penalmente|por)|querella)",
     re.IGNORECASE,
 )
+# Word stems found in a sentence with its spaces and hyphens removed: they catch what the
+# lemmatiser misses (ALL CAPS, OCR breaks such as "ame nazado", "des-\nalojadas").
+STEMS: tuple[tuple[str, str], ...] = (
+    ("amenaz", "threat"), ("threaten", "threat"), ("desaloj", "eviction"),
+    ("evicted", "eviction"), ("asesinad", "killing"), ("asesinat", "killing"),
+    ("murdered", "killing"), ("atentado", "attempted_killing"), ("hostig", "harassment"),
+    ("harass", "harassment"), ("golpead", "assault"), ("agredid", "assault"),
+    ("beaten", "assault"), ("detenid", "criminalisation"), ("arrested", "criminalisation"),
+    ("denunciadopenalmente", "criminalisation"), ("denunciadapenalmente", "criminalisation"),
+    ("vigilad", "surveillance"), ("vigilaban", "surveillance"), ("vigilando", "surveillance"),
+    ("tomandofotograf", "surveillance"), ("tomaronfotograf", "surveillance"),
+    ("tomanfotos", "surveillance"), ("tomaronfotos", "surveillance"),
+    ("dron", "surveillance"), ("drone", "surveillance"), ("rastreador", "surveillance"),
+    ("gpstracker", "surveillance"), ("desaparecid", "disappearance"),
+    ("quemad", "property_damage"), ("quemaron", "property_damage"),
+    ("destruyeron", "property_damage"), ("destruid", "property_damage"),
+    ("estigmatiz", "stigmatisation"), ("violacionsexual", "sexual_violence"),
+)
+ANIMALS = re.compile(r"\b(?:animales|ganado|perros?|gallinas|vacas|cerdos|chanchos|animals|"
+                     r"cattle|dogs?|chickens|pigs|livestock)\b", re.IGNORECASE)
 NOBODY_RE = re.compile(
     r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b", re.IGNORECASE
 )
@@ -331,6 +351,17 @@ def find_triggers(sent: Span) -> list[Trigger]:
             kind = "attempted_killing"
         trig = Trigger(tok, kind, passive=_is_passive(tok))
         found.append(trig)
+    squashed = re.sub(r"[\s\-¬_~]+", "", fold(sent.text))
+    present = {t.type for t in found}
+    for stem, kind in STEMS:
+        if kind not in present and stem in squashed and not (
+            kind == "criminalisation" and REQUEST_RE.search(sent.text)
+        ):
+            found.append(Trigger(sent.root, kind))
+            present.add(kind)
+    if ANIMALS.search(sent.text):
+        found = [Trigger(t.token, "property_damage", t.passive) if t.type == "killing" else t
+                 for t in found]
     if ARSON_RE.search(sent.text):
         found = [
             t
@@ -581,13 +612,20 @@ def extract(
     incidents: list[Incident] = []
     last_date: DateMention | None = None
     doc_places = [e for e in entities if e.type == "place"]
-    defenders = [e for e in entities if e.type == "person" and e.defender]
+    defenders = [e for e in entities if e.type == "person" and e.defender and not e.suspect]
+    suspects = {e.key for e in entities if e.suspect}
+    # defenders, federations and NGOs report attacks; they are not their authors
+    innocent = {e.key for e in defenders} | {e.key for e in entities if e.type == "community" or (
+        e.type == "organization" and e.kind in {"federation", "ngo", "media"})}
     for sent in doc.sents:
         sent_dates = [d for d in dates if sent.start_char <= d.start < sent.end_char]
         if sent_dates:
             last_date = sent_dates[0]
         for trig in find_triggers(sent):
             perps, victims, unnamed = roles(trig, index)
+            perps = [k for k in perps if k not in innocent]
+            victims = [k for k in victims if k not in suspects or k in perps]
+            victims = [k for k in victims if k not in perps]
             confidence = 0.8 if (perps or victims) else 0.6
             if not victims:
                 here = _in_sentence(entities, sent, {"person"})
@@ -725,34 +763,29 @@ def _place_for(sent: Span, places: list[Entity]) -> Entity | None:
 
 
 def _merge_repeats(incidents: list[Incident]) -> list[Incident]:
-    """Consecutive mentions of the same act (same type, same victims, same date) are one."""
+    """An act named again by a noun ("la amenaza", "the attack") right after it was told,
+    with the same date and no new victim, is the same act."""
     out: list[Incident] = []
     for inc in incidents:
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.type == inc.type
-            and prev.date == inc.date
-            and (not inc.victims or set(inc.victims) <= set(prev.victims))
-        ):
+        if prev is not None and inc.reference and prev.type == inc.type and \
+                prev.date == inc.date and (not inc.victims or set(inc.victims) <= set(prev.victims)):
             prev.perpetrators += [p for p in inc.perpetrators if p not in prev.perpetrators]
-            prev.unnamed_perpetrators += [
-                u for u in inc.unnamed_perpetrators if u not in prev.unnamed_perpetrators
-            ]
+            prev.unnamed_perpetrators += [u for u in inc.unnamed_perpetrators
+                                          if u not in prev.unnamed_perpetrators]
             continue
         out.append(inc)
     return out
 
 
 def _object_pronoun(tok: Token) -> bool:
-    """ "lo amenazó", "le dispararon", "threatened him"."""
-    return any(
-        c.pos_ == "PRON" and c.dep_ in {"obj", "iobj", "dobj", "expl:pv", "dative"}
-        for c in tok.children
-    )
+    """"lo amenazó", "le dispararon", "threatened him"."""
+    return any(c.pos_ == "PRON" and c.dep_ in {"obj", "iobj", "dobj", "expl:pv", "dative"}
+               for c in tok.children)
 
 
-def _last_person_before(entities: list[Entity], offset: int, exclude: list[str]) -> Entity | None:
+def _last_person_before(entities: list[Entity], offset: int,
+                        exclude: list[str]) -> Entity | None:
     best: tuple[int, Entity] | None = None
     for e in entities:
         if e.type != "person" or e.key in exclude:

@@ -79,6 +79,12 @@ DEFENDER_WORDS = re.compile(
     r"guardaparques?|defender|activist|activista|leader)\b",
     re.IGNORECASE,
 )
+SUSPECT_WORDS = re.compile(
+    r"\b(?:alias|traficante\w*|sicari\w+|narcotraficante\w*|narco\b|invasor\w*|"
+    r"jefe de seguridad|security chief|head of security|gerente|manager|due[nñ]o|owner|"
+    r"capataz|foreman|maderer\w+ ilegal\w*|presunto autor|cabecilla|lider de la banda|"
+    r"land trafficker\w*|trafficker\w*|hitm[ae]n|gunm[ae]n|contratist\w+|"
+    r"encargado de seguridad|apodado|known as)\b", re.IGNORECASE)
 DRIVERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("palm_oil", re.compile(r"\bpalm[ae]|palm oil|palmicultor|aceite de palma", re.I)),
     ("coca", re.compile(r"\bcoca\b|cocaler|narco|drug|cocaine|pozas de maceraci", re.I)),
@@ -136,7 +142,10 @@ def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
             after = text[m.end : m.end + 80]
             window = before + " " + after
             if e.type == "person":
-                if DEFENDER_WORDS.search(window):
+                near = text[max(0, m.start - 30) : m.end + 45]
+                if SUSPECT_WORDS.search(near):
+                    e.suspect = True
+                elif DEFENDER_WORDS.search(window):
                     e.defender = True
                 if e.gender is None:
                     near = before[-14:] + " " + after[:40]

@@ -36,6 +36,7 @@ class Entity:
     people: str | None = None
     gender: str | None = None
     defender: bool = False
+    suspect: bool = False  # described as an attacker ("alias …", "traficante", "sicario")
     aliases: list[str] = field(default_factory=list)
     mentions: list[Evidence] = field(default_factory=list)
 
@@ -59,6 +60,8 @@ class Incident:
     victims: list[str] = field(default_factory=list)
     witnesses: list[str] = field(default_factory=list)
     unnamed_perpetrators: list[str] = field(default_factory=list)  # "sicarios", "hitmen"
+    trigger: str = ""  # the word that names the act
+    reference: bool = False  # named by a noun ("la amenaza"): may repeat an act told before
 
 
 @dataclass
