@@ -139,7 +139,7 @@ HONORIFICS = re.compile(
 POLICE_NOUNS = re.compile(
     r"\b(?:los\s+|las\s+|unos\s+|dos\s+|tres\s+|varios\s+)?(?:policías|policias|efectivos\s+"
     r"policiales|efectivos\s+de\s+la\s+policía|agentes\s+policiales|agentes\s+de\s+la\s+"
-    r"policía|police\s+officers|policemen|the\s+police)\b",
+    r"policía|police\s+officers|policemen|the\s+police|la\s+polic[ií]a)\b",
     re.IGNORECASE,
 )
 
@@ -454,6 +454,7 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     _nicknames(doc, entities)
     _acronyms(doc, entities)
     _community_names(doc, entities)
+    _nominals(doc, entities)
     for e in entities:
         e.mentions.sort(key=lambda ev: ev.start)
     return sorted(entities, key=lambda e: e.first.start)
@@ -631,3 +632,56 @@ def _community_names(doc: Doc, entities: list[Entity]) -> None:
             ):
                 comm.mentions += other.mentions
                 entities.remove(other)
+
+
+NOMINALS: tuple[tuple[re.Pattern[str], str, set[str] | None], ...] = (
+    (
+        re.compile(
+            r"\b(?:la|esta|dicha|la misma|the|this|that|the same)\s+(?:empresa|minera|"
+            r"maderera|petrolera|compañ[ií]a|palmera|palmicultora|agroindustrial|company|"
+            r"firm|mining company|logging company|oil company)\b",
+            re.IGNORECASE,
+        ),
+        "organization",
+        {"company"},
+    ),
+    (
+        re.compile(
+            r"\b(?:la|esta|dicha|the)\s+(?:fiscal[ií]a|prosecutor'?s office)\b", re.IGNORECASE
+        ),
+        "organization",
+        {"prosecutor_office"},
+    ),
+    (
+        re.compile(
+            r"\b(?:la|esta|nuestra|the|our|this)\s+(?:federaci[oó]n|federation)\b", re.IGNORECASE
+        ),
+        "organization",
+        {"federation"},
+    ),
+    (
+        re.compile(
+            r"\b(?:la|esta|nuestra|dicha|the|our|this)\s+(?:comunidad|community)\b(?!\s+"
+            r"(?:nativa|campesina|native|campesino|de|of))",
+            re.IGNORECASE,
+        ),
+        "community",
+        None,
+    ),
+)
+
+
+def _nominals(doc: Doc, entities: list[Entity]) -> None:
+    """ "la empresa", "la fiscalía", "the community": the one such entity the text names."""
+    for pattern, etype, kinds in NOMINALS:
+        pool = [e for e in entities if e.type == etype and (kinds is None or e.kind in kinds)]
+        if len(pool) != 1:
+            continue
+        owner = pool[0]
+        taken = [(m.start, m.end) for e in entities for m in e.mentions]
+        for hit in pattern.finditer(doc.text):
+            if any(not (hit.end() <= a or hit.start() >= b) for a, b in taken):
+                continue
+            if hit.start() < owner.first.start:
+                continue  # a reference follows what it refers to
+            owner.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.6))

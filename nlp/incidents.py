@@ -126,23 +126,65 @@ CRIMINAL_RE = re.compile(
 # Word stems found in a sentence with its spaces and hyphens removed: they catch what the
 # lemmatiser misses (ALL CAPS, OCR breaks such as "ame nazado", "des-\nalojadas").
 STEMS: tuple[tuple[str, str], ...] = (
-    ("amenaz", "threat"), ("threaten", "threat"), ("desaloj", "eviction"),
-    ("evicted", "eviction"), ("asesinad", "killing"), ("asesinat", "killing"),
-    ("murdered", "killing"), ("atentado", "attempted_killing"), ("hostig", "harassment"),
-    ("harass", "harassment"), ("golpead", "assault"), ("agredid", "assault"),
-    ("beaten", "assault"), ("detenid", "criminalisation"), ("arrested", "criminalisation"),
-    ("denunciadopenalmente", "criminalisation"), ("denunciadapenalmente", "criminalisation"),
-    ("vigilad", "surveillance"), ("vigilaban", "surveillance"), ("vigilando", "surveillance"),
-    ("tomandofotograf", "surveillance"), ("tomaronfotograf", "surveillance"),
-    ("tomanfotos", "surveillance"), ("tomaronfotos", "surveillance"),
-    ("dron", "surveillance"), ("drone", "surveillance"), ("rastreador", "surveillance"),
-    ("gpstracker", "surveillance"), ("desaparecid", "disappearance"),
-    ("quemad", "property_damage"), ("quemaron", "property_damage"),
-    ("destruyeron", "property_damage"), ("destruid", "property_damage"),
-    ("estigmatiz", "stigmatisation"), ("violacionsexual", "sexual_violence"),
+    ("amenaz", "threat"),
+    ("threaten", "threat"),
+    ("desaloj", "eviction"),
+    ("evicted", "eviction"),
+    ("asesinad", "killing"),
+    ("asesinat", "killing"),
+    ("murdered", "killing"),
+    ("atentado", "attempted_killing"),
+    ("hostig", "harassment"),
+    ("harass", "harassment"),
+    ("golpead", "assault"),
+    ("agredid", "assault"),
+    ("beaten", "assault"),
+    ("detenid", "criminalisation"),
+    ("arrested", "criminalisation"),
+    ("denunciadopenalmente", "criminalisation"),
+    ("denunciadapenalmente", "criminalisation"),
+    ("vigilad", "surveillance"),
+    ("vigilaban", "surveillance"),
+    ("vigilando", "surveillance"),
+    ("tomandofotograf", "surveillance"),
+    ("tomaronfotograf", "surveillance"),
+    ("tomanfotos", "surveillance"),
+    ("tomaronfotos", "surveillance"),
+    ("dron", "surveillance"),
+    ("drone", "surveillance"),
+    ("rastreador", "surveillance"),
+    ("gpstracker", "surveillance"),
+    ("desaparecid", "disappearance"),
+    ("quemad", "property_damage"),
+    ("quemaron", "property_damage"),
+    ("destruyeron", "property_damage"),
+    ("destruid", "property_damage"),
+    ("estigmatiz", "stigmatisation"),
+    ("violacionsexual", "sexual_violence"),
 )
-ANIMALS = re.compile(r"\b(?:animales|ganado|perros?|gallinas|vacas|cerdos|chanchos|animals|"
-                     r"cattle|dogs?|chickens|pigs|livestock)\b", re.IGNORECASE)
+ANIMALS = re.compile(
+    r"\b(?:animales|ganado|perros?|gallinas|vacas|cerdos|chanchos|animals|"
+    r"cattle|dogs?|chickens|pigs|livestock)\b",
+    re.IGNORECASE,
+)
+RELATIVES = {"quien", "quienes", "que", "who", "which", "cual"}
+SPEECH_LEMMAS = {
+    "decir",
+    "advertir",
+    "gritar",
+    "tell",
+    "warn",
+    "say",
+    "shout",
+    "amenazar",
+    "threaten",
+    "escribir",
+    "write",
+    "llamar",
+    "call",
+    "enviar",
+    "send",
+}
 NOBODY_RE = re.compile(
     r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b", re.IGNORECASE
 )
@@ -351,17 +393,32 @@ def find_triggers(sent: Span) -> list[Trigger]:
             kind = "attempted_killing"
         trig = Trigger(tok, kind, passive=_is_passive(tok))
         found.append(trig)
-    squashed = re.sub(r"[\s\-¬_~]+", "", fold(sent.text))
     present = {t.type for t in found}
-    for stem, kind in STEMS:
-        if kind not in present and stem in squashed and not (
-            kind == "criminalisation" and REQUEST_RE.search(sent.text)
-        ):
-            found.append(Trigger(sent.root, kind))
+    lowered = sent.text.lower()
+    for pattern, kind in _STEM_RES:
+        if kind in present:
+            continue
+        hit = pattern.search(lowered)
+        if hit and not (kind == "criminalisation" and REQUEST_RE.search(sent.text)):
+            found.append(
+                Trigger(
+                    _verb_at(sent, hit.start()),
+                    kind,
+                    passive=bool(
+                        re.search(
+                            r"\b(?:fue|fueron|was|were|ha sido|"
+                            r"han sido|sido|siendo)\b",
+                            lowered,
+                        )
+                    ),
+                )
+            )
             present.add(kind)
     if ANIMALS.search(sent.text):
-        found = [Trigger(t.token, "property_damage", t.passive) if t.type == "killing" else t
-                 for t in found]
+        found = [
+            Trigger(t.token, "property_damage", t.passive) if t.type == "killing" else t
+            for t in found
+        ]
     if ARSON_RE.search(sent.text):
         found = [
             t
@@ -530,6 +587,12 @@ def roles(trig: Trigger, index: dict[int, str]) -> tuple[list[str], list[str], l
     """Perpetrators, victims and unnamed agents for one trigger, from the parse."""
     tok = trig.token
     subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "nsubj:pass", "csubj"}]
+    if not subj and tok.dep_ == "conj":  # "la policía ingresó … y desalojó": shared subject
+        subj = [c for c in tok.head.children if c.dep_ in {"nsubj", "nsubjpass", "nsubj:pass"}]
+    subj = [
+        tok.head if (fold(t.text) in RELATIVES and tok.dep_ in {"acl:relcl", "relcl", "acl"}) else t
+        for t in subj
+    ]
     objs = [c for c in tok.children if c.dep_ in {"obj", "dobj", "iobj", "dative"}]
     obl_a = [
         c
@@ -615,8 +678,12 @@ def extract(
     defenders = [e for e in entities if e.type == "person" and e.defender and not e.suspect]
     suspects = {e.key for e in entities if e.suspect}
     # defenders, federations and NGOs report attacks; they are not their authors
-    innocent = {e.key for e in defenders} | {e.key for e in entities if e.type == "community" or (
-        e.type == "organization" and e.kind in {"federation", "ngo", "media"})}
+    innocent = {e.key for e in defenders} | {
+        e.key
+        for e in entities
+        if e.type == "community"
+        or (e.type == "organization" and e.kind in {"federation", "ngo", "media"})
+    }
     for sent in doc.sents:
         sent_dates = [d for d in dates if sent.start_char <= d.start < sent.end_char]
         if sent_dates:
@@ -768,24 +835,31 @@ def _merge_repeats(incidents: list[Incident]) -> list[Incident]:
     out: list[Incident] = []
     for inc in incidents:
         prev = out[-1] if out else None
-        if prev is not None and inc.reference and prev.type == inc.type and \
-                prev.date == inc.date and (not inc.victims or set(inc.victims) <= set(prev.victims)):
+        if (
+            prev is not None
+            and inc.reference
+            and prev.type == inc.type
+            and prev.date == inc.date
+            and (not inc.victims or set(inc.victims) <= set(prev.victims))
+        ):
             prev.perpetrators += [p for p in inc.perpetrators if p not in prev.perpetrators]
-            prev.unnamed_perpetrators += [u for u in inc.unnamed_perpetrators
-                                          if u not in prev.unnamed_perpetrators]
+            prev.unnamed_perpetrators += [
+                u for u in inc.unnamed_perpetrators if u not in prev.unnamed_perpetrators
+            ]
             continue
         out.append(inc)
     return out
 
 
 def _object_pronoun(tok: Token) -> bool:
-    """"lo amenazó", "le dispararon", "threatened him"."""
-    return any(c.pos_ == "PRON" and c.dep_ in {"obj", "iobj", "dobj", "expl:pv", "dative"}
-               for c in tok.children)
+    """ "lo amenazó", "le dispararon", "threatened him"."""
+    return any(
+        c.pos_ == "PRON" and c.dep_ in {"obj", "iobj", "dobj", "expl:pv", "dative"}
+        for c in tok.children
+    )
 
 
-def _last_person_before(entities: list[Entity], offset: int,
-                        exclude: list[str]) -> Entity | None:
+def _last_person_before(entities: list[Entity], offset: int, exclude: list[str]) -> Entity | None:
     best: tuple[int, Entity] | None = None
     for e in entities:
         if e.type != "person" or e.key in exclude:
@@ -794,3 +868,36 @@ def _last_person_before(entities: list[Entity], offset: int,
             if m.start < offset and (best is None or m.start > best[0]):
                 best = (m.start, e)
     return best[1] if best else None
+
+
+def _stem_re(stem: str) -> re.Pattern[str]:
+    letters = [
+        {"a": "[aá]", "e": "[eé]", "i": "[ií]", "o": "[oó]", "u": "[uú]", "n": "[nñ]"}.get(
+            ch, re.escape(ch)
+        )
+        for ch in stem
+    ]
+    return re.compile(r"[\s\-¬_~]*".join(letters))
+
+
+_STEM_RES = [(_stem_re(stem), kind) for stem, kind in STEMS]
+
+
+def _verb_at(sent: Span, offset: int) -> Token:
+    """The verb governing the word at ``offset`` (sentence-relative), else the root."""
+    for tok in sent:
+        if tok.idx - sent.start_char <= offset < tok.idx - sent.start_char + len(tok.text) + 1:
+            node = tok
+            for _ in range(3):
+                if node.pos_ in {"VERB", "AUX"} or node.dep_ == "ROOT":
+                    return node
+                node = node.head
+            return tok
+    return sent.root
+
+
+def _speech_verb(sent: Span) -> Token | None:
+    for tok in sent:
+        if _lemma(tok) in SPEECH_LEMMAS and tok.pos_ in {"VERB", "AUX"}:
+            return tok
+    return None

@@ -84,7 +84,9 @@ SUSPECT_WORDS = re.compile(
     r"jefe de seguridad|security chief|head of security|gerente|manager|due[nñ]o|owner|"
     r"capataz|foreman|maderer\w+ ilegal\w*|presunto autor|cabecilla|lider de la banda|"
     r"land trafficker\w*|trafficker\w*|hitm[ae]n|gunm[ae]n|contratist\w+|"
-    r"encargado de seguridad|apodado|known as)\b", re.IGNORECASE)
+    r"encargado de seguridad|apodado|known as)\b",
+    re.IGNORECASE,
+)
 DRIVERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("palm_oil", re.compile(r"\bpalm[ae]|palm oil|palmicultor|aceite de palma", re.I)),
     ("coca", re.compile(r"\bcoca\b|cocaler|narco|drug|cocaine|pozas de maceraci", re.I)),
