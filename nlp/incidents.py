@@ -167,6 +167,20 @@ ANIMALS = re.compile(
     r"cattle|dogs?|chickens|pigs|livestock)\b",
     re.IGNORECASE,
 )
+WARNING_RE = re.compile(
+    r"\b(?:warn(?:ed|s|ing)? (?:him|her|them|the)|advirti\w+|le advirt\w+|les advirt\w+|"
+    r"amedrent\w+)\b|\b(?:audio|mensaje|message|llamada|call|nota|note|carta|letter|"
+    r"whatsapp|sms|text)\b[^.]{0,120}[\"“«']", re.IGNORECASE)
+HARASS_RE = re.compile(r"\binsult\w*|\bhostig\w*|\bacos\w*|\bharass\w*|"
+                       r"\bintimidat\w*|\bhumill\w*", re.IGNORECASE)
+HYPOTHETICAL_RE = re.compile(
+    r"\b(?:cualquier|any|responsabiliza\w*|hold\w* [^.]{0,40}responsible|podr[ií]a\w*|"
+    r"could|might|may|temen?|fear\w*|riesgo|risk)\b", re.IGNORECASE)
+OTHER_RE = re.compile(
+    r"\bse negaron a recibir|\bno quisieron recibir|\brefused to (?:receive|register|take)|"
+    r"\bsoborn\w*|\bbrib\w*|\bfalsific\w*|\bforged?\b|\brehenes?\b|\bhostages?\b|"
+    r"\bretenid[oa]s\b|\barrebat\w+|\brobaron\b|\bstole\b|\brobbed\b|"
+    r"\bimpidieron el (?:paso|acceso)|\bblocked (?:the )?access", re.IGNORECASE)
 RELATIVES = {"quien", "quienes", "que", "who", "which", "cual"}
 SPEECH_LEMMAS = {
     "decir",
@@ -426,25 +440,38 @@ def find_triggers(sent: Span) -> list[Trigger]:
             if not (t.type == "attempted_killing" and _lemma(t.token) in {"fire", "set"})
         ]
         if not any(t.type == "property_damage" for t in found):
-            found.append(Trigger(sent.root, "property_damage"))
+            arson = ARSON_RE.search(sent.text)
+            assert arson is not None
+            found.append(Trigger(_verb_at(sent, arson.start()), "property_damage"))
     if (
         CRIMINAL_RE.search(sent.text)
         and not REQUEST_RE.search(sent.text)
         and not any(t.type == "criminalisation" for t in found)
     ):
-        found.append(Trigger(sent.root, "criminalisation"))
-    if (
-        STIGMA_RE.search(sent.text)
-        and not any(t.type == "stigmatisation" for t in found)
-        and not REQUEST_RE.search(sent.text)
+        crime = CRIMINAL_RE.search(sent.text)
+        assert crime is not None
+        found.append(Trigger(_verb_at(sent, crime.start()), "criminalisation"))
+    stigma = STIGMA_RE.search(sent.text)
+    if stigma and not REQUEST_RE.search(sent.text) and not any(
+        t.type == "stigmatisation" for t in found
     ):
-        found.append(Trigger(sent.root, "stigmatisation"))
-    if SPEECH_THREAT_RE.search(sent.text) and not any(
-        t.type in {"threat", "killing", "attempted_killing"} for t in found
-    ):
-        found.append(Trigger(sent.root, "threat"))
-    if SEXUAL_PHRASES.search(sent.text) and not any(t.type == "sexual_violence" for t in found):
-        found.append(Trigger(sent.root, "sexual_violence"))
+        token = _speech_verb(sent) or _verb_at(sent, stigma.start())
+        found.append(Trigger(token, "stigmatisation"))
+    speech = SPEECH_THREAT_RE.search(sent.text) or WARNING_RE.search(sent.text)
+    if speech and not any(t.type in {"threat", "killing", "attempted_killing"} for t in found):
+        token = _speech_verb(sent) or _verb_at(sent, speech.start())
+        found.append(Trigger(token, "threat"))
+    harass = HARASS_RE.search(sent.text)
+    if harass and not any(t.type in {"harassment", "threat"} for t in found):
+        found.append(Trigger(_verb_at(sent, harass.start()), "harassment"))
+    other = OTHER_RE.search(sent.text)
+    if other and not any(t.type == "other" for t in found):
+        found.append(Trigger(_verb_at(sent, other.start()), "other"))
+    if HYPOTHETICAL_RE.search(sent.text):
+        found = [t for t in found if t.type not in {"killing", "attempted_killing"}]
+    sexual = SEXUAL_PHRASES.search(sent.text)
+    if sexual and not any(t.type == "sexual_violence" for t in found):
+        found.append(Trigger(_verb_at(sent, sexual.start()), "sexual_violence"))
     if MISSING_PHRASES.search(sent.text) and not any(t.type == "disappearance" for t in found):
         found.append(Trigger(sent.root, "disappearance"))
     return _dedupe(found)
