@@ -214,6 +214,7 @@ def _clean_person(span: Span) -> tuple[int, int] | None:
     start, end = span.start, span.end
     while start < end and (
         fold(span.doc[start].text) in LEADING
+        or fold(span.doc[start].text) in FUNCTION_WORDS
         or span.doc[start].is_punct
         or span.doc[start].like_num
     ):
@@ -549,7 +550,8 @@ def _name_parts(doc: Doc, entities: list[Entity]) -> None:
 
 NICKNAME = re.compile(
     r"\b(?:alias|apodado|conocido como|known as|a\.k\.a\.?)\s+[\"'“‘«]?"
-    r"(?P<nick>(?:(?:el|la|the)\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)[\"'”’»]?",
+    r"(?P<nick>(?:(?:el|la|the)\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+){0,2})"
+    r"[\"'”’»]?",
     re.IGNORECASE,
 )
 

@@ -170,17 +170,26 @@ ANIMALS = re.compile(
 WARNING_RE = re.compile(
     r"\b(?:warn(?:ed|s|ing)? (?:him|her|them|the)|advirti\w+|le advirt\w+|les advirt\w+|"
     r"amedrent\w+)\b|\b(?:audio|mensaje|message|llamada|call|nota|note|carta|letter|"
-    r"whatsapp|sms|text)\b[^.]{0,120}[\"“«']", re.IGNORECASE)
-HARASS_RE = re.compile(r"\binsult\w*|\bhostig\w*|\bacos\w*|\bharass\w*|"
-                       r"\bintimidat\w*|\bhumill\w*", re.IGNORECASE)
+    r"whatsapp|sms|text)\b[^.]{0,120}[\"“«']",
+    re.IGNORECASE,
+)
+HARASS_RE = re.compile(
+    r"\binsult\w*|\bhostig\w*|\bacos\w*|\bharass\w*|"
+    r"\bintimidat\w*|\bhumill\w*",
+    re.IGNORECASE,
+)
 HYPOTHETICAL_RE = re.compile(
     r"\b(?:cualquier|any|responsabiliza\w*|hold\w* [^.]{0,40}responsible|podr[ií]a\w*|"
-    r"could|might|may|temen?|fear\w*|riesgo|risk)\b", re.IGNORECASE)
+    r"could|might|may|temen?|fear\w*|riesgo|risk)\b",
+    re.IGNORECASE,
+)
 OTHER_RE = re.compile(
     r"\bse negaron a recibir|\bno quisieron recibir|\brefused to (?:receive|register|take)|"
     r"\bsoborn\w*|\bbrib\w*|\bfalsific\w*|\bforged?\b|\brehenes?\b|\bhostages?\b|"
     r"\bretenid[oa]s\b|\barrebat\w+|\brobaron\b|\bstole\b|\brobbed\b|"
-    r"\bimpidieron el (?:paso|acceso)|\bblocked (?:the )?access", re.IGNORECASE)
+    r"\bimpidieron el (?:paso|acceso)|\bblocked (?:the )?access",
+    re.IGNORECASE,
+)
 RELATIVES = {"quien", "quienes", "que", "who", "which", "cual"}
 SPEECH_LEMMAS = {
     "decir",
@@ -452,8 +461,10 @@ def find_triggers(sent: Span) -> list[Trigger]:
         assert crime is not None
         found.append(Trigger(_verb_at(sent, crime.start()), "criminalisation"))
     stigma = STIGMA_RE.search(sent.text)
-    if stigma and not REQUEST_RE.search(sent.text) and not any(
-        t.type == "stigmatisation" for t in found
+    if (
+        stigma
+        and not REQUEST_RE.search(sent.text)
+        and not any(t.type == "stigmatisation" for t in found)
     ):
         token = _speech_verb(sent) or _verb_at(sent, stigma.start())
         found.append(Trigger(token, "stigmatisation"))
@@ -727,8 +738,9 @@ def extract(
                 if not victims and trig.type in COMMUNITY_HARMS:
                     victims = [
                         e.key
-                        for e in _in_sentence(entities, sent, {"community"})
+                        for e in _in_sentence(entities, sent, {"community", "organization"})
                         if e.key not in perps
+                        and (e.type == "community" or e.kind in {"federation", "other"})
                     ]
                 confidence = min(confidence, 0.6)
             if not victims and _object_pronoun(trig.token):
@@ -739,8 +751,12 @@ def extract(
                     e.key
                     for e in _in_sentence(entities, sent, {"organization", "person"})
                     if e.key not in victims
-                    and not e.defender
-                    and (e.kind in PERPETRATOR_KINDS or (e.type == "person" and _near_por(sent, e)))
+                    and e.key not in innocent
+                    and (
+                        e.kind in PERPETRATOR_KINDS
+                        or e.suspect
+                        or (e.type == "person" and _near_por(sent, e))
+                    )
                 ]
             witnesses = _witnesses(sent, entities, perps + victims)
             place = _place_for(sent, doc_places)
@@ -757,6 +773,8 @@ def extract(
                     victims=victims,
                     witnesses=witnesses,
                     unnamed_perpetrators=unnamed,
+                    trigger=_lemma(trig.token),
+                    reference=trig.token.pos_ == "NOUN" and trig.token is not sent.root,
                 )
             )
     _fill_from_document(incidents, defenders, entities, relations or [])
@@ -786,7 +804,10 @@ def _fill_from_document(
     persons = [
         e
         for e in entities
-        if e.type == "person" and e.key not in named_perps and e.key not in employees
+        if e.type == "person"
+        and e.key not in named_perps
+        and e.key not in employees
+        and not e.suspect
     ]
     pool = defenders or persons
     main_victim = max(pool, key=lambda e: len(e.mentions)).key if pool else None
@@ -807,7 +828,10 @@ def _likely_perpetrator(entities: list[Entity], employees: set[str]) -> str | No
         score = 0
         if (
             e.type == "person"
-            and any(a[:1].islower() or a.lower().startswith(("el ", "la ")) for a in e.aliases)
+            and (
+                e.suspect
+                or any(a[:1].islower() or a.lower().startswith(("el ", "la ")) for a in e.aliases)
+            )
             and not e.defender
         ):
             score = 4
