@@ -139,15 +139,16 @@ def receive_many(store: Store, complaints: Sequence[ComplaintIn]) -> list[tuple[
     (callers check each record with ``validate`` to report each one apart).
     """
     now = utc_now()
-    rows = [{"id": complaint_id(c.text), "props": _props(c, now)} for c in complaints]
-    unique = list({r["id"]: r for r in rows}.values())
+    ids = [complaint_id(c.text) for c in complaints]
+    rows = [{"id": cid, "props": _props(c, now)} for cid, c in zip(ids, complaints, strict=True)]
+    unique = list({str(r["id"]): r for r in rows}.values())
     result = store.write(cypher.COMPLAINTS_RECEIVE, rows=unique, now=now)
     created = {str(r["id"]): bool(r["created"]) for r in result}
     seen: set[str] = set()
     out: list[tuple[str, bool]] = []
-    for r in rows:
-        out.append((r["id"], created.get(r["id"], False) and r["id"] not in seen))
-        seen.add(r["id"])
+    for cid in ids:
+        out.append((cid, created.get(cid, False) and cid not in seen))
+        seen.add(cid)
     return out
 
 

@@ -522,12 +522,12 @@ def _name_parts(doc: Doc, entities: list[Entity]) -> None:
         for w in words[1:] if len(words) > 1 else words:
             if len(w) > 2 and w not in {"de", "del", "la"}:
                 owners.setdefault(w, []).append(p)
-    for other in list(entities):  # a lone surname the model typed as something else
-        if (
-            other.type in {"organization", "place"}
-            and other.ubigeo is None
-            and all(m.method == "model" for m in other.mentions)
-        ):
+    for other in list(entities):  # a lone surname the model (or a gazetteer) typed otherwise
+        by_model = all(m.method == "model" for m in other.mentions) and other.ubigeo is None
+        lone_district = (
+            other.type == "place" and other.level == "district" and len(other.mentions) == 1
+        )
+        if other.type in {"organization", "place"} and (by_model or lone_district):
             words = fold(other.canonical).split()
             found = {id(o): o for w in words for o in owners.get(w, [])}
             if len(words) <= 2 and len(found) == 1 and all(w in owners for w in words):
@@ -536,15 +536,16 @@ def _name_parts(doc: Doc, entities: list[Entity]) -> None:
                 entities.remove(other)
     taken = [(m.start, m.end) for e in entities for m in e.mentions]
     for tok in doc:
-        owner = owners.get(fold(tok.text))
-        if not owner or len(owner) != 1 or not tok.text[:1].isupper():
+        candidates = owners.get(fold(tok.text))
+        if not candidates or len(candidates) != 1 or not tok.text[:1].isupper():
             continue
         start, end = tok.idx, tok.idx + len(tok.text)
         if any(not (end <= s or start >= e) for s, e in taken):
             continue
-        owner[0].mentions.append(_evidence(doc, start, end, "rule", 0.7))
-        if tok.text not in owner[0].aliases:
-            owner[0].aliases.append(tok.text)
+        person = candidates[0]
+        person.mentions.append(_evidence(doc, start, end, "rule", 0.7))
+        if tok.text not in person.aliases:
+            person.aliases.append(tok.text)
         taken.append((start, end))
 
 
