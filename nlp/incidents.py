@@ -715,6 +715,7 @@ def extract(
     doc_places = [e for e in entities if e.type == "place"]
     defenders = [e for e in entities if e.type == "person" and e.defender and not e.suspect]
     suspects = {e.key for e in entities if e.suspect}
+    kinds = {e.key: e.type for e in entities}
     # defenders, federations and NGOs report attacks; they are not their authors
     innocent = {e.key for e in defenders} | {
         e.key
@@ -731,6 +732,9 @@ def extract(
             perps = [k for k in perps if k not in innocent]
             victims = [k for k in victims if k not in suspects or k in perps]
             victims = [k for k in victims if k not in perps]
+            if any(kinds[k] == "person" for k in victims) and trig.type not in COMMUNITY_HARMS:
+                # "el vigilante X, de la Comunidad Y": Y describes X, it is not a victim
+                victims = [k for k in victims if kinds[k] == "person"]
             confidence = 0.8 if (perps or victims) else 0.6
             if not victims:
                 here = _in_sentence(entities, sent, {"person"})

@@ -1,0 +1,173 @@
+"""``defensores ingest`` and ``extract`` as a person runs them: real store, real models."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.extraction import NlpBatchExtractor
+from graph.intake import ComplaintIn, get, receive, resume_batches
+from graph.repository import counts, neighbours
+from graph.store import Store
+from nlp.pipeline import Extractor
+
+pytestmark = [pytest.mark.store, pytest.mark.slow]
+
+EXE = [sys.executable, "-c", "import sys, server; sys.exit(server.main())"]
+TEXT_A = (
+    "El 14 de enero de 2024 el vigilante comunal Wilmer Odicio Estrella, de la Comunidad "
+    "Nativa Santa Rosa de Alto Yanayacu, fue amenazado de muerte por Jhon Córdova Panduro, "
+    "alias 'el Chato', en Puerto Inca, Huánuco."
+)
+TEXT_B = (
+    "On 3 May 2023 officers of the National Police evicted 20 families of the Comunidad "
+    "Nativa Nuevo Paraíso in Tahuanía district, Ucayali, and beat the apu Julio Mahua "
+    "Pérez."
+)
+
+
+def run(
+    args: list[str], data_dir: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    return subprocess.run(
+        [*EXE, "--data-dir", str(data_dir), *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(TEXT_A, encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text("<p>" + TEXT_B + "&nbsp;</p>", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04")
+    (folder / "latin1.txt").write_bytes("Denuncia de la señora Muñoz".encode("latin-1"))
+    (folder / "empty.txt").write_text("   \n", encoding="utf-8")
+    (folder / "long.txt").write_text("amenaza " * 30_000, encoding="utf-8")
+    lines = [
+        json.dumps({"text": TEXT_A, "channel": "email"}),  # a duplicate of a.txt
+        "{not json",
+        json.dumps(
+            {
+                "text": "La dirigente Rosa Huamán Quispe fue hostigada por la minera.",
+                "received_at": "2024-02-10",
+                "confidentiality": "sealed",
+            }
+        ),
+        json.dumps({"text": "x", "confidentiality": "secret"}),
+        json.dumps(["a", "list"]),
+    ]
+    (folder / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (folder / "d.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "received_at", "channel"])
+        writer.writerow(
+            [
+                "Elías Tapullima Ruiz fue detenido por la PNP en Nauta.",
+                "2024-03-01T10:00:00Z",
+                "phone",
+            ]
+        )
+        writer.writerow(["only one column"])
+    return folder
+
+
+def test_ingest_reports_every_record_and_keeps_the_good_ones(
+    store: Store, session_data_dir: Path, inputs: Path
+) -> None:
+    if store.backend != "arcadedb-embedded":
+        pytest.skip("the command runs against the embedded store's data dir")
+    out = run(["ingest", str(inputs)], session_data_dir)
+    assert out.returncode == 1, out.stderr  # some records were invalid
+    summary: dict[str, Any] = json.loads(out.stdout)
+    assert summary["stored"] == 4
+    assert summary["duplicates"] == 1
+    assert summary["extracted"] == 4
+    assert summary["failed"] == []
+    reasons = {Path(i["record"]).name: i["error"] for i in summary["invalid"]}
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert reasons["empty.txt"] == "no text"
+    assert "longer than 200000" in reasons["long.txt"]
+    assert reasons["c.jsonl:2"] == "line is not JSON"
+    assert "confidentiality must be one of" in reasons["c.jsonl:4"]
+    assert reasons["c.jsonl:5"] == "line is not a JSON object"
+    assert "missing or extra columns" in reasons["d.csv:3"]
+    assert counts(store)["by_label"]["Complaint"] == 4
+    # run again: nothing new, nothing duplicated
+    before = counts(store)
+    again = json.loads(run(["ingest", str(inputs)], session_data_dir).stdout)
+    assert again["stored"] == 0 and again["duplicates"] == 5 and again["extracted"] == 0
+    assert counts(store) == before
+
+
+def test_extracted_facts_carry_their_evidence(store: Store) -> None:
+    cid = receive(store, ComplaintIn(text=TEXT_A, received_at="2024-01-20T10:00:00Z")).id
+    status = resume_batches(store, NlpBatchExtractor(Extractor()))
+    assert status == {cid: "extracted"}
+    complaint = get(store, cid)
+    assert complaint["language"] == "es" and complaint["extractor"].startswith("defensores-nlp")
+    reports = [e for e in neighbours(store, cid) if e.type == "REPORTS"]
+    assert reports
+    incident = reports[0].other
+    assert incident.props["type"] == "threat"
+    assert incident.props["date"] == "2024-01-14"
+    around = neighbours(store, incident.id)
+    perpetrators = [e for e in around if e.type == "PERPETRATOR_OF"]
+    victims = [e for e in around if e.type == "VICTIM_OF"]
+    assert [e.other.props["name"] for e in perpetrators] == ["Jhon Córdova Panduro"]
+    assert [e.other.props["name"] for e in victims] == ["Wilmer Odicio Estrella"]
+    edge = perpetrators[0].props
+    assert edge["sources"] == [cid]
+    assert "amenazado de muerte" in edge["quotes"][0]
+    assert edge["methods"][0] in {"rule", "model"}
+    assert 0 < edge["confidence"] <= 1
+    assert edge["status"] == "alleged" and edge["review"] == "extracted"
+    places = [e for e in around if e.type == "OCCURRED_IN"]
+    assert places and places[0].other.props["ubigeo"] == "100901"
+
+
+def test_the_same_actor_in_two_complaints_is_one_node(store: Store) -> None:
+    texts = [TEXT_A, "Jhon Cordoba Panduro volvió a amenazar a la comunidad el 2 de febrero."]
+    for text in texts:
+        receive(store, ComplaintIn(text=text, received_at="2024-02-05T10:00:00Z"))
+    resume_batches(store, NlpBatchExtractor(Extractor()))
+    total = counts(store)
+    assert total["by_label"]["Complaint"] == 2
+    # Córdova and Córdoba are one person (spelling variants); Wilmer is the other
+    assert total["by_label"]["Person"] == 2
+
+
+def test_extract_prints_json_without_a_store(tmp_path: Path) -> None:
+    out = run(["extract", "-", "--received", "2024-01-20"], tmp_path / "unused", stdin=TEXT_A)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["language"] == "es"
+    entity = next(e for e in doc["entities"] if e["canonical"] == "Jhon Córdova Panduro")
+    assert TEXT_A[entity["start"] : entity["end"]] in {"Jhon Córdova Panduro", "el Chato", "Chato"}
+    assert {"text", "type", "kind", "start", "end", "canonical", "ubigeo"} <= set(entity)
+    (incident,) = doc["incidents"]
+    assert incident["type"] == "threat" and incident["perpetrators"] == ["Jhon Córdova Panduro"]
+    assert not (tmp_path / "unused").exists()  # no store was started
+
+
+def test_extract_rejects_bad_input_in_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    out = run(["extract", str(bad)], tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [f"defensores: error: {bad} is not valid UTF-8 text"]
