@@ -59,6 +59,7 @@ def test_spanish_passive_with_agent_and_cause(extractor: Extractor) -> None:
     assert "sicarios" in killing.unnamed_perpetrators
     # "por un conflicto de tierras" is a cause, not an agent
     assert not any("conflicto" in result.entity(k).canonical for k in killing.perpetrators)
+    assert killing.place is not None
     assert result.entity(killing.place).ubigeo == "100901"
     assert killing.evidence.sentence.startswith("El 2 de marzo")
     ana = by_name(result, "Ana Ríos Tapia")
