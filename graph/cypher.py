@@ -232,3 +232,27 @@ COMPLAINTS_PENDING = (
     "AND coalesce(c.attempts, 0) < $max_attempts "
     "RETURN c.id AS id ORDER BY c.received_at, c.id LIMIT $limit"
 )
+
+
+# --- resolution across complaints ---------------------------------------------------
+
+
+def actors_named_like(kind: NodeKind) -> str:
+    """Actors of one kind whose folded name contains any of the given words."""
+    return (
+        f"UNWIND $words AS word "
+        f"MATCH (a:{_label(kind.key_label)}) "
+        f"WHERE a.name_norm CONTAINS word AND a.id <> $id AND a:{_label(kind.name)} "
+        "RETURN DISTINCT a.id AS id, a.name AS name, a.name_norm AS name_norm "
+        "LIMIT $limit"
+    )
+
+
+def shared_context(kind: NodeKind) -> str:
+    """Communities, organisations and places two actors are both tied to."""
+    return (
+        f"MATCH (a:{_label(kind.key_label)} {{id: $a}})-[:MEMBER_OF|WORKS_FOR|LOCATED_IN|"
+        "PARTY_TO]-(x)-[:MEMBER_OF|WORKS_FOR|LOCATED_IN|PARTY_TO]-"
+        f"(b:{_label(kind.key_label)} {{id: $b}}) "
+        "RETURN count(DISTINCT x) AS shared"
+    )

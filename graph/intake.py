@@ -23,6 +23,7 @@ from graph import cypher
 from graph.errors import DefensoresError, ModelError, NotFound
 from graph.model import CHANNELS, CONFIDENTIALITY, MODEL
 from graph.repository import Written, write_all
+from graph.resolution import flag_candidates
 from graph.rows import FactRecord, NodeRecord, fact_batches, node_batches, utc_now
 from graph.store import Store, Tx
 
@@ -258,6 +259,12 @@ def _write(
     except DefensoresError:
         for cid, outcome in pairs:
             status[cid] = _finish(store, cid, outcome)
+    for cid, outcome in pairs:
+        if status.get(cid) == "extracted" and isinstance(outcome, Extraction):
+            try:
+                flag_candidates(store, cid, outcome.nodes)
+            except DefensoresError as exc:  # the facts are stored; review can be redone
+                log.warning("review candidates for %s not written: %s", cid, exc)
     return status
 
 

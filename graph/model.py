@@ -570,6 +570,20 @@ MODEL = Model(
         RelKind("ACCUSES", (("Case", "Actor"),)),
         RelKind("PROTECTS", (("ProtectionMeasure", "Actor"),)),
         RelKind(
+            "POSSIBLY_SAME_AS",
+            (("Person", "Person"), ("Organization", "Organization"), ("Community", "Community")),
+            (
+                Prop("score", PropType.FLOAT, doc="Name similarity 0..100, context included."),
+                Prop("reason", doc="Why the two may be one actor."),
+                Prop(
+                    "decision",
+                    choices=("open", "merged", "distinct"),
+                    doc="A reviewer's decision; never acted on automatically.",
+                ),
+            ),
+            doc="A review candidate: two actors that may be one. Never merged silently.",
+        ),
+        RelKind(
             "CONCERNS",
             (
                 ("Alert", "Actor"),

@@ -188,6 +188,8 @@ def _plausible(ent: Span) -> bool:
     text = ent.text.strip()
     if fold(text) in NOT_ENTITY or sum(ch.isalpha() for ch in text) < 2:
         return False
+    if len(ent) == 1 and re.fullmatch(r"[A-ZÁÉÍÓÚ][a-záéíóúñ]+mos", text):
+        return False  # "Exigimos", "Solicitamos": a verb opening a paragraph
     if any(ch.isdigit() for ch in text):
         return False
     words = [t for t in ent if not t.is_punct]
@@ -456,6 +458,7 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     _acronyms(doc, entities)
     _community_names(doc, entities)
     _nominals(doc, entities)
+    _inside_longer_names(entities)
     for e in entities:
         e.mentions.sort(key=lambda ev: ev.start)
     return sorted(entities, key=lambda e: e.first.start)
@@ -688,3 +691,19 @@ def _nominals(doc: Doc, entities: list[Entity]) -> None:
             if hit.start() < owner.first.start:
                 continue  # a reference follows what it refers to
             owner.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.6))
+
+
+def _inside_longer_names(entities: list[Entity]) -> None:
+    """ "Cordillera Azul" (taken for a person) is part of "Minera Cordillera Azul S.A.C."."""
+    named = [e for e in entities if e.type in {"organization", "community"}]
+    for other in list(entities):
+        if other.type not in {"person", "place"} or other.ubigeo is not None:
+            continue
+        words = fold(other.canonical)
+        for e in named:
+            if e is not other and re.search(
+                rf"(?:^| ){re.escape(words)}(?: |$)", fold(e.canonical)
+            ):
+                e.mentions += other.mentions
+                entities.remove(other)
+                break

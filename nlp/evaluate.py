@@ -20,6 +20,7 @@ Matching rules (documented so the figures can be checked by hand):
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,11 @@ from nlp.result import DocResult
 from nlp.text import blank_markup, fold
 
 TYPES = ("person", "organization", "community", "place")
+HONORIFIC = re.compile(
+    r"^(?:(?:el|la|the)\s+)?(?:apu|señor|señora|sr\.?|sra\.?|don|doña|"
+    r"mr\.?|mrs\.?|ms\.?|dr\.?|presidenta|presidente|dirigente)\s+",
+    re.IGNORECASE,
+)
 BARE_TYPES = {
     "PER": "person",
     "PERSON": "person",
@@ -180,6 +186,8 @@ def _match(gold: list[dict[str, Any]], pred: list[PredEntity]) -> dict[str, Pred
     used: set[int] = set()
     for g in gold:
         names = {fold(g["canonical"])} | {fold(m) for m in g["mentions"]}
+        # "el apu Grández" is matched by "Grández": the title is not part of the name
+        names |= {fold(HONORIFIC.sub("", m)) for m in g["mentions"]}
         for i, p in enumerate(pred):
             if i in used or p.type != g["type"]:
                 continue

@@ -17,7 +17,7 @@ from nlp.gazetteers import Gazetteer, Org, Place
 from nlp.text import fold
 
 CONNECTORS = frozenset(
-    {"de", "del", "la", "las", "los", "el", "y", "e", "en", "of", "the", "and", "para", "do", "da"}
+    {"de", "del", "la", "las", "los", "el", "y", "e", "of", "the", "and", "para", "do", "da"}
 )
 # Capitalised only because they open a sentence: they end a name, never continue it.
 FUNCTION_WORDS = frozenset(
@@ -293,7 +293,7 @@ def _name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CO
             k < len(doc)
             and k - j < 3
             and (
-                fold(doc[k].text) in CONNECTORS
+                fold(doc[k].text) in connectors
                 or (
                     fold(doc[k].text) == "en"
                     and k > 0
@@ -550,18 +550,38 @@ RIVER_HEADS = frozenset(
 RIVER_TAILS = frozenset({"river", "creek", "lake"})
 
 
-def scan_names(doc: Doc, first_names: frozenset[str]) -> list[Candidate]:
-    """ "Teodoro Grández Mori", "Luz Marina Ccahuana Tito", "T. Grández": a person."""
+def scan_names(
+    doc: Doc, first_names: frozenset[str], common: frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """A given name and what follows: "Teodoro Grández Mori", "Luz Marina Ccahuana Tito".
+
+    ``common`` holds the words the language model knew before it saw this text; on a
+    shouted (ALL CAPS) line a name stops at the first of them that is not a given name.
+    """
     out: list[Candidate] = []
+    titles = {fold(t) for t in TITLES}
     i = 0
     while i < len(doc):
         tok = doc[i]
-        if fold(tok.text) in first_names and _looks_proper(tok) and not tok.is_punct:
+        prev = doc[i - 1] if i > 0 else None
+        inside = (
+            prev is not None
+            and _looks_proper(prev)
+            and not prev.is_punct
+            and not tok.is_sent_start
+            and not prev.is_upper
+            and fold(prev.text) not in first_names
+            and fold(prev.text) not in titles
+        )
+        if fold(tok.text) in first_names and _looks_proper(tok) and not tok.is_punct and not inside:
             end = _name_run(doc, i + 1, limit=4, connectors=NAME_CONNECTORS)
-            if tok.is_upper and len(tok.text) > 1:  # a shouted line: keep known surnames
+            if tok.is_upper and len(tok.text) > 1:  # a shouted line: stop at common words
                 titled = {fold(t.text) for t in doc if t.is_title}
                 cut = i + 1
-                while cut < end and fold(doc[cut].text) in titled | first_names:
+                while cut < end and (
+                    fold(doc[cut].text) in titled | first_names
+                    or doc[cut].text.lower() not in common
+                ):
                     cut += 1
                 end = max(cut, min(end, i + 2))
             if end > i + 1:
@@ -569,6 +589,83 @@ def scan_names(doc: Doc, first_names: frozenset[str]) -> list[Candidate]:
                 i = end
                 continue
         i += 1
+    return out
+
+
+TITLES = frozenset(
+    {
+        "apu",
+        "señor",
+        "señora",
+        "senor",
+        "senora",
+        "sr",
+        "sr.",
+        "sra",
+        "sra.",
+        "don",
+        "doña",
+        "dona",
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "dr",
+        "dr.",
+        "dra",
+        "dra.",
+        "profesor",
+        "profesora",
+        "hermano",
+        "hermana",
+        "comunero",
+        "comunera",
+        "dirigente",
+        "defensor",
+        "defensora",
+        "presidente",
+        "presidenta",
+        "lideresa",
+        "líder",
+        "lider",
+        "vigilante",
+        "guardaparque",
+        "periodista",
+        "journalist",
+        "leader",
+        "chief",
+        "activist",
+        "activista",
+        "alcalde",
+        "alcaldesa",
+        "ingeniero",
+        "ing.",
+        "suboficial",
+        "capitán",
+        "teniente",
+        "mayor",
+        "coronel",
+        "sargento",
+        "fiscal",
+        "juez",
+        "jueza",
+    }
+)
+
+
+def scan_titles(doc: Doc) -> list[Candidate]:
+    """ "el apu Grández", "la señora Huamán", "Mr. Grandez": a person after a title."""
+    out: list[Candidate] = []
+    for i, tok in enumerate(doc[:-1]):
+        if fold(tok.text) in {fold(t) for t in TITLES} and _looks_proper(doc[i + 1]) is not False:
+            nxt = doc[i + 1]
+            if nxt.is_punct or fold(nxt.text) in CONNECTORS or fold(nxt.text) in FUNCTION_WORDS:
+                continue
+            end = _name_run(doc, i + 1, limit=4, connectors=NAME_CONNECTORS)
+            if end > i + 1:
+                out.append(Candidate(i + 1, end, "person", method="pattern", confidence=0.8))
     return out
 
 

@@ -35,6 +35,7 @@ from nlp.patterns import (
     scan_gazetteers,
     scan_names,
     scan_patterns,
+    scan_titles,
     scan_waters,
     tries,
 )
@@ -118,12 +119,15 @@ def detect_language(text: str) -> str:
 def make_rules(nlp: Language, name: str, english: bool) -> Any:
     gaz = load_gazetteer()
     t = tries(nlp, gaz)
+    # the words the model knew before any complaint was read (the string store grows)
+    common = frozenset(s for s in nlp.vocab.strings if s.islower() and s.isalpha())
 
     def rules(doc: Doc) -> Doc:
         cands = resolve_overlaps(
             scan_patterns(doc)
             + scan_gazetteers(doc, t, gaz)
-            + scan_names(doc, gaz.first_names)
+            + scan_names(doc, gaz.first_names, common)
+            + scan_titles(doc)
             + scan_waters(doc)
         )
         doc.user_data["defensores_rules"] = {(c.start, c.end): c for c in cands}

@@ -39,13 +39,13 @@ def test_entity_f1_floor_and_margin_over_the_bare_model(report: dict[str, Any]) 
 
 
 def test_per_type_entity_floors(report: dict[str, Any]) -> None:
-    floors = {"person": 0.82, "organization": 0.88, "community": 0.97, "place": 0.86}
+    floors = {"person": 0.85, "organization": 0.88, "community": 0.97, "place": 0.86}
     for etype, floor in floors.items():
         assert report["pipeline"]["entities"][etype]["f1"] >= floor, etype
 
 
 def test_ubigeo_linking_floor(report: dict[str, Any]) -> None:
-    assert report["pipeline"]["ubigeo_accuracy"] >= 0.92
+    assert report["pipeline"]["ubigeo_accuracy"] >= 0.91
 
 
 def test_incident_type_accuracy_floor(report: dict[str, Any]) -> None:
@@ -57,4 +57,4 @@ def test_role_f1_floor(report: dict[str, Any]) -> None:
 
 
 def test_cross_document_resolution_floor(report: dict[str, Any]) -> None:
-    assert report["pipeline"]["resolution"]["f1"] >= 0.91
+    assert report["pipeline"]["resolution"]["f1"] >= 0.90

@@ -171,3 +171,28 @@ def test_extract_rejects_bad_input_in_one_line(tmp_path: Path) -> None:
     out = run(["extract", str(bad)], tmp_path)
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [f"defensores: error: {bad} is not valid UTF-8 text"]
+
+
+def test_uncertain_matches_become_review_candidates_not_merges(store: Store) -> None:
+    first = (
+        "El apu Teodoro Grández Mori, de la Comunidad Nativa Santa Rosa de Alto Yanayacu, "
+        "fue amenazado de muerte el 3 de marzo de 2023."
+    )
+    second = "El 9 de mayo de 2023 desconocidos golpearon al apu Grández en Puerto Inca."
+    for text in (first, second):
+        receive(store, ComplaintIn(text=text, received_at="2023-06-01T10:00:00Z"))
+    resume_batches(store, NlpBatchExtractor(Extractor()), batch_size=1)
+    total = counts(store)
+    assert total["by_label"]["Person"] == 2  # not merged silently
+    from graph.extraction import entity_id
+    from nlp.result import Entity
+
+    full = entity_id(Entity(key="x", type="person", canonical="Teodoro Grández Mori"))
+    edges = [e for e in neighbours(store, full) if e.type == "POSSIBLY_SAME_AS"]
+    assert len(edges) == 1
+    edge = edges[0]
+    assert edge.other.props["name"] == "Grández"
+    assert edge.props["score"] >= 80
+    assert "names alike" in edge.props["reason"]
+    assert "decision" not in edge.props
+    assert len(edge.props["sources"]) == 1
