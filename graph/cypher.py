@@ -237,22 +237,19 @@ COMPLAINTS_PENDING = (
 # --- resolution across complaints ---------------------------------------------------
 
 
-def actors_named_like(kind: NodeKind) -> str:
-    """Actors of one kind whose folded name contains any of the given words."""
-    return (
-        f"UNWIND $words AS word "
-        f"MATCH (a:{_label(kind.key_label)}) "
-        f"WHERE a.name_norm CONTAINS word AND a.id <> $id AND a:{_label(kind.name)} "
-        "RETURN DISTINCT a.id AS id, a.name AS name, a.name_norm AS name_norm "
-        "LIMIT $limit"
-    )
+CANDIDATES_BY_NAME_KEYS = (
+    "UNWIND $rows AS row "
+    "MATCH (k:NameKey) WHERE k.id IN row.keys "
+    "MATCH (k)<-[:HAS_NAME_KEY]-(a:Actor) WHERE a.id <> row.id "
+    "WITH row, a, count(DISTINCT k) AS shared "
+    "WHERE shared >= row.need OR NOT a.name_norm CONTAINS ' ' "
+    "RETURN row.id AS id, a.id AS other, a.name AS name, labels(a) AS labels, shared "
+    "LIMIT $limit"
+)
 
-
-def shared_context(kind: NodeKind) -> str:
-    """Communities, organisations and places two actors are both tied to."""
-    return (
-        f"MATCH (a:{_label(kind.key_label)} {{id: $a}})-[:MEMBER_OF|WORKS_FOR|LOCATED_IN|"
-        "PARTY_TO]-(x)-[:MEMBER_OF|WORKS_FOR|LOCATED_IN|PARTY_TO]-"
-        f"(b:{_label(kind.key_label)} {{id: $b}}) "
-        "RETURN count(DISTINCT x) AS shared"
-    )
+SHARED_CONTEXT = (
+    "UNWIND $pairs AS p "
+    "MATCH (a:Actor {id: p.a})-[:MEMBER_OF|WORKS_FOR|PARTY_TO]->(x)"
+    "<-[:MEMBER_OF|WORKS_FOR|PARTY_TO]-(b:Actor {id: p.b}) "
+    "RETURN p.a AS a, p.b AS b, count(DISTINCT x) AS shared"
+)

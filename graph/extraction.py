@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 from graph.errors import DefensoresError
 from graph.intake import Extraction
+from graph.resolution import key_id, name_keys
 from graph.rows import Evidence, FactRecord, NodeRecord
 from nlp.gazetteers import load as load_gazetteer
 from nlp.identity import identity_key
@@ -115,6 +116,10 @@ def to_extraction(cid: str, result: DocResult) -> Extraction:
     facts: list[FactRecord] = []
     for e in result.entities:
         nodes.append(_node(e))
+        if e.type != "place":  # the name index that review candidates are found through
+            for key in name_keys(e.canonical):
+                nodes.append(NodeRecord("NameKey", key_id(key), {"key": key}))
+                facts.append(FactRecord("HAS_NAME_KEY", ids[e.key], key_id(key)))
         for mention in e.mentions[:MAX_MENTIONS]:
             facts.append(FactRecord("MENTIONS", cid, ids[e.key], evidence=_evidence(cid, mention)))
         if e.type == "place" and e.ubigeo:

@@ -514,6 +514,14 @@ MODEL = Model(
             doc="An early warning (alerta temprana).",
         ),
         NodeKind(
+            "NameKey",
+            labels=("NameKey",),
+            id_prefix="nk",
+            props=(Prop("key", required=True, doc="A spelling-tolerant word of a name."),),
+            internal=True,
+            doc="The project's own name index: actors that share a name word meet here.",
+        ),
+        NodeKind(
             "SchemaVersion",
             labels=("SchemaVersion",),
             id_prefix="schema",
@@ -569,6 +577,12 @@ MODEL = Model(
         RelKind("INVESTIGATES", (("Case", "Incident"),)),
         RelKind("ACCUSES", (("Case", "Actor"),)),
         RelKind("PROTECTS", (("ProtectionMeasure", "Actor"),)),
+        RelKind(
+            "HAS_NAME_KEY",
+            (("Actor", "NameKey"),),
+            fact=False,
+            doc="An actor's name contains this word (for candidate look-ups).",
+        ),
         RelKind(
             "POSSIBLY_SAME_AS",
             (("Person", "Person"), ("Organization", "Organization"), ("Community", "Community")),
