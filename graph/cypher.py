@@ -238,12 +238,9 @@ COMPLAINTS_PENDING = (
 
 
 CANDIDATES_BY_NAME_KEYS = (
-    "UNWIND $rows AS row "
-    "MATCH (k:NameKey) WHERE k.id IN row.keys "
-    "MATCH (k)<-[:HAS_NAME_KEY]-(a:Actor) WHERE a.id <> row.id "
-    "WITH row, a, count(DISTINCT k) AS shared "
-    "WHERE shared >= row.need OR NOT a.name_norm CONTAINS ' ' "
-    "RETURN row.id AS id, a.id AS other, a.name AS name, labels(a) AS labels, shared "
+    "UNWIND $rows AS row UNWIND row.keys AS key "
+    "MATCH (k:NameKey {id: key})<-[:HAS_NAME_KEY]-(a:Actor) WHERE a.id <> row.id "
+    "RETURN DISTINCT row.id AS id, a.id AS other, a.name AS name, labels(a) AS labels "
     "LIMIT $limit"
 )
 

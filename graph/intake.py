@@ -259,12 +259,15 @@ def _write(
     except DefensoresError:
         for cid, outcome in pairs:
             status[cid] = _finish(store, cid, outcome)
-    for cid, outcome in pairs:
-        if status.get(cid) == "extracted" and isinstance(outcome, Extraction):
-            try:
-                flag_candidates(store, cid, outcome.nodes)
-            except DefensoresError as exc:  # the facts are stored; review can be redone
-                log.warning("review candidates for %s not written: %s", cid, exc)
+    done = [
+        (cid, o.nodes)
+        for cid, o in pairs
+        if status.get(cid) == "extracted" and isinstance(o, Extraction)
+    ]
+    try:
+        flag_candidates(store, done)
+    except DefensoresError as exc:  # the facts are stored; review can be redone
+        log.warning("review candidates for %d complaints not written: %s", len(done), exc)
     return status
 
 

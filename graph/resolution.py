@@ -13,6 +13,7 @@ so a look-up is an index hit, not a scan of every actor.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -48,19 +49,45 @@ STOP = {
 }
 
 
-def name_keys(name: str) -> list[str]:
-    """The words of a name an index can meet on (spelling variants forgiven)."""
+def _words(name: str) -> list[str]:
     words = [phonetic(w) for w in fold(name).replace(".", " ").split()]
-    return sorted({w for w in words if len(w) > 3 and w not in STOP})
+    return [w for w in words if len(w) > 3 and w not in STOP]
+
+
+def name_keys(name: str) -> list[str]:
+    """The index keys an actor's name is written under.
+
+    A name of several words is filed under each pair of neighbouring words
+    (``p:grandes mori``) and under each word (``w:grandes``); a one-word name under that
+    word alone (``s:grandes``). Look-ups (``query_keys``) then stay selective: full names
+    meet full names on a pair, and only one-word names reach the crowded word keys.
+    """
+    words = _words(name)
+    if len(words) == 1:
+        return [f"s:{words[0]}"]
+    pairs = {f"p:{a} {b}" for a, b in itertools.pairwise(words)}
+    return sorted(pairs | {f"w:{w}" for w in words})
+
+
+def query_keys(name: str) -> list[str]:
+    """The keys under which actors that may share ``name``'s identity are filed."""
+    words = _words(name)
+    if len(words) == 1:
+        return [f"w:{words[0]}", f"s:{words[0]}"]
+    pairs = {f"p:{a} {b}" for a, b in itertools.pairwise(words)}
+    return sorted(pairs | {f"s:{w}" for w in words})
 
 
 def key_id(key: str) -> str:
-    return f"nk_{key}"
+    return "nk_" + key.replace(":", "_").replace(" ", "_")
 
 
 def similarity(a: str, b: str) -> float:
     """0..100: how alike two names are, spelling variants forgiven."""
     pa, pb = phonetic(a), phonetic(b)
+    wa, wb = pa.split(), pb.split()
+    if len(wa) > 1 and len(wb) > 1 and fuzz.ratio(wa[0], wb[0]) < 80:
+        return 0.0  # two given names: siblings share surnames, not identities
     whole = fuzz.token_sort_ratio(pa, pb)
     # a surname alone ("Grández") against a full name: the words it has, a little less sure
     subset = fuzz.token_set_ratio(pa, pb) * 0.9
@@ -72,9 +99,9 @@ def candidates(store: Store, nodes: Sequence[NodeRecord]) -> list[tuple[str, str
     actors = [n for n in nodes if n.kind in ACTOR_KINDS]
     rows = []
     for n in actors:
-        keys = name_keys(str(n.props.get("name", "")))
+        keys = query_keys(str(n.props.get("name", "")))
         if keys:
-            rows.append({"id": n.id, "keys": [key_id(k) for k in keys], "need": min(2, len(keys))})
+            rows.append({"id": n.id, "keys": [key_id(k) for k in keys]})
     if not rows:
         return []
     by_id = {n.id: n for n in actors}
@@ -89,10 +116,10 @@ def candidates(store: Store, nodes: Sequence[NodeRecord]) -> list[tuple[str, str
             scored.append((node.id, str(hit["other"]), score))
     if not scored:
         return []
-    pairs = [{"a": a, "b": b} for a, b, _ in scored]
-    shared = {
-        (r["a"], r["b"]): int(r["shared"]) for r in store.read(cypher.SHARED_CONTEXT, pairs=pairs)
-    }
+    # context decides only where the names alone leave it open
+    pairs = [{"a": a, "b": b} for a, b, score in scored if score < REVIEW_FLOOR]
+    context = store.read(cypher.SHARED_CONTEXT, pairs=pairs) if pairs else []
+    shared = {(str(r["a"]), str(r["b"])): int(r["shared"]) for r in context}
     out: list[tuple[str, str, float, str]] = []
     for a, b, score in scored:
         reasons = [f"names alike ({score:.0f})"]
@@ -104,14 +131,28 @@ def candidates(store: Store, nodes: Sequence[NodeRecord]) -> list[tuple[str, str
     return out
 
 
-def flag_candidates(store: Store, complaint_id: str, nodes: Iterable[NodeRecord]) -> int:
-    """Write review candidates for the actors a complaint named; returns how many."""
-    nodes = list(nodes)
-    names = {n.id: str(n.props.get("name")) for n in nodes}
+def flag_candidates(store: Store, named: Iterable[tuple[str, Iterable[NodeRecord]]]) -> int:
+    """Write review candidates for the actors some complaints named; returns how many.
+
+    ``named`` pairs a complaint id with the nodes it named; one look-up and one write
+    serve the whole batch.
+    """
+    source: dict[str, str] = {}
+    nodes: dict[str, NodeRecord] = {}
+    for complaint_id, records in named:
+        for n in records:
+            if n.kind in ACTOR_KINDS and n.id not in nodes:
+                nodes[n.id] = n
+                source[n.id] = complaint_id
     facts: list[FactRecord] = []
-    for a, b, score, reason in candidates(store, nodes):
+    seen: set[tuple[str, str]] = set()
+    for a, b, score, reason in candidates(store, list(nodes.values())):
         start, end = sorted((a, b))
-        ev = Evidence(complaint_id, f"{names.get(a)}", 0, 0, "rule", round(score / 100, 3))
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        quote = str(nodes[a].props.get("name"))
+        ev = Evidence(source[a], quote, 0, 0, "rule", round(score / 100, 3))
         # no "decision" here: a reviewer's decision is never overwritten
         facts.append(
             FactRecord(
