@@ -730,6 +730,8 @@ def extract(
         for trig in find_triggers(sent):
             perps, victims, unnamed = roles(trig, index)
             perps = [k for k in perps if k not in innocent]
+            if trig.type == "criminalisation":  # institutions and companies criminalise
+                perps = [k for k in perps if kinds[k] == "organization" or k in suspects]
             victims = [k for k in victims if k not in suspects or k in perps]
             victims = [k for k in victims if k not in perps]
             if any(kinds[k] == "person" for k in victims) and trig.type not in COMMUNITY_HARMS:

@@ -669,6 +669,27 @@ def scan_titles(doc: Doc) -> list[Candidate]:
     return out
 
 
+GANG_CUES = frozenset({"banda", "bandas", "organizacion", "criminal", "clan", "gang", "grupo",
+                       "group", "denominada", "denominado", "conocida", "conocido", "called",
+                       "known", "sicarios"})
+
+
+def scan_gangs(doc: Doc) -> list[Candidate]:
+    """"la banda criminal Los Topos de la Pampa": a criminal group, from "Los"/"Las"."""
+    out: list[Candidate] = []
+    for i, tok in enumerate(doc):
+        if tok.text not in {"Los", "Las", "LOS", "LAS", "El", "La"} or i == 0:
+            continue
+        window = {fold(t.text) for t in doc[max(0, i - 4) : i]}
+        if not window & GANG_CUES:
+            continue
+        end = _name_run(doc, i + 1, limit=6)
+        if end > i + 1:
+            out.append(Candidate(i, end, "organization", "criminal_group", method="pattern",
+                                 confidence=0.8))
+    return out
+
+
 def scan_waters(doc: Doc) -> list[Candidate]:
     """Rivers, creeks and lakes: "río Pisqui", "the Ucayali River"."""
     out: list[Candidate] = []

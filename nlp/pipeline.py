@@ -32,6 +32,7 @@ from nlp.entities import resolve_overlaps
 from nlp.gazetteers import load as load_gazetteer
 from nlp.patterns import (
     Candidate,
+    scan_gangs,
     scan_gazetteers,
     scan_names,
     scan_patterns,
@@ -128,6 +129,7 @@ def make_rules(nlp: Language, name: str, english: bool) -> Any:
             + scan_gazetteers(doc, t, gaz)
             + scan_names(doc, gaz.first_names, common)
             + scan_titles(doc)
+            + scan_gangs(doc)
             + scan_waters(doc)
         )
         doc.user_data["defensores_rules"] = {(c.start, c.end): c for c in cands}
