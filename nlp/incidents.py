@@ -90,8 +90,8 @@ REQUEST_RE = re.compile(
     re.IGNORECASE,
 )
 STIGMA_RE = re.compile(
-    r"\b(?:terroristas?|terrucos?|terroristic|terrorists?|antimineros?|anti-mining|"
-    r"enem(?:igos?|y|ies) (?:del|of) (?:desarrollo|development|progreso|progress)|"
+    r"\b(?:terroristas?|terrucos?|terroristic|terrorists?|antiminer[oa]s?|anti-mining|"
+    r"enem(?:ig[oa]s?|y|ies) (?:del|of) (?:desarrollo|development|progreso|progress)|"
     r"delincuentes?|criminals|agitador\w*|agitators?|revoltos\w*|senderistas?|"
     r"extorsionador\w*|invasor(?:es|a)?\b(?= de tierras)|traidor\w*|parásitos?|"
     r"vagos?|radicales)\b",
@@ -120,7 +120,9 @@ CRIMINAL_RE = re.compile(
     r"(?:captura|detenci[oó]n)|prisi[oó]n preventiva|pretrial detention|sentenced|"
     r"condenad\w+|formaliz\w+ (?:la )?investigaci[oó]n|acusaci[oó]n fiscal|"
     r"charged with|accused of|acusad\w+ (?:de|por)|imputad\w+ (?:de|por)|"
-    r"denunciad\w+ (?:penalmente|por)|querella)",
+    r"denunciad\w+ (?:penalmente|por)|querella|denuncia penal por (?:el |los )?(?:delitos? de )?(?:usurpaci|disturbio|daños|danos|"
+    r"entorpecimiento|difamaci|extorsi|secuestro|terrorismo|violencia contra|"
+    r"apropiaci|atentado contra)|retenid[oa] (?:durante|por)|detained for|held for \d+)",
     re.IGNORECASE,
 )
 # Word stems found in a sentence with its spaces and hyphens removed: they catch what the
@@ -156,6 +158,9 @@ STEMS: tuple[tuple[str, str], ...] = (
     ("gpstracker", "surveillance"),
     ("desaparecid", "disappearance"),
     ("quemad", "property_damage"),
+    ("desmantel", "property_damage"),
+    ("destruccion", "property_damage"),
+    ("destrucción", "property_damage"),
     ("quemaron", "property_damage"),
     ("destruyeron", "property_damage"),
     ("destruid", "property_damage"),
@@ -519,7 +524,7 @@ def _criminal_context(sent: Span) -> bool:
 
 def _contextual(tok: Token, sent: Span, kind: str) -> str | None:
     lemma = _lemma(tok)
-    words = {fold(t.text) for t in sent}
+    words = {fold(t.text) for t in sent} | {_lemma(t) for t in sent}
     if lemma in {"seguir", "follow"}:
         # "siguen amenazando" is not surveillance; "lo siguieron hasta su casa" is
         return (
