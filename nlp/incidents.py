@@ -120,7 +120,8 @@ CRIMINAL_RE = re.compile(
     r"(?:captura|detenci[oó]n)|prisi[oó]n preventiva|pretrial detention|sentenced|"
     r"condenad\w+|formaliz\w+ (?:la )?investigaci[oó]n|acusaci[oó]n fiscal|"
     r"charged with|accused of|acusad\w+ (?:de|por)|imputad\w+ (?:de|por)|"
-    r"denunciad\w+ (?:penalmente|por)|querella|denuncia penal por (?:el |los )?(?:delitos? de )?(?:usurpaci|disturbio|daños|danos|"
+    r"denunciad\w+ (?:penalmente|por)|querella|"
+    r"denuncia penal por (?:el |los )?(?:delitos? de )?(?:usurpaci|disturbio|daños|danos|"
     r"entorpecimiento|difamaci|extorsi|secuestro|terrorismo|violencia contra|"
     r"apropiaci|atentado contra)|retenid[oa] (?:durante|por)|detained for|held for \d+)",
     re.IGNORECASE,
@@ -212,6 +213,16 @@ SPEECH_LEMMAS = {
     "call",
     "enviar",
     "send",
+    "describe",
+    "describir",
+    "calificar",
+    "tildar",
+    "label",
+    "brand",
+    "publicar",
+    "publish",
+    "difundir",
+    "post",
 }
 NOBODY_RE = re.compile(
     r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b", re.IGNORECASE
@@ -675,6 +686,10 @@ def roles(trig: Trigger, index: dict[int, str]) -> tuple[list[str], list[str], l
                         perps += [x for x in g.children if x.dep_ == "pobj"]
                     elif g.dep_ in {"obl", "nmod"} and {fold(x.text) for x in g.children} & {"por"}:
                         perps.append(g)
+    if trig.type == "disappearance" and not trig.passive:
+        # "X has been missing", "X desapareció": the subject is who disappeared
+        victims += perps
+        perps = [t for a in agents for t in _with_conjuncts(a)]
     unnamed = [fold(t.text) for t in perps if fold(t.text) in UNNAMED_AGENTS]
     p_keys = _entity_at(index, _expand(perps))
     v_keys = [k for k in _entity_at(index, _expand(victims)) if k not in p_keys]

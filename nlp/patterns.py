@@ -655,6 +655,18 @@ TITLES = frozenset(
 )
 
 
+def scan_initials(doc: Doc) -> list[Candidate]:
+    """ "W. Sánchez", "T. Grández": an initial and a surname."""
+    out: list[Candidate] = []
+    for i, tok in enumerate(doc[:-1]):
+        if len(tok.text) == 2 and tok.text[0].isupper() and tok.text[1] == ".":
+            nxt = doc[i + 1]
+            if _looks_proper(nxt) and not nxt.is_punct and fold(nxt.text) not in FUNCTION_WORDS:
+                end = _name_run(doc, i + 1, limit=3, connectors=NAME_CONNECTORS)
+                out.append(Candidate(i, end, "person", method="pattern", confidence=0.75))
+    return out
+
+
 def scan_titles(doc: Doc) -> list[Candidate]:
     """ "el apu Grández", "la señora Huamán", "Mr. Grandez": a person after a title."""
     out: list[Candidate] = []
@@ -669,13 +681,29 @@ def scan_titles(doc: Doc) -> list[Candidate]:
     return out
 
 
-GANG_CUES = frozenset({"banda", "bandas", "organizacion", "criminal", "clan", "gang", "grupo",
-                       "group", "denominada", "denominado", "conocida", "conocido", "called",
-                       "known", "sicarios"})
+GANG_CUES = frozenset(
+    {
+        "banda",
+        "bandas",
+        "organizacion",
+        "criminal",
+        "clan",
+        "gang",
+        "grupo",
+        "group",
+        "denominada",
+        "denominado",
+        "conocida",
+        "conocido",
+        "called",
+        "known",
+        "sicarios",
+    }
+)
 
 
 def scan_gangs(doc: Doc) -> list[Candidate]:
-    """"la banda criminal Los Topos de la Pampa": a criminal group, from "Los"/"Las"."""
+    """ "la banda criminal Los Topos de la Pampa": a criminal group, from "Los"/"Las"."""
     out: list[Candidate] = []
     for i, tok in enumerate(doc):
         if tok.text not in {"Los", "Las", "LOS", "LAS", "El", "La"} or i == 0:
@@ -685,8 +713,11 @@ def scan_gangs(doc: Doc) -> list[Candidate]:
             continue
         end = _name_run(doc, i + 1, limit=6)
         if end > i + 1:
-            out.append(Candidate(i, end, "organization", "criminal_group", method="pattern",
-                                 confidence=0.8))
+            out.append(
+                Candidate(
+                    i, end, "organization", "criminal_group", method="pattern", confidence=0.8
+                )
+            )
     return out
 
 

@@ -34,6 +34,7 @@ from nlp.patterns import (
     Candidate,
     scan_gangs,
     scan_gazetteers,
+    scan_initials,
     scan_names,
     scan_patterns,
     scan_titles,
@@ -129,6 +130,7 @@ def make_rules(nlp: Language, name: str, english: bool) -> Any:
             + scan_gazetteers(doc, t, gaz)
             + scan_names(doc, gaz.first_names, common)
             + scan_titles(doc)
+            + scan_initials(doc)
             + scan_gangs(doc)
             + scan_waters(doc)
         )
