@@ -63,8 +63,8 @@ ATTEMPT_WORDS = {
 }
 DEATH_WORDS = {"muerte", "matar", "death", "kill", "asesinar", "vida"}
 SEXUAL_PHRASES = re.compile(
-    r"violencia sexual|abus\w* sexual\w*|sexual(?:ly)? (?:assault|"
-    r"abuse|violence)|tocamientos",
+    r"violencia sexual|abus\w* sexual\w*|agre\w* sexual\w*|viol[oó]\b|violad[oa]|"
+    r"sexual(?:ly)? (?:assault\w*|abus\w*|violence)|raped?\b|tocamientos",
     re.IGNORECASE,
 )
 MISSING_PHRASES = re.compile(
@@ -171,6 +171,16 @@ STEMS: tuple[tuple[str, str], ...] = (
 ANIMALS = re.compile(
     r"\b(?:animales|ganado|perros?|gallinas|vacas|cerdos|chanchos|animals|"
     r"cattle|dogs?|chickens|pigs|livestock)\b",
+    re.IGNORECASE,
+)
+TOLD_RE = re.compile(
+    r"\b(?:le|les|me|nos|te)\s+(?:dijo|dijeron|gritó|gritaron|advirtió|advirtieron|"
+    r"manifestó|indicó)\b[^.]{0,60}[\"“«]|\btold (?:him|her|them|us|me)\b[^.]{0,60}[\"“«]",
+    re.IGNORECASE,
+)
+PROPERTY_SHOT_RE = re.compile(
+    r"\b(?:vivienda|casa|house|home|local|camioneta|veh[ií]culo|vehicle|car|canoa|boat|"
+    r"bote)\b[^.]{0,60}\b(?:balead\w*|tirote\w*|shot at|fired at|riddled)",
     re.IGNORECASE,
 )
 WARNING_RE = re.compile(
@@ -390,6 +400,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
             and lemma in {"denunciar", "acusar", "charge"}
             and tok.pos_ == "VERB"
             and not _criminal_context(sent)
+            and not _institution_subject(tok)
         ):
             continue
         if lemma in {"shoot", "gun"}:
@@ -453,6 +464,11 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 )
             )
             present.add(kind)
+    if PROPERTY_SHOT_RE.search(sent.text):
+        found = [
+            Trigger(t.token, "property_damage", t.passive) if t.type == "attempted_killing" else t
+            for t in found
+        ]
     if ANIMALS.search(sent.text):
         found = [
             Trigger(t.token, "property_damage", t.passive) if t.type == "killing" else t
@@ -484,7 +500,11 @@ def find_triggers(sent: Span) -> list[Trigger]:
     ):
         token = _speech_verb(sent) or _verb_at(sent, stigma.start())
         found.append(Trigger(token, "stigmatisation"))
-    speech = SPEECH_THREAT_RE.search(sent.text) or WARNING_RE.search(sent.text)
+    speech = (
+        SPEECH_THREAT_RE.search(sent.text)
+        or WARNING_RE.search(sent.text)
+        or TOLD_RE.search(sent.text)
+    )
     if speech and not any(t.type in {"threat", "killing", "attempted_killing"} for t in found):
         token = _speech_verb(sent) or _verb_at(sent, speech.start())
         found.append(Trigger(token, "threat"))
@@ -613,7 +633,7 @@ def _dedupe(found: list[Trigger]) -> list[Trigger]:
     if "attempted_killing" in by_type:
         by_type.pop("killing", None)
         by_type.pop("assault", None)
-    if "killing" in by_type:
+    if "killing" in by_type or "sexual_violence" in by_type:
         by_type.pop("assault", None)
     if "threat" in by_type and "harassment" in by_type:
         by_type.pop("harassment")
@@ -749,6 +769,13 @@ def extract(
             last_date = sent_dates[0]
         for trig in find_triggers(sent):
             perps, victims, unnamed = roles(trig, index)
+            if (
+                trig.type == "criminalisation"
+                and _lemma(trig.token) in {"denunciar", "report", "denounce"}
+                and perps
+                and all(k in innocent for k in perps)
+            ):
+                continue  # defenders denouncing their attackers: not criminalisation
             perps = [k for k in perps if k not in innocent]
             if trig.type == "criminalisation":  # institutions and companies criminalise
                 perps = [k for k in perps if kinds[k] == "organization" or k in suspects]
@@ -978,3 +1005,32 @@ def _speech_verb(sent: Span) -> Token | None:
         if _lemma(tok) in SPEECH_LEMMAS and tok.pos_ in {"VERB", "AUX"}:
             return tok
     return None
+
+
+INSTITUTION_WORDS = {
+    "empresa",
+    "minera",
+    "fiscalia",
+    "policia",
+    "pnp",
+    "municipalidad",
+    "gobierno",
+    "company",
+    "prosecutor",
+    "police",
+    "maderera",
+    "petrolera",
+    "procuraduria",
+    "ministerio",
+    "palmera",
+}
+
+
+def _institution_subject(tok: Token) -> bool:
+    """ "la empresa denunció a X": a company or a state body is the one accusing."""
+    for c in tok.children:
+        if c.dep_ in {"nsubj", "nsubj:pass"}:
+            words = {fold(t.text) for t in c.subtree}
+            if words & INSTITUTION_WORDS or any(t.ent_type_ == "ORG" for t in c.subtree):
+                return True
+    return False

@@ -20,13 +20,22 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+_BLOCK = re.compile(r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|table|section|article)\b", re.IGNORECASE)
+
+
+def _blank_tag(m: re.Match[str]) -> str:
+    """A block tag ends a line (a paragraph is a sentence boundary); others are spaces."""
+    tag = m.group()
+    return ("\n" + " " * (len(tag) - 1)) if _BLOCK.match(tag) else " " * len(tag)
+
+
 def blank_markup(text: str) -> str:
     """HTML tags, character entities and control characters become spaces, length kept.
 
     Offsets into the result are offsets into the original text, so every span the
     pipeline reports points at the complaint as it was received.
     """
-    text = _TAG.sub(lambda m: " " * len(m.group()), text)
+    text = _TAG.sub(_blank_tag, text)
     text = _ENTITY.sub(lambda m: " " * len(m.group()), text)
     return _CONTROL.sub(" ", text)
 
