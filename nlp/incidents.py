@@ -756,6 +756,10 @@ def extract(
     defenders = [e for e in entities if e.type == "person" and e.defender and not e.suspect]
     suspects = {e.key for e in entities if e.suspect}
     kinds = {e.key: e.type for e in entities}
+    # the State, companies and armed groups are not the victims of attacks on defenders
+    authorities = {e.key for e in entities if e.type == "organization" and e.kind in {
+        "state_agency", "police", "military", "prosecutor_office", "company",
+        "criminal_group", "armed_group"}}
     # defenders, federations and NGOs report attacks; they are not their authors
     innocent = {e.key for e in defenders} | {
         e.key
@@ -780,7 +784,7 @@ def extract(
             if trig.type == "criminalisation":  # institutions and companies criminalise
                 perps = [k for k in perps if kinds[k] == "organization" or k in suspects]
             victims = [k for k in victims if k not in suspects or k in perps]
-            victims = [k for k in victims if k not in perps]
+            victims = [k for k in victims if k not in perps and k not in authorities]
             if any(kinds[k] == "person" for k in victims) and trig.type not in COMMUNITY_HARMS:
                 # "el vigilante X, de la Comunidad Y": Y describes X, it is not a victim
                 victims = [k for k in victims if kinds[k] == "person"]

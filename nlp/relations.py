@@ -144,7 +144,7 @@ def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
             after = text[m.end : m.end + 80]
             window = before + " " + after
             if e.type == "person":
-                near = text[max(0, m.start - 30) : m.end + 45]
+                near = text[max(0, m.start - 45) : m.end + 45]
                 if SUSPECT_WORDS.search(near):
                     e.suspect = True
                 elif DEFENDER_WORDS.search(window):
