@@ -730,12 +730,15 @@ def _inside_longer_names(entities: list[Entity]) -> None:
     """ "Cordillera Azul" (taken for a person) is part of "Minera Cordillera Azul S.A.C."."""
     named = [e for e in entities if e.type in {"organization", "community"}]
     for other in list(entities):
-        if other.type not in {"person", "place"} or other.ubigeo is not None:
+        if other.type not in {"person", "place", "organization"} or other.ubigeo is not None:
             continue
         words = fold(other.canonical)
         for e in named:
-            if e is not other and re.search(
-                rf"(?:^| ){re.escape(words)}(?: |$)", fold(e.canonical)
+            if (
+                e is not other
+                and e in entities
+                and len(e.canonical) > len(other.canonical)
+                and re.search(rf"(?:^| ){re.escape(words)}(?: |$)", fold(e.canonical))
             ):
                 e.mentions += other.mentions
                 entities.remove(other)

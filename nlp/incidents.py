@@ -757,9 +757,21 @@ def extract(
     suspects = {e.key for e in entities if e.suspect}
     kinds = {e.key: e.type for e in entities}
     # the State, companies and armed groups are not the victims of attacks on defenders
-    authorities = {e.key for e in entities if e.type == "organization" and e.kind in {
-        "state_agency", "police", "military", "prosecutor_office", "company",
-        "criminal_group", "armed_group"}}
+    authorities = {
+        e.key
+        for e in entities
+        if e.type == "organization"
+        and e.kind
+        in {
+            "state_agency",
+            "police",
+            "military",
+            "prosecutor_office",
+            "company",
+            "criminal_group",
+            "armed_group",
+        }
+    }
     # defenders, federations and NGOs report attacks; they are not their authors
     innocent = {e.key for e in defenders} | {
         e.key
