@@ -136,6 +136,8 @@ def _sentence_of(doc: Doc, start: int) -> tuple[int, int, str]:
 def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
     """Set defender, gender and people on persons (and people on communities)."""
     text = doc.text
+    persons = [e for e in entities if e.type == "person"]
+    suspect_cues = [(c.start(), c.end()) for c in SUSPECT_WORDS.finditer(text)]
     for e in entities:
         if e.type not in {"person", "community"}:
             continue
@@ -144,8 +146,7 @@ def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
             after = text[m.end : m.end + 80]
             window = before + " " + after
             if e.type == "person":
-                near = text[max(0, m.start - 45) : m.end + 45]
-                if SUSPECT_WORDS.search(near):
+                if _nearest_person(persons, m.start, m.end, suspect_cues) is e:
                     e.suspect = True
                 elif DEFENDER_WORDS.search(window):
                     e.defender = True
@@ -161,6 +162,24 @@ def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
                     if people is not None:
                         e.people = people
                         break
+
+
+def _nearest_person(
+    persons: list[Entity], start: int, end: int, cues: list[tuple[int, int]]
+) -> Entity | None:
+    """The person a cue near ``start..end`` describes: the mention closest to the cue."""
+    for a, b in cues:
+        if b < start - 45 or a > end + 45:
+            continue
+        best: tuple[int, Entity] | None = None
+        for p in persons:
+            for m in p.mentions:
+                gap = min(abs(a - m.end), abs(m.start - b))
+                if best is None or gap < best[0]:
+                    best = (gap, p)
+        if best is not None:
+            return best[1]
+    return None
 
 
 def relations(doc: Doc, entities: list[Entity]) -> list[Relation]:
