@@ -191,13 +191,6 @@ COMPLAINTS_RECEIVE = (
     "RETURN c.id AS id, c.created_at = $now AS created"
 )
 
-COMPLAINT_CLAIM = (
-    "MATCH (c:Complaint {id: $id}) WHERE c.status <> 'extracted' "
-    "SET c.status = 'extracting', c.attempts = coalesce(c.attempts, 0) + 1, "
-    "c.updated_at = $now "
-    "RETURN properties(c) AS complaint"
-)
-
 COMPLAINT_EXTRACTED = (
     "MATCH (c:Complaint {id: $id}) "
     "SET c.status = 'extracted', c.extracted_at = $now, c.extractor = $extractor, "

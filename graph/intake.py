@@ -160,12 +160,6 @@ def get(store: Store, cid: str) -> Mapping[str, Any]:
     return dict(rows[0]["complaint"])
 
 
-def claim(store: Store, cid: str) -> Mapping[str, Any] | None:
-    """Mark the complaint ``extracting``; None when it is extracted already."""
-    rows = store.write(cypher.COMPLAINT_CLAIM, id=cid, now=utc_now())
-    return dict(rows[0]["complaint"]) if rows else None
-
-
 def complete(store: Store, cid: str, extraction: Extraction) -> Written:
     """Write the facts and mark the complaint ``extracted``, in one transaction."""
     nodes = node_batches(extraction.nodes)
