@@ -65,6 +65,17 @@ SCHEMA_VERSION_WRITE = (
 # --- generic writes ------------------------------------------------------------------
 
 
+def merge_nodes(kind: NodeKind) -> str:
+    """Upsert a batch of ``{id, props}`` rows of a one-label kind; returns how many."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MERGE (n:{_label(kind.key_label)} {{id: row.id}}) "
+        f"ON CREATE SET n.created_at = $now "
+        f"SET n += row.props, n.updated_at = $now "
+        f"RETURN count(n) AS written"
+    )
+
+
 def update_nodes(kind: NodeKind) -> str:
     """Update the existing nodes of a batch of ``{id, props}`` rows; return their labels.
 
