@@ -259,7 +259,7 @@ def _received_at(raw: str | None) -> str | None:
 
 def _ingest(args: argparse.Namespace, config: Config) -> int:
     from graph.extraction import NlpBatchExtractor
-    from graph.intake import ComplaintIn, receive, resume_batches
+    from graph.intake import ComplaintIn, get, receive, resume_batches
     from nlp.pipeline import Extractor
     from nlp.sources import read
 
@@ -306,8 +306,6 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
         status = resume_batches(store, progress)
         if show:
             print(file=sys.stderr)
-        from graph.intake import get
-
         for cid, st in status.items():
             if st == "extracted":
                 summary["extracted"] += 1
