@@ -18,9 +18,9 @@ import hashlib
 import itertools
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import partial
 
-from graph.errors import DefensoresError
-from graph.intake import Extraction
+from graph.intake import Extraction, Outcome
 from graph.resolution import key_id, name_keys
 from graph.rows import Evidence, FactRecord, NodeRecord
 from nlp.gazetteers import load as load_gazetteer
@@ -203,16 +203,14 @@ class NlpBatchExtractor:
         self.extractor = extractor
         self.batch_size = batch_size
 
-    def __call__(self, items: Sequence[tuple[str, str, str]]) -> list[Extraction | Exception]:
+    def __call__(self, items: Sequence[tuple[str, str, str]]) -> list[Outcome]:
         inputs = [(text, _date(received)) for _, text, received in items]
         results = self.extractor.extract_many(inputs, batch_size=self.batch_size)
-        out: list[Extraction | Exception] = []
-        for (cid, _, _), result in zip(items, results, strict=True):
-            try:
-                out.append(to_extraction(cid, result))
-            except DefensoresError as exc:
-                out.append(exc)
-        return out
+        # the records are built later, by the intake's writer thread
+        return [
+            partial(to_extraction, cid, result)
+            for (cid, _, _), result in zip(items, results, strict=True)
+        ]
 
 
 def _date(received_at: str) -> date | None:

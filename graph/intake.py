@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import unicodedata
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -61,12 +61,16 @@ class Extractor(Protocol):
     def __call__(self, complaint_id: str, text: str, received_at: str, /) -> Extraction: ...
 
 
+# An extractor may hand back a thunk that builds the records: the writer thread runs it,
+# so turning results into rows overlaps with the next batch's NLP.
+Deferred = Callable[[], Extraction]
+Outcome = Extraction | Exception | Deferred
+
+
 class BatchExtractor(Protocol):
     """Extracts several complaints at once (``nlp.pipe``); an item may fail alone."""
 
-    def __call__(
-        self, items: Sequence[tuple[str, str, str]], /
-    ) -> list[Extraction | Exception]: ...
+    def __call__(self, items: Sequence[tuple[str, str, str]], /) -> list[Outcome]: ...
 
 
 @dataclass(frozen=True)
@@ -189,8 +193,8 @@ def fail(store: Store, cid: str, reason: str) -> None:
 def process(store: Store, cid: str, extractor: Extractor) -> str:
     """Extract one stored complaint; returns its status afterwards."""
 
-    def batch(items: Sequence[tuple[str, str, str]]) -> list[Extraction | Exception]:
-        out: list[Extraction | Exception] = []
+    def batch(items: Sequence[tuple[str, str, str]]) -> list[Outcome]:
+        out: list[Outcome] = []
         for c, text, received in items:
             try:
                 out.append(extractor(c, text, received))
@@ -221,6 +225,15 @@ def _finish(store: Store, cid: str, outcome: Extraction | Exception) -> str:
 Claimed = list[tuple[str, str, str]]  # (id, text, received_at)
 
 
+def _resolve(outcome: Outcome) -> Extraction | Exception:
+    if isinstance(outcome, Extraction | Exception):
+        return outcome
+    try:
+        return outcome()
+    except DefensoresError as exc:
+        return exc
+
+
 def _claim(store: Store, cids: Sequence[str]) -> tuple[Claimed, dict[str, str]]:
     rows = store.write(cypher.COMPLAINTS_CLAIM, ids=list(cids), now=utc_now())
     claimed = [(str(r["id"]), str(r["text"]), str(r["received_at"])) for r in rows]
@@ -228,20 +241,18 @@ def _claim(store: Store, cids: Sequence[str]) -> tuple[Claimed, dict[str, str]]:
     return claimed, {cid: str(get(store, cid)["status"]) for cid in cids if cid not in taken}
 
 
-def _extract(claimed: Claimed, extractor: BatchExtractor) -> list[Extraction | Exception]:
+def _extract(claimed: Claimed, extractor: BatchExtractor) -> list[Outcome]:
     try:
         return extractor(claimed)
     except Exception as exc:  # the whole batch failed: each complaint says why
         return [exc] * len(claimed)
 
 
-def _write(
-    store: Store, claimed: Claimed, outcomes: list[Extraction | Exception]
-) -> dict[str, str]:
+def _write(store: Store, claimed: Claimed, outcomes: list[Outcome]) -> dict[str, str]:
     """One transaction for the batch; if it fails, one per complaint, so a bad complaint
     fails alone. Either way each complaint's facts are stored whole or not at all."""
     status: dict[str, str] = {}
-    pairs = list(zip([c for c, _, _ in claimed], outcomes, strict=True))
+    pairs = list(zip([c for c, _, _ in claimed], map(_resolve, outcomes), strict=True))
     ready = [(cid, o) for cid, o in pairs if isinstance(o, Extraction)]
     try:
         if ready:
@@ -318,15 +329,32 @@ def resume_batches(
     """
     status: dict[str, str] = {}
     todo = pending(store, max_attempts=max_attempts, limit=100_000)
+    batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
+    if not batches:
+        return status
+
+    def write_then_claim(
+        claimed: Claimed, outcomes: list[Outcome], next_ids: Sequence[str]
+    ) -> tuple[dict[str, str], Claimed, dict[str, str]]:
+        written = _write(store, claimed, outcomes) if claimed else {}
+        upcoming, skipped = _claim(store, next_ids) if next_ids else ([], {})
+        return written, upcoming, skipped
+
+    # The store writes batch i-1 and claims batch i+1 while batch i is being extracted;
+    # a crash costs an extraction attempt to at most one batch that was not tried.
+    claimed, skipped = _claim(store, batches[0])
+    status.update(skipped)
+    previous: tuple[Claimed, list[Outcome]] = ([], [])
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-writer") as writer:
-        inflight: Future[dict[str, str]] | None = None
-        for i in range(0, len(todo), batch_size):
-            claimed, done = _claim(store, todo[i : i + batch_size])
-            status.update(done)
+        for i in range(len(batches)):
+            next_ids = batches[i + 1] if i + 1 < len(batches) else []
+            job = writer.submit(write_then_claim, previous[0], previous[1], next_ids)
             outcomes = _extract(claimed, extractor) if claimed else []
-            if inflight is not None:
-                status.update(inflight.result())
-            inflight = writer.submit(_write, store, claimed, outcomes) if claimed else None
-        if inflight is not None:
-            status.update(inflight.result())
+            written, upcoming, skipped = job.result()
+            status.update(written)
+            status.update(skipped)
+            previous = (claimed, outcomes)
+            claimed = upcoming
+        if previous[0]:
+            status.update(_write(store, previous[0], previous[1]))
     return status
