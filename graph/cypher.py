@@ -211,9 +211,10 @@ COMPLAINT_EXTRACTED = (
 )
 
 COMPLAINTS_CLAIM = (
-    "UNWIND $ids AS id MATCH (c:Complaint {id: id}) WHERE c.status <> 'extracted' "
+    "UNWIND $rows AS row MATCH (c:Complaint {id: row.id}) "
+    "WHERE c.status <> 'extracted' AND coalesce(c.claimed_by, '') = row.expected "
     "SET c.status = 'extracting', c.attempts = coalesce(c.attempts, 0) + 1, "
-    "c.updated_at = $now "
+    "c.claimed_by = $me, c.claimed_at = $now, c.updated_at = $now "
     "RETURN c.id AS id, c.text AS text, c.received_at AS received_at"
 )
 
@@ -234,7 +235,8 @@ COMPLAINT_FAILED = (
 COMPLAINTS_PENDING = (
     "MATCH (c:Complaint) WHERE c.status IN ['received', 'extracting', 'failed'] "
     "AND coalesce(c.attempts, 0) < $max_attempts "
-    "RETURN c.id AS id ORDER BY c.received_at, c.id LIMIT $limit"
+    "RETURN c.id AS id, c.status AS status, coalesce(c.claimed_by, '') AS claimed_by, "
+    "c.claimed_at AS claimed_at ORDER BY c.received_at, c.id LIMIT $limit"
 )
 
 

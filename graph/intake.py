@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import socket
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
+
+import psutil
 
 from graph import cypher
 from graph.errors import DefensoresError, ModelError, NotFound
@@ -205,6 +209,19 @@ def process(store: Store, cid: str, extractor: Extractor) -> str:
     return process_batch(store, [cid], batch)[cid]
 
 
+def _listed(store: Store, cids: Sequence[str]) -> Listed:
+    """The claims the given complaints stand under now (for a direct ``process``)."""
+    out: Listed = []
+    for cid in cids:
+        complaint = get(store, cid)
+        claimed_by = str(complaint.get("claimed_by") or "")
+        held = complaint.get("status") == "extracting" and _lease_held(
+            claimed_by, complaint.get("claimed_at")
+        )
+        out.append((cid, "(held by another process)" if held else claimed_by))
+    return out
+
+
 def _finish(store: Store, cid: str, outcome: Extraction | Exception) -> str:
     if isinstance(outcome, Exception):
         if isinstance(outcome, DefensoresError):
@@ -234,11 +251,16 @@ def _resolve(outcome: Outcome) -> Extraction | Exception:
         return exc
 
 
-def _claim(store: Store, cids: Sequence[str]) -> tuple[Claimed, dict[str, str]]:
-    rows = store.write(cypher.COMPLAINTS_CLAIM, ids=list(cids), now=utc_now())
+def _claim(store: Store, listed: Listed) -> tuple[Claimed, dict[str, str]]:
+    rows = store.write(
+        cypher.COMPLAINTS_CLAIM,
+        rows=[{"id": cid, "expected": expected} for cid, expected in listed],
+        me=_me(),
+        now=utc_now(),
+    )
     claimed = [(str(r["id"]), str(r["text"]), str(r["received_at"])) for r in rows]
     taken = {c for c, _, _ in claimed}
-    return claimed, {cid: str(get(store, cid)["status"]) for cid in cids if cid not in taken}
+    return claimed, {cid: str(get(store, cid)["status"]) for cid, _ in listed if cid not in taken}
 
 
 def _extract(claimed: Claimed, extractor: BatchExtractor) -> list[Outcome]:
@@ -278,7 +300,7 @@ def _write(store: Store, claimed: Claimed, outcomes: list[Outcome]) -> dict[str,
 
 def process_batch(store: Store, cids: Sequence[str], extractor: BatchExtractor) -> dict[str, str]:
     """Extract several stored complaints in one batch; returns id → status."""
-    claimed, status = _claim(store, cids)
+    claimed, status = _claim(store, _listed(store, cids))
     if claimed:
         status.update(_write(store, claimed, _extract(claimed, extractor)))
     return status
@@ -301,9 +323,51 @@ def complete_many(store: Store, done: Sequence[tuple[str, Extraction]]) -> Writt
     return store.transaction(work)
 
 
-def pending(store: Store, *, limit: int = 1000, max_attempts: int = MAX_ATTEMPTS) -> list[str]:
+# (complaint id, the claim it was seen under): a claim succeeds only if nobody claimed the
+# complaint since it was listed, so two processes never extract the same complaint.
+Listed = list[tuple[str, str]]
+LEASE_SECONDS = 900
+
+
+def _pending(store: Store, *, limit: int, max_attempts: int) -> Listed:
     rows = store.read(cypher.COMPLAINTS_PENDING, max_attempts=max_attempts, limit=limit)
-    return [str(r["id"]) for r in rows]
+    return [
+        (str(r["id"]), str(r["claimed_by"]))
+        for r in rows
+        if not (r["status"] == "extracting" and _lease_held(str(r["claimed_by"]), r["claimed_at"]))
+    ]
+
+
+def pending(store: Store, *, limit: int = 1000, max_attempts: int = MAX_ATTEMPTS) -> list[str]:
+    """Complaints to extract: received, failed, or left ``extracting`` by a process that
+    is gone (or whose lease has run out)."""
+    return [cid for cid, _ in _pending(store, limit=limit, max_attempts=max_attempts)]
+
+
+def _me() -> str:
+    proc = psutil.Process()
+    return f"{socket.gethostname()}:{proc.pid}:{proc.create_time():.0f}"
+
+
+def _lease_held(claimed_by: str, claimed_at: Any) -> bool:
+    """True while the process that claimed a complaint may still be working on it."""
+    if not claimed_by:
+        return False
+    host, _, rest = claimed_by.partition(":")
+    pid_text, _, started = rest.partition(":")
+    if host == socket.gethostname():
+        try:
+            proc = psutil.Process(int(pid_text))
+            return (
+                abs(proc.create_time() - float(started)) < 2
+                and proc.status() != psutil.STATUS_ZOMBIE
+            )
+        except (psutil.Error, ValueError):
+            return False
+    if not isinstance(claimed_at, str):
+        return False
+    claimed = datetime.strptime(claimed_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    return (datetime.now(UTC) - claimed).total_seconds() < LEASE_SECONDS
 
 
 def resume(
@@ -328,13 +392,13 @@ def resume_batches(
     extracted: the store works on one core while the NLP works on the other.
     """
     status: dict[str, str] = {}
-    todo = pending(store, max_attempts=max_attempts, limit=100_000)
+    todo = _pending(store, max_attempts=max_attempts, limit=100_000)
     batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
     if not batches:
         return status
 
     def write_then_claim(
-        claimed: Claimed, outcomes: list[Outcome], next_ids: Sequence[str]
+        claimed: Claimed, outcomes: list[Outcome], next_ids: Listed
     ) -> tuple[dict[str, str], Claimed, dict[str, str]]:
         written = _write(store, claimed, outcomes) if claimed else {}
         upcoming, skipped = _claim(store, next_ids) if next_ids else ([], {})

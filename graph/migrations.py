@@ -8,10 +8,12 @@ it has reached (a ``SchemaVersion`` node), and only the steps above it run.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph import cypher
+from graph.errors import ConflictError, StoreError
 from graph.model import MODEL, Model
 from graph.rows import utc_now
 from graph.store import Store
@@ -68,10 +70,28 @@ def current_version(store: Store) -> int:
     return int(rows[0]["version"]) if rows and rows[0]["version"] is not None else 0
 
 
+def _declare(store: Store, statement: str) -> None:
+    """Run one IF NOT EXISTS statement; a process declaring the same thing at the same
+    moment can make it fail once, so it is tried again before giving up."""
+    for attempt in range(3):
+        try:
+            store.write(statement)
+            return
+        except StoreError:
+            if attempt == 2:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def migrate(store: Store) -> Outcome:
-    """Bring the store to ``SCHEMA_VERSION``; running it again changes nothing."""
+    """Bring the store to ``SCHEMA_VERSION``; running it again changes nothing.
+
+    Several processes may start on one store at once (the server and ``ingest``): the
+    schema statements are idempotent, and a version step another process has just
+    recorded is taken as done.
+    """
     for statement in schema_statements():
-        store.write(statement)
+        _declare(store, statement)
     before = current_version(store)
     applied: list[str] = []
     rows = store.read(cypher.SCHEMA_VERSION_READ, id=SCHEMA_NODE_ID)
@@ -79,13 +99,18 @@ def migrate(store: Store) -> Outcome:
     for step in MIGRATIONS:
         if step.version > before:
             step.apply(store)
-            applied.append(step.name)
             history.append(f"{step.version}: {step.name}")
-            store.write(
-                cypher.SCHEMA_VERSION_WRITE,
-                id=SCHEMA_NODE_ID,
-                version=step.version,
-                applied=history,
-                now=utc_now(),
-            )
+            try:
+                store.write(
+                    cypher.SCHEMA_VERSION_WRITE,
+                    id=SCHEMA_NODE_ID,
+                    version=step.version,
+                    applied=history,
+                    now=utc_now(),
+                )
+            except ConflictError:  # another process recorded it first
+                if current_version(store) < step.version:
+                    raise
+                continue
+            applied.append(step.name)
     return Outcome(before, current_version(store), tuple(applied))

@@ -389,6 +389,8 @@ MODEL = Model(
                 Prop("status", choices=COMPLAINT_STATUS, required=True),
                 Prop("status_detail", doc="Why extraction failed, when it did."),
                 Prop("attempts", PropType.INTEGER, doc="Extraction attempts so far."),
+                Prop("claimed_by", doc="host:pid:start of the process extracting it."),
+                Prop("claimed_at", PropType.DATETIME, doc="When that process claimed it."),
                 Prop("extracted_at", PropType.DATETIME),
                 Prop("extractor", doc="Name and version of the extractor that ran."),
                 Prop("submitted_by", doc="Token name of the submitter."),

@@ -121,3 +121,22 @@ def test_server_serves_and_stops_cleanly(tmp_path: Path, stop_signal: signal.Sig
             proc.kill()
             proc.wait()
     time.sleep(0.1)
+
+
+def test_processes_starting_together_share_one_store(tmp_path: Path) -> None:
+    """The server and ``ingest`` started at the same moment on a new data dir both work."""
+    procs = [
+        subprocess.Popen(
+            [*EXE, "--data-dir", str(tmp_path), "db", "status"],
+            env=clean_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [p.communicate(timeout=180) for p in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err
+        assert json.loads(out)["schema_version"] == 1
+    assert wait_until(lambda: jvms(tmp_path) == [], 60)

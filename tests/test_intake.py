@@ -142,3 +142,26 @@ def test_a_crash_mid_extraction_loses_nothing(store: Store, session_data_dir: Pa
     process(store, cid, toy_extractor)
     assert counts(store) == before
     assert counts(store)["by_label"]["Incident"] == 1
+
+
+def test_a_live_claim_is_respected_and_a_dead_one_is_not(store: Store) -> None:
+    import os
+    import socket
+
+    import psutil
+
+    from graph.repository import upsert
+    from graph.rows import NodeRecord, utc_now
+
+    cid = receive(store, ComplaintIn(text=TEXT)).id
+    host = socket.gethostname()
+    live = f"{host}:{os.getpid()}:{psutil.Process().create_time():.0f}"
+    claim = {"status": "extracting", "claimed_by": live, "claimed_at": utc_now()}
+    upsert(store, [NodeRecord("Complaint", cid, claim)], partial=True)
+    assert pending(store) == []  # another process is working on it
+    assert process(store, cid, toy_extractor) == "extracting"
+    assert get(store, cid)["attempts"] == 0
+    gone = {**claim, "claimed_by": f"{host}:999999:0"}
+    upsert(store, [NodeRecord("Complaint", cid, gone)], partial=True)
+    assert pending(store) == [cid]  # its claimer is gone: the complaint is free again
+    assert process(store, cid, toy_extractor) == "extracted"
