@@ -34,6 +34,9 @@ from graph.store import Store
 log = logging.getLogger("defensores")
 
 
+INGEST_BATCH = 100
+
+
 class InputError(ModelError):
     """A command's input cannot be used; the message says why."""
 
@@ -259,7 +262,7 @@ def _received_at(raw: str | None) -> str | None:
 
 def _ingest(args: argparse.Namespace, config: Config) -> int:
     from graph.extraction import NlpBatchExtractor
-    from graph.intake import ComplaintIn, get, receive, resume_batches
+    from graph.intake import ComplaintIn, get, receive_many, resume_batches, validate
     from nlp.pipeline import Extractor
     from nlp.sources import read
 
@@ -272,26 +275,36 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
     }
     show = sys.stderr.isatty() and not args.quiet
     with open_store(config.store) as store:
+        valid: list[ComplaintIn] = []
+
+        def store_valid() -> None:  # one statement per 100 complaints, not one per record
+            if not valid:
+                return
+            for _, created in receive_many(store, valid):
+                summary["stored" if created else "duplicates"] += 1
+            valid.clear()
+
         for path in args.paths:
             for rec in read(Path(path)):
                 if rec.error is not None or rec.text is None:
                     summary["invalid"].append({"record": rec.origin, "error": rec.error})
                     continue
                 try:
-                    received = receive(
-                        store,
-                        ComplaintIn(
-                            text=rec.text,
-                            received_at=_received_at(rec.received_at),
-                            channel=rec.channel or "import",
-                            confidentiality=rec.confidentiality or args.confidentiality,
-                            source=rec.source,
-                        ),
+                    complaint = ComplaintIn(
+                        text=rec.text,
+                        received_at=_received_at(rec.received_at),
+                        channel=rec.channel or "import",
+                        confidentiality=rec.confidentiality or args.confidentiality,
+                        source=rec.source,
                     )
+                    validate(complaint)
                 except DefensoresError as exc:
                     summary["invalid"].append({"record": rec.origin, "error": str(exc)})
                     continue
-                summary["stored" if received.created else "duplicates"] += 1
+                valid.append(complaint)
+                if len(valid) >= INGEST_BATCH:
+                    store_valid()
+        store_valid()
         extractor = NlpBatchExtractor(Extractor())
         done = 0
 

@@ -36,7 +36,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -383,11 +382,22 @@ def _stop_jvm(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-def _no_clients(clients: IO[str]) -> bool:
+def _try_lock(fh: IO[str], mode: int) -> bool:
+    """Take ``mode`` (LOCK_SH or LOCK_EX) on ``fh`` if nobody stands in the way."""
     try:
-        fcntl.flock(clients, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fh, mode | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
+    return True
+
+
+def _lock_within(fh: IO[str], mode: int, seconds: float) -> bool:
+    """Take ``mode`` on ``fh``, waiting up to ``seconds``; False if it never came free."""
+    deadline = time.monotonic() + seconds
+    while not _try_lock(fh, mode):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(POLL)
     return True
 
 
@@ -404,15 +414,8 @@ def keep(
     """Run the store for ``data_dir`` until no client is left. Returns an exit code."""
     paths = prepare_dir(data_dir)
     lock = paths.lock.open("a+")
-    deadline = time.monotonic() + 2.0
-    while True:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                return 0  # another keeper serves this data dir
-            time.sleep(POLL)
+    if not _lock_within(lock, fcntl.LOCK_EX, 2.0):
+        return 0  # another keeper serves this data dir
     me = psutil.Process()
     base = State("starting", os.getpid(), me.create_time(), database)
     stop = False
@@ -458,7 +461,7 @@ def keep(
                     ),
                 )
                 return 1
-            if _no_clients(clients):
+            if _try_lock(clients, fcntl.LOCK_EX):  # no client holds the shared lock
                 break
         _stop_jvm(proc)
         paths.state.unlink(missing_ok=True)
@@ -528,25 +531,14 @@ class EmbeddedStore:
 
     def _lock_shared(self, fh: IO[str]) -> None:
         # A keeper shutting down holds the exclusive lock for up to STOP_GRACE seconds.
-        deadline = time.monotonic() + STOP_GRACE + self.timeout
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreStartError(
-                        f"embedded store for {self.paths.data_dir} is stuck shutting down"
-                    ) from None
-                time.sleep(POLL)
+        if not _lock_within(fh, fcntl.LOCK_SH, STOP_GRACE + self.timeout):
+            raise StoreStartError(
+                f"embedded store for {self.paths.data_dir} is stuck shutting down"
+            )
 
     def _keeper_running(self) -> bool:
         with self.paths.lock.open("a+") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            return False
+            return not _try_lock(fh, fcntl.LOCK_SH)
 
     def _spawn(self) -> None:
         bolt_port, http_port, heap, home = self._keeper_args
@@ -617,15 +609,6 @@ class EmbeddedStore:
 
     def __exit__(self, *exc: object) -> None:
         self.detach()
-
-
-@contextlib.contextmanager
-def running(data_dir: Path, database: str = "defensores", **kwargs: Any) -> Iterator[Endpoint]:
-    store = EmbeddedStore(data_dir, database, **kwargs)
-    try:
-        yield store.attach()
-    finally:
-        store.detach()
 
 
 def main(argv: list[str] | None = None) -> int:

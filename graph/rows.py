@@ -8,7 +8,6 @@ batch that names the same edge or evidence twice must write it once.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from typing import Any
 
 from graph.errors import ModelError
 from graph.model import METHODS, MODEL, NodeKind, RelKind
+from nlp.text import fold
 
 Row = dict[str, Any]
 
@@ -73,13 +73,6 @@ class FactBatch:
 def utc_now() -> str:
     """The current instant as the model stores it."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def fold(text: str) -> str:
-    """Lower case, accents stripped, spaces collapsed: ``"  Córdova "`` → ``"cordova"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
 
 
 def fact_id(rel_type: str, start: str, end: str) -> str:

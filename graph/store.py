@@ -12,7 +12,7 @@ here, with messages that carry no secret.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
@@ -144,15 +144,3 @@ class Store:
         """
         with _translated("transaction"), self._driver.session(database=self.database) as s:
             return s.execute_write(lambda tx: work(_Tx(tx)))
-
-    def read_transaction(self, work: Callable[[Tx], T]) -> T:
-        with (
-            _translated("read"),
-            self._driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
-            ) as s,
-        ):
-            return s.execute_read(lambda tx: work(_Tx(tx)))
-
-    def info(self) -> Mapping[str, Any]:
-        return {"backend": self.backend, "where": self.where, "database": self.database}

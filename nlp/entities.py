@@ -190,6 +190,15 @@ class Mention:
     text: str
 
 
+def _spans(entities: list[Entity]) -> list[tuple[int, int]]:
+    """Character spans already taken by a mention."""
+    return [(m.start, m.end) for e in entities for m in e.mentions]
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < b and end > a for a, b in taken)
+
+
 def _evidence(doc: Doc, start: int, end: int, method: str, confidence: float) -> Evidence:
     span = doc.char_span(start, end, alignment_mode="expand")
     sent = span.sent if span is not None else doc[:]
@@ -274,10 +283,19 @@ def _clean_person(span: Span) -> tuple[int, int] | None:
     return span.doc[start].idx, span.doc[end - 1].idx + len(span.doc[end - 1].text)
 
 
+TRAILING_CONNECTORS = re.compile(r"(?:\s+(?:de|del|la|las|los|of|the))+$")
+
+
+def _model_text(doc: Doc, ent: Span) -> str:
+    """The model's organisation or place without a leading article or trailing "de"."""
+    if ent[0].text.lower() in {"the", "la", "el"} and len(ent) > 1:
+        return doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
+    return TRAILING_CONNECTORS.sub("", ent.text.strip(" .,;:"))
+
+
 def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -> list[Mention]:
     """Mentions from the rules and from the model's entities, typed."""
     out: list[Mention] = []
-    inside: dict[int, set[str]] = {}
     for ent in doc.ents:
         key = (ent.start, ent.end)
         if key not in rules and not _plausible(ent):
@@ -302,8 +320,6 @@ def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -
                     text,
                 )
             )
-            if cand.type == "place":
-                inside.setdefault(len(out) - 1, set())
             continue
         label = ent.label_
         if label == "MISC":
@@ -316,45 +332,13 @@ def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -
             if fold(text) in gaz.peoples or fold(text) in gaz.places_by_name:
                 continue
             out.append(Mention(cleaned, "person", None, tidy(text), None, None, "model", 0.7, text))
-        elif label in ORG_LABELS:
-            text = re.sub(r"(?:\s+(?:de|del|la|las|los|of|the))+$", "", ent.text.strip(" .,;:"))
-            first = ent[0].text.lower()
-            if first in {"the", "la", "el"} and len(ent) > 1:
-                text = doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
+        elif label in ORG_LABELS or label in PLACE_LABELS:
+            etype, kind = ("organization", "other") if label in ORG_LABELS else ("place", None)
+            text = _model_text(doc, ent)
             if len(text) < 3 or fold(text) in gaz.peoples:
                 continue
-            out.append(
-                Mention(
-                    (ent.start_char, ent.start_char + len(text)),
-                    "organization",
-                    "other",
-                    tidy(text),
-                    None,
-                    None,
-                    "model",
-                    0.6,
-                    text,
-                )
-            )
-        elif label in PLACE_LABELS:
-            text = re.sub(r"(?:\s+(?:de|del|la|las|los|of|the))+$", "", ent.text.strip(" .,;:"))
-            if ent[0].text.lower() in {"the", "la", "el"} and len(ent) > 1:
-                text = doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
-            if fold(text) in gaz.peoples or len(text) < 3:
-                continue
-            out.append(
-                Mention(
-                    (ent.start_char, ent.start_char + len(text)),
-                    "place",
-                    None,
-                    tidy(text),
-                    None,
-                    None,
-                    "model",
-                    0.6,
-                    text,
-                )
-            )
+            span = (ent.start_char, ent.start_char + len(text))
+            out.append(Mention(span, etype, kind, tidy(text), None, None, "model", 0.6, text))
     out += _police_nouns(doc, out, gaz)
     _link_places(doc, out, gaz)
     return sorted(out, key=lambda m: m.span)
@@ -367,7 +351,7 @@ def _police_nouns(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Mentio
     taken = [m.span for m in found]
     extra = []
     for m in POLICE_NOUNS.finditer(doc.text):
-        if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+        if _overlaps(m.start(), m.end(), taken):
             continue
         extra.append(
             Mention(
@@ -570,13 +554,13 @@ def _name_parts(doc: Doc, entities: list[Entity]) -> None:
                 owner = next(iter(found.values()))
                 owner.mentions += other.mentions
                 entities.remove(other)
-    taken = [(m.start, m.end) for e in entities for m in e.mentions]
+    taken = _spans(entities)
     for tok in doc:
         candidates = owners.get(fold(tok.text))
         if not candidates or len(candidates) != 1 or not tok.text[:1].isupper():
             continue
         start, end = tok.idx, tok.idx + len(tok.text)
-        if any(not (end <= s or start >= e) for s, e in taken):
+        if _overlaps(start, end, taken):
             continue
         person = candidates[0]
         person.mentions.append(_evidence(doc, start, end, "rule", 0.7))
@@ -617,7 +601,7 @@ def _nicknames(doc: Doc, entities: list[Entity]) -> None:
                 entities.remove(other)
         taken = [(ev.start, ev.end) for ev in owner.mentions]
         for hit in re.finditer(re.escape(bare), doc.text):
-            if not any(not (hit.end() <= a or hit.start() >= b) for a, b in taken):
+            if not _overlaps(hit.start(), hit.end(), taken):
                 owner.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.75))
         if nick not in owner.aliases:
             owner.aliases.append(nick)
@@ -645,9 +629,9 @@ def _acronyms(doc: Doc, entities: list[Entity]) -> None:
                 org.mentions += other.mentions
                 org.aliases.append(other.canonical)
                 entities.remove(other)
-        taken = [(m.start, m.end) for e in entities for m in e.mentions]
+        taken = _spans(entities)
         for hit in re.finditer(rf"\b{re.escape(initials)}\b", doc.text):
-            if not any(not (hit.end() <= a or hit.start() >= b) for a, b in taken):
+            if not _overlaps(hit.start(), hit.end(), taken):
                 org.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.7))
 
 
@@ -657,9 +641,9 @@ def _community_names(doc: Doc, entities: list[Entity]) -> None:
         bare = _COMMUNITY_WORDS.sub("", comm.canonical).strip()
         if len(bare) < 4:
             continue
-        taken = [(m.start, m.end) for e in entities for m in e.mentions]
+        taken = _spans(entities)
         for hit in re.finditer(re.escape(bare), doc.text, flags=re.IGNORECASE):
-            if any(not (hit.end() <= a or hit.start() >= b) for a, b in taken):
+            if _overlaps(hit.start(), hit.end(), taken):
                 continue
             comm.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.7))
         for other in list(entities):
@@ -717,9 +701,9 @@ def _nominals(doc: Doc, entities: list[Entity]) -> None:
         if len(pool) != 1:
             continue
         owner = pool[0]
-        taken = [(m.start, m.end) for e in entities for m in e.mentions]
+        taken = _spans(entities)
         for hit in pattern.finditer(doc.text):
-            if any(not (hit.end() <= a or hit.start() >= b) for a, b in taken):
+            if _overlaps(hit.start(), hit.end(), taken):
                 continue
             if hit.start() < owner.first.start:
                 continue  # a reference follows what it refers to

@@ -42,9 +42,6 @@ class Gazetteer:
     peoples: dict[str, str] = field(default_factory=dict)  # folded variant → people
     first_names: frozenset[str] = frozenset()  # folded given names
 
-    def place_names(self) -> list[str]:
-        return sorted({p.name for p in self.places.values()})
-
     def lineage(self, ubigeo: str) -> list[Place]:
         """The place and its parents, most specific first."""
         out: list[Place] = []

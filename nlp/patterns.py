@@ -262,6 +262,15 @@ class Candidate:
     confidence: float = 0.9
 
 
+def folded_tokens(doc: Doc) -> list[str]:
+    """Every token folded (``fold``), computed once per document and shared by the rules."""
+    cached: list[str] | None = doc.user_data.get("defensores_folded")
+    if cached is None or len(cached) != len(doc):
+        cached = [fold(t.text) for t in doc]
+        doc.user_data["defensores_folded"] = cached
+    return cached
+
+
 def _looks_proper(tok: Token) -> bool:
     return tok.is_title or (tok.is_upper and len(tok.text) > 1) or tok.text[:1].isupper()
 
@@ -274,6 +283,7 @@ def _name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CO
 
     The run stops at a new sentence and at capitalised function words ("El", "Los").
     """
+    folded = folded_tokens(doc)
     end = i
     j = i
     while j < len(doc) and j - i < limit:
@@ -283,7 +293,7 @@ def _name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CO
         if (
             _looks_proper(tok)
             and not tok.is_punct
-            and not (fold(tok.text) in FUNCTION_WORDS and not tok.is_upper)
+            and not (folded[j] in FUNCTION_WORDS and not tok.is_upper)
         ):
             j += 1
             end = j
@@ -293,12 +303,8 @@ def _name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CO
             k < len(doc)
             and k - j < 3
             and (
-                fold(doc[k].text) in connectors
-                or (
-                    fold(doc[k].text) == "en"
-                    and k > 0
-                    and fold(doc[k - 1].text).startswith("especializad")
-                )
+                folded[k] in connectors
+                or (folded[k] == "en" and k > 0 and folded[k - 1].startswith("especializad"))
             )
         ):
             k += 1
@@ -373,7 +379,7 @@ def tries(nlp: Language, gaz: Gazetteer) -> Tries:
 
 def scan_gazetteers(doc: Doc, t: Tries, gaz: Gazetteer) -> list[Candidate]:
     out: list[Candidate] = []
-    folded = [fold(tok.text) for tok in doc]
+    folded = folded_tokens(doc)
     for i in range(len(doc)):
         for n in range(min(t.longest, len(doc) - i), 0, -1):
             k = tuple(folded[i : i + n])
@@ -450,7 +456,7 @@ def _at(folded: list[str], i: int, words: tuple[str, ...]) -> bool:
 
 def scan_patterns(doc: Doc) -> list[Candidate]:
     out: list[Candidate] = []
-    folded = [fold(t.text) for t in doc]
+    folded = folded_tokens(doc)
     for i, low in enumerate(folded):
         for words, ckind in _COMMUNITY_HEADS.get(low, ()):
             if _at(folded, i, words):
@@ -559,7 +565,8 @@ def scan_names(
     shouted (ALL CAPS) line a name stops at the first of them that is not a given name.
     """
     out: list[Candidate] = []
-    titles = {fold(t) for t in TITLES}
+    folded = folded_tokens(doc)
+    titled: frozenset[str] | None = None
     i = 0
     while i < len(doc):
         tok = doc[i]
@@ -570,16 +577,18 @@ def scan_names(
             and not prev.is_punct
             and not tok.is_sent_start
             and not prev.is_upper
-            and fold(prev.text) not in first_names
-            and fold(prev.text) not in titles
+            and folded[i - 1] not in first_names
+            and folded[i - 1] not in FOLDED_TITLES
         )
-        if fold(tok.text) in first_names and _looks_proper(tok) and not tok.is_punct and not inside:
+        if folded[i] in first_names and _looks_proper(tok) and not tok.is_punct and not inside:
             end = _name_run(doc, i + 1, limit=4, connectors=NAME_CONNECTORS)
             if tok.is_upper and len(tok.text) > 1:  # a shouted line: stop at common words
-                titled = {fold(t.text) for t in doc if t.is_title}
+                if titled is None:
+                    titled = frozenset(f for f, t in zip(folded, doc, strict=True) if t.is_title)
                 cut = i + 1
                 while cut < end and (
-                    fold(doc[cut].text) in titled | first_names
+                    folded[cut] in titled
+                    or folded[cut] in first_names
                     or doc[cut].text.lower() not in common
                 ):
                     cut += 1
@@ -653,6 +662,7 @@ TITLES = frozenset(
         "jueza",
     }
 )
+FOLDED_TITLES = frozenset(fold(t) for t in TITLES)
 
 
 def scan_initials(doc: Doc) -> list[Candidate]:
@@ -670,10 +680,11 @@ def scan_initials(doc: Doc) -> list[Candidate]:
 def scan_titles(doc: Doc) -> list[Candidate]:
     """ "el apu Grández", "la señora Huamán", "Mr. Grandez": a person after a title."""
     out: list[Candidate] = []
-    for i, tok in enumerate(doc[:-1]):
-        if fold(tok.text) in {fold(t) for t in TITLES} and _looks_proper(doc[i + 1]) is not False:
+    folded = folded_tokens(doc)
+    for i in range(len(doc) - 1):
+        if folded[i] in FOLDED_TITLES and _looks_proper(doc[i + 1]):
             nxt = doc[i + 1]
-            if nxt.is_punct or fold(nxt.text) in CONNECTORS or fold(nxt.text) in FUNCTION_WORDS:
+            if nxt.is_punct or folded[i + 1] in CONNECTORS or folded[i + 1] in FUNCTION_WORDS:
                 continue
             end = _name_run(doc, i + 1, limit=4, connectors=NAME_CONNECTORS)
             if end > i + 1:
@@ -708,7 +719,7 @@ def scan_gangs(doc: Doc) -> list[Candidate]:
     for i, tok in enumerate(doc):
         if tok.text not in {"Los", "Las", "LOS", "LAS", "El", "La"} or i == 0:
             continue
-        window = {fold(t.text) for t in doc[max(0, i - 4) : i]}
+        window = set(folded_tokens(doc)[max(0, i - 4) : i])
         if not window & GANG_CUES:
             continue
         end = _name_run(doc, i + 1, limit=6)
@@ -724,8 +735,8 @@ def scan_gangs(doc: Doc) -> list[Candidate]:
 def scan_waters(doc: Doc) -> list[Candidate]:
     """Rivers, creeks and lakes: "río Pisqui", "the Ucayali River"."""
     out: list[Candidate] = []
-    for i, tok in enumerate(doc):
-        low = fold(tok.text)
+    folded = folded_tokens(doc)
+    for i, low in enumerate(folded):
         if low in RIVER_HEADS and i + 1 < len(doc) and _looks_proper(doc[i + 1]):
             end = _name_run(doc, i + 1, limit=4)
             out.append(Candidate(i, end, "place", method="pattern", confidence=0.8))

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import ModelError
-from graph.rows import Evidence, FactRecord, NodeRecord, fact_batches, fact_id, fold, node_batches
+from graph.rows import Evidence, FactRecord, NodeRecord, fact_batches, fact_id, node_batches
+from nlp.text import fold
 
 EV = Evidence("cmp_1", "Fue amenazada por X.", 10, 30, "rule", 0.8)
 

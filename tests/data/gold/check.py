@@ -7,52 +7,19 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+sys.path.insert(0, str(ROOT))  # runs as a plain script; the vocabularies are the model's
+
+from graph.model import DISPUTE_DRIVERS, INCIDENT_TYPES, ORGANIZATION_KINDS  # noqa: E402
+
 UBIGEO = {
     p["ubigeo"]: p
-    for p in json.loads(
-        (HERE.parents[2] / "nlp" / "gazetteer" / "ubigeo.json").read_text(encoding="utf-8")
-    )
+    for p in json.loads((ROOT / "nlp" / "gazetteer" / "ubigeo.json").read_text(encoding="utf-8"))
 }
 TYPES = {"person", "organization", "community", "place"}
-KINDS = {
-    "company",
-    "state_agency",
-    "police",
-    "military",
-    "prosecutor_office",
-    "federation",
-    "ngo",
-    "armed_group",
-    "criminal_group",
-    "media",
-    "other",
-}
-INCIDENTS = {
-    "killing",
-    "attempted_killing",
-    "threat",
-    "assault",
-    "criminalisation",
-    "harassment",
-    "stigmatisation",
-    "surveillance",
-    "eviction",
-    "disappearance",
-    "sexual_violence",
-    "property_damage",
-    "other",
-}
-DRIVERS = {
-    "mining",
-    "logging",
-    "oil_gas",
-    "agribusiness",
-    "palm_oil",
-    "coca",
-    "land_trafficking",
-    "infrastructure",
-    "other",
-}
+KINDS = set(ORGANIZATION_KINDS)
+INCIDENTS = set(INCIDENT_TYPES)
+DRIVERS = set(DISPUTE_DRIVERS)
 PRECISION = {"day": 10, "month": 7, "year": 4}
 
 
