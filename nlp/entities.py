@@ -286,11 +286,13 @@ def _clean_person(span: Span) -> tuple[int, int] | None:
 TRAILING_CONNECTORS = re.compile(r"(?:\s+(?:de|del|la|las|los|of|the))+$")
 
 
-def _model_text(doc: Doc, ent: Span) -> str:
-    """The model's organisation or place without a leading article or trailing "de"."""
+def _model_text(doc: Doc, ent: Span) -> tuple[int, str]:
+    """Where the model's organisation or place starts, and its text, without a leading
+    article or a trailing "de"."""
     if ent[0].text.lower() in {"the", "la", "el"} and len(ent) > 1:
-        return doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
-    return TRAILING_CONNECTORS.sub("", ent.text.strip(" .,;:"))
+        return ent[1].idx, doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
+    text = TRAILING_CONNECTORS.sub("", ent.text.strip(" .,;:"))
+    return doc.text.index(text, ent.start_char), text
 
 
 def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -> list[Mention]:
@@ -334,10 +336,10 @@ def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -
             out.append(Mention(cleaned, "person", None, tidy(text), None, None, "model", 0.7, text))
         elif label in ORG_LABELS or label in PLACE_LABELS:
             etype, kind = ("organization", "other") if label in ORG_LABELS else ("place", None)
-            text = _model_text(doc, ent)
+            start, text = _model_text(doc, ent)
             if len(text) < 3 or fold(text) in gaz.peoples:
                 continue
-            span = (ent.start_char, ent.start_char + len(text))
+            span = (start, start + len(text))
             out.append(Mention(span, etype, kind, tidy(text), None, None, "model", 0.6, text))
     out += _police_nouns(doc, out, gaz)
     _link_places(doc, out, gaz)

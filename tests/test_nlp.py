@@ -189,3 +189,20 @@ def test_identity_keys_forgive_spelling_not_missing_names() -> None:
     )
     assert phonetic("Cacataibo") == phonetic("Kakataibo")
     assert identity_key(person("Grández")) != identity_key(person("Teodoro Grández Mori"))
+
+
+def test_spans_skip_the_article_the_model_included(extractor: Extractor) -> None:
+    import json
+    from pathlib import Path
+
+    gold = Path(__file__).parent / "data" / "gold" / "en"
+    for name in ("en-010", "en-021", "en-023"):
+        doc = json.loads((gold / f"{name}.json").read_text(encoding="utf-8"))
+        text = doc["text"]
+        result = extractor.extract(text, date.fromisoformat(doc["received_at"][:10]))
+        for e in result.entities:
+            for m in e.mentions:
+                span = text[m.start : m.end]
+                assert span.strip() == span and span
+                if m.method == "model":  # rules keep "the police" on purpose
+                    assert not span.lower().startswith(("the ", "la ", "el ")), (name, span)
