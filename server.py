@@ -13,9 +13,9 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from graph.config import StoreConfig
 from graph.errors import ConfigError, DefensoresError, ModelError
@@ -48,6 +48,8 @@ class Config:
     store: StoreConfig
     host: str = "127.0.0.1"
     port: int = 8000
+    ide: bool = False
+    request_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Config:
@@ -63,7 +65,32 @@ class Config:
             raise ConfigError(f"DEFENSORES_PORT must be a port number, got {raw_port!r}") from None
         if not 1 <= port <= 65535:
             raise ConfigError(f"DEFENSORES_PORT must be between 1 and 65535, got {port}")
-        return cls(store=StoreConfig.from_env(source), host=host, port=port)
+        ide = _flag(source, "DEFENSORES_IDE")
+        raw_timeout = source.get("DEFENSORES_REQUEST_TIMEOUT", "").strip() or "30"
+        try:
+            timeout = float(raw_timeout)
+        except ValueError:
+            timeout = -1.0
+        if not 0 < timeout <= 600:
+            raise ConfigError(
+                f"DEFENSORES_REQUEST_TIMEOUT must be seconds within 0..600, got {raw_timeout!r}"
+            )
+        return cls(
+            store=StoreConfig.from_env(source),
+            host=host,
+            port=port,
+            ide=ide,
+            request_timeout=timeout,
+        )
+
+
+def _flag(source: Mapping[str, str], name: str) -> bool:
+    raw = source.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be 1 or 0 (true/false), got {raw!r}")
 
 
 def status(store: Store) -> dict[str, Any]:
@@ -103,9 +130,16 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "backend": store.backend, "schema_version": version})
 
 
-def create_app(config: Config, store: Store | None = None) -> Starlette:
+def create_app(config: Config, store: Store | None = None, extractor: Any = None) -> Starlette:
     """The ASGI app. Its lifespan owns the store: it opens it (unless one is handed
-    over, already open) and closes it on shutdown."""
+    over, already open) and closes it on shutdown. ``extractor`` (a batch extractor)
+    is loaded on the first submission when not given."""
+    from schema.app import Endpoint, Services
+    from schema.events import Broker
+
+    ide_page = _ide(config)
+    services = Services(extractor=extractor)
+    endpoint = Endpoint(services, ide_page=ide_page, timeout=config.request_timeout)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -113,13 +147,55 @@ def create_app(config: Config, store: Store | None = None) -> Starlette:
         if store is None:
             store = await anyio.to_thread.run_sync(open_store, config.store)
         app.state.store = store
+        services.store = store
+        services.broker = Broker()
+        services.extract_lock = threading.Lock()
         log.info("store ready: %s", store.where)
         try:
             yield
         finally:
             await anyio.to_thread.run_sync(store.close)
 
-    return Starlette(routes=[Route("/healthz", healthz)], lifespan=lifespan)
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/graphql", endpoint),
+        WebSocketRoute("/graphql", endpoint),
+    ]
+    if ide_page is not None:
+        from schema.ide import ide_asset
+
+        routes.append(Route("/ide/{name}", ide_asset))
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _ide(config: Config) -> Any:
+    """The IDE page handler when the IDE is on (its assets must be installed)."""
+    if not config.ide:
+        return None
+    from starlette.responses import HTMLResponse
+
+    from schema.ide import IDE_CSP, ide_html, missing_assets
+
+    missing = missing_assets()
+    if missing:
+        raise ConfigError(
+            f"DEFENSORES_IDE is on but the IDE assets are missing ({', '.join(missing)}); "
+            "run make install"
+        )
+    page = ide_html("/graphql", "/ide/")
+
+    async def ide_page(request: Request) -> HTMLResponse:
+        return HTMLResponse(
+            page,
+            headers={
+                "Content-Security-Policy": IDE_CSP,
+                "X-Content-Type-Options": "nosniff",
+                "X-Frame-Options": "DENY",
+                "Referrer-Policy": "no-referrer",
+            },
+        )
+
+    return ide_page
 
 
 # --- the command line ----------------------------------------------------------------
@@ -248,21 +324,16 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _received_at(raw: str | None) -> str | None:
-    if raw is None:
-        return None
-    try:
-        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"received_at is not an ISO date: {raw!r}") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _ingest(args: argparse.Namespace, config: Config) -> int:
     from graph.extraction import NlpBatchExtractor
-    from graph.intake import ComplaintIn, get, receive_many, resume_batches, validate
+    from graph.intake import (
+        ComplaintIn,
+        get,
+        normalise_instant,
+        receive_many,
+        resume_batches,
+        validate,
+    )
     from nlp.pipeline import Extractor
     from nlp.sources import read
 
@@ -292,7 +363,7 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
                 try:
                     complaint = ComplaintIn(
                         text=rec.text,
-                        received_at=_received_at(rec.received_at),
+                        received_at=normalise_instant(rec.received_at),
                         channel=rec.channel or "import",
                         confidentiality=rec.confidentiality or args.confidentiality,
                         source=rec.source,

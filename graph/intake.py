@@ -126,6 +126,19 @@ def _props(complaint: ComplaintIn, now: str) -> dict[str, Any]:
     return props
 
 
+def normalise_instant(raw: str | None) -> str | None:
+    """An ISO-8601 instant as the store keeps it (UTC, ``Z``); naive means UTC."""
+    if raw is None:
+        return None
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ModelError(f"received_at is not an ISO date: {raw!r}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def validate(complaint: ComplaintIn) -> None:
     """Raise ``ModelError`` naming what is wrong with the complaint, if anything."""
     _props(complaint, utc_now())

@@ -1,0 +1,549 @@
+"""The Cypher of the read side: pages, filters, links, search, paths and timelines.
+
+Like ``graph.cypher`` (the write side), every statement is built here from words the
+domain model vouches for; user values travel only as parameters. Filters are compiled
+from a ``Criteria`` tree into one ``WHERE`` with numbered parameters, so an AND/OR of
+any shape never splices a user string into the query text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from graph.cypher import _label, _rel
+from graph.errors import ModelError
+from graph.model import MODEL, NodeKind
+
+ROLE_TYPES = {"perpetrator": "PERPETRATOR_OF", "victim": "VICTIM_OF", "witness": "WITNESS_OF"}
+ALL_ROLES = ("PERPETRATOR_OF", "VICTIM_OF", "WITNESS_OF")
+# Relationships walked by paths and neighbourhoods unless the caller names others:
+# the facts between domain entities. Complaints (MENTIONS, REPORTS) are hubs that would
+# join everything they name; the name index and review candidates are not facts.
+DEFAULT_WALK = tuple(
+    r.type for r in MODEL.relationships if r.fact and r.type not in ("MENTIONS", "REPORTS")
+)
+WALKABLE = tuple(r.type for r in MODEL.relationships if r.fact)
+TEXT_PROPS = frozenset({"text"})  # never sent with lists: complaint texts can be 200 kB
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """A filter. Fields left empty do not filter; ``all_of``/``any_of`` nest.
+
+    Which fields apply depends on the kind listed (``supported``); the schema only
+    offers those, and ``where`` refuses the others.
+    """
+
+    name: str | None = None  # folded; contains, over names and aliases
+    kinds: tuple[str, ...] = ()  # actor kinds: Person, Organization, Community
+    organization_kinds: tuple[str, ...] = ()
+    community_kinds: tuple[str, ...] = ()
+    ubigeo: str | None = None  # UBIGEO prefix: 2 region, 4 province, 6 district digits
+    date_from: str | None = None
+    date_to: str | None = None
+    incident_types: tuple[str, ...] = ()
+    role: str | None = None  # perpetrator, victim, witness
+    actor_id: str | None = None
+    drivers: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    confidentiality: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    office: str | None = None
+    all_of: tuple[Criteria, ...] = ()
+    any_of: tuple[Criteria, ...] = ()
+
+    def used(self) -> list[str]:
+        return [
+            f.name
+            for f in fields(self)
+            if f.name not in ("all_of", "any_of") and getattr(self, f.name) not in (None, ())
+        ]
+
+
+class _Params:
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def add(self, value: Any) -> str:
+        name = f"f{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+def _date_from(expr: str, p: str) -> str:
+    # a date kept at month or year precision may fall in the range: compare its prefix
+    return f"({expr} IS NOT NULL AND {expr} >= substring({p}, 0, size({expr})))"
+
+
+def _date_to(expr: str, p: str) -> str:
+    return f"({expr} IS NOT NULL AND {expr} <= {p})"
+
+
+def _roles(c: Criteria) -> str:
+    if c.role is None:
+        return "|".join(ALL_ROLES)
+    try:
+        return ROLE_TYPES[c.role]
+    except KeyError:
+        raise ModelError(f"role must be one of {', '.join(ROLE_TYPES)}; got {c.role!r}") from None
+
+
+def _incident_conditions(c: Criteria, ps: _Params, i: str, r: str) -> list[str]:
+    conds = []
+    if c.incident_types:
+        conds.append(f"{i}.type IN {ps.add(list(c.incident_types))}")
+    if c.date_from:
+        conds.append(_date_from(f"{i}.date", ps.add(c.date_from)))
+    if c.date_to:
+        conds.append(_date_to(f"{i}.date", ps.add(c.date_to)))
+    if c.review:
+        conds.append(f"{r}.review IN {ps.add(list(c.review))}")
+    return conds
+
+
+def _exists(pattern: str, conds: Sequence[str]) -> str:
+    where = f" WHERE {' AND '.join(conds)}" if conds else ""
+    return f"EXISTS {{ MATCH {pattern}{where} }}"
+
+
+def _name(c: Criteria, ps: _Params, n: str = "n") -> str:
+    p = ps.add(c.name)
+    return (
+        f"({n}.name_norm CONTAINS {p} OR "
+        f"any(a IN coalesce({n}.aliases_norm, []) WHERE a CONTAINS {p}))"
+    )
+
+
+def _in(prop: str, values: Sequence[str], ps: _Params) -> str:
+    return f"n.{prop} IN {ps.add(list(values))}"
+
+
+def _actor(c: Criteria, ps: _Params) -> list[str]:
+    out: list[str] = []
+    if c.name:
+        out.append(_name(c, ps))
+    if c.kinds:
+        labels = [_label(MODEL.node(k).labels[-1]) for k in c.kinds]
+        out.append("(" + " OR ".join(f"n:{label}" for label in labels) + ")")
+    if c.organization_kinds:
+        out.append(_in("kind", c.organization_kinds, ps))
+    if c.community_kinds:
+        out.append(_in("community_kind", c.community_kinds, ps))
+    if c.ubigeo:
+        p = ps.add(c.ubigeo)
+        roles = "|".join(ALL_ROLES)
+        out.append(
+            f"({_exists('(n)-[:LOCATED_IN]->(pl:Place)', [f'pl.ubigeo STARTS WITH {p}'])} OR "
+            + _exists(
+                f"(n)-[:{roles}]->(:Incident)-[:OCCURRED_IN]->(pl:Place)",
+                [f"pl.ubigeo STARTS WITH {p}"],
+            )
+            + ")"
+        )
+    if c.role or c.incident_types or c.date_from or c.date_to or c.review:
+        out.append(
+            _exists(f"(n)-[r:{_roles(c)}]->(i:Incident)", _incident_conditions(c, ps, "i", "r"))
+        )
+    if c.drivers:
+        out.append(
+            _exists("(n)-[:PARTY_TO]->(d:LandDispute)", [f"d.driver IN {ps.add(list(c.drivers))}"])
+        )
+    return out
+
+
+def _incident(c: Criteria, ps: _Params) -> list[str]:
+    out: list[str] = []
+    if c.incident_types:
+        out.append(_in("type", c.incident_types, ps))
+    if c.date_from:
+        out.append(_date_from("n.date", ps.add(c.date_from)))
+    if c.date_to:
+        out.append(_date_to("n.date", ps.add(c.date_to)))
+    if c.ubigeo:
+        p = ps.add(c.ubigeo)
+        out.append(_exists("(n)-[:OCCURRED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"]))
+    if c.name or c.role or c.actor_id:
+        conds = []
+        if c.name:
+            conds.append(_name(c, ps, "a"))
+        if c.actor_id:
+            conds.append(f"a.id = {ps.add(c.actor_id)}")
+        out.append(_exists(f"(n)<-[:{_roles(c)}]-(a:Actor)", conds))
+    if c.drivers:
+        out.append(
+            _exists("(n)-[:PART_OF]->(d:LandDispute)", [f"d.driver IN {ps.add(list(c.drivers))}"])
+        )
+    if c.review:
+        roles = "|".join(ALL_ROLES)
+        out.append(_exists(f"(n)<-[r:{roles}]-()", [f"r.review IN {ps.add(list(c.review))}"]))
+    return out
+
+
+def _complaint(c: Criteria, ps: _Params) -> list[str]:
+    out: list[str] = []
+    if c.statuses:
+        out.append(_in("status", c.statuses, ps))
+    if c.channels:
+        out.append(_in("channel", c.channels, ps))
+    if c.confidentiality:
+        out.append(_in("confidentiality", c.confidentiality, ps))
+    if c.languages:
+        out.append(_in("language", c.languages, ps))
+    if c.date_from:
+        out.append(_date_from("n.received_at", ps.add(c.date_from)))
+    if c.date_to:
+        # an instant on the last day is within a range that ends that day
+        out.append(f"n.received_at < {ps.add(c.date_to + '~')}")
+    if c.incident_types:
+        out.append(
+            _exists("(n)-[:REPORTS]->(i:Incident)", [f"i.type IN {ps.add(list(c.incident_types))}"])
+        )
+    return out
+
+
+def _dispute(c: Criteria, ps: _Params) -> list[str]:
+    out: list[str] = []
+    if c.name:
+        out.append(_name(c, ps))
+    if c.drivers:
+        out.append(_in("driver", c.drivers, ps))
+    if c.statuses:
+        out.append(_in("status", c.statuses, ps))
+    if c.ubigeo:
+        p = ps.add(c.ubigeo)
+        out.append(_exists("(n)-[:LOCATED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"]))
+    if c.actor_id:
+        out.append(_exists("(n)<-[:PARTY_TO]-(a:Actor)", [f"a.id = {ps.add(c.actor_id)}"]))
+    return out
+
+
+def _case(c: Criteria, ps: _Params) -> list[str]:
+    out: list[str] = []
+    if c.name:
+        out.append(f"toLower(n.file_number) CONTAINS {ps.add(c.name)}")
+    if c.office:
+        out.append(f"toLower(coalesce(n.office, '')) CONTAINS {ps.add(c.office)}")
+    if c.statuses:
+        out.append(_in("status", c.statuses, ps))
+    if c.date_from:
+        out.append(_date_from("n.opened_at", ps.add(c.date_from)))
+    if c.date_to:
+        out.append(_date_to("n.opened_at", ps.add(c.date_to)))
+    if c.actor_id:
+        out.append(_exists("(n)-[:ACCUSES]->(a:Actor)", [f"a.id = {ps.add(c.actor_id)}"]))
+    return out
+
+
+def _place(c: Criteria, ps: _Params) -> list[str]:
+    out: list[str] = []
+    if c.name:
+        out.append(f"n.name_norm CONTAINS {ps.add(c.name)}")
+    if c.levels:
+        out.append(_in("level", c.levels, ps))
+    if c.ubigeo:
+        out.append(f"n.ubigeo STARTS WITH {ps.add(c.ubigeo)}")
+    return out
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How one kind is listed: its label, its filters, its sort keys."""
+
+    kind: str
+    label: str
+    compile: Callable[[Criteria, _Params], list[str]]
+    supported: frozenset[str]
+    orders: dict[str, str]
+    always: tuple[str, ...] = ()
+    extra_labels: dict[str, str] = field(default_factory=dict)
+
+
+_ACTOR_FILTERS = frozenset(
+    {
+        "name",
+        "kinds",
+        "organization_kinds",
+        "community_kinds",
+        "ubigeo",
+        "role",
+        "incident_types",
+        "date_from",
+        "date_to",
+        "review",
+        "drivers",
+    }
+)
+
+LISTINGS: dict[str, Listing] = {
+    "Actor": Listing(
+        "Actor",
+        "Actor",
+        _actor,
+        _ACTOR_FILTERS,
+        {"name": "n.name_norm", "created": "n.created_at"},
+        always=("n.merged_into IS NULL",),
+    ),
+    "Incident": Listing(
+        "Incident",
+        "Incident",
+        _incident,
+        frozenset(
+            {
+                "incident_types",
+                "date_from",
+                "date_to",
+                "ubigeo",
+                "name",
+                "role",
+                "actor_id",
+                "drivers",
+                "review",
+            }
+        ),
+        {"date": "n.date", "created": "n.created_at"},
+    ),
+    "Complaint": Listing(
+        "Complaint",
+        "Complaint",
+        _complaint,
+        frozenset(
+            {
+                "statuses",
+                "channels",
+                "confidentiality",
+                "languages",
+                "date_from",
+                "date_to",
+                "incident_types",
+            }
+        ),
+        {"received": "n.received_at", "created": "n.created_at"},
+    ),
+    "LandDispute": Listing(
+        "LandDispute",
+        "LandDispute",
+        _dispute,
+        frozenset({"name", "drivers", "statuses", "ubigeo", "actor_id"}),
+        {"name": "n.name_norm", "created": "n.created_at"},
+    ),
+    "Case": Listing(
+        "Case",
+        "Case",
+        _case,
+        frozenset({"name", "office", "statuses", "date_from", "date_to", "actor_id"}),
+        {"file_number": "n.file_number", "opened": "n.opened_at", "created": "n.created_at"},
+    ),
+    "Place": Listing(
+        "Place",
+        "Place",
+        _place,
+        frozenset({"name", "levels", "ubigeo"}),
+        {"name": "n.name_norm", "ubigeo": "n.ubigeo"},
+    ),
+}
+
+
+def listing(kind: str) -> Listing:
+    try:
+        return LISTINGS[kind]
+    except KeyError:
+        raise ModelError(f"{kind!r} cannot be listed") from None
+
+
+def where(spec: Listing, criteria: Criteria | None) -> tuple[str, dict[str, Any]]:
+    """The ``WHERE`` body (``true`` when nothing filters) and its parameters."""
+    ps = _Params()
+    parts = list(spec.always)
+    if criteria is not None:
+        body = _compile(spec, criteria, ps)
+        if body:
+            parts.append(body)
+    return (" AND ".join(parts) or "true"), ps.values
+
+
+def _compile(spec: Listing, c: Criteria, ps: _Params) -> str:
+    unsupported = set(c.used()) - spec.supported
+    if unsupported:
+        raise ModelError(f"{spec.kind} cannot be filtered by {', '.join(sorted(unsupported))}")
+    parts = spec.compile(c, ps)
+    for sub in c.all_of:
+        body = _compile(spec, sub, ps)
+        if body:
+            parts.append(body)
+    if c.any_of:
+        alts = [_compile(spec, sub, ps) or "true" for sub in c.any_of]
+        parts.append("(" + " OR ".join(alts) + ")")
+    return "(" + " AND ".join(parts) + ")" if parts else ""
+
+
+def projection(kinds: Sequence[NodeKind], var: str = "n") -> str:
+    """``n {.id, .name, …}``: every model property of these kinds but complaint texts."""
+    names: dict[str, None] = {"id": None}
+    for kind in kinds:
+        for prop in kind.properties:
+            if prop not in TEXT_PROPS:
+                names.setdefault(prop, None)
+    return f"{var} {{" + ", ".join(f".{p}" for p in names) + "}"
+
+
+def kinds_of(group: str) -> list[NodeKind]:
+    """The node kinds a label or interface stands for (``Actor`` → its three kinds)."""
+    found = [k for k in MODEL.nodes if group in k.labels]
+    if not found:
+        raise ModelError(f"{group!r} is not a label of the model")
+    return found
+
+
+def page(spec: Listing, where_body: str, order: str, descending: bool, keyset: bool) -> str:
+    """One page of nodes, sorted by ``order`` then id, after a keyset cursor if given."""
+    sort = f"coalesce({spec.orders[order]}, '')"
+    op = "<" if descending else ">"
+    after = f" AND ({sort} {op} $after_key OR ({sort} = $after_key AND n.id {op} $after_id))"
+    direction = " DESC" if descending else ""
+    return (
+        f"MATCH (n:{_label(spec.label)}) WHERE {where_body}{after if keyset else ''} "
+        f"RETURN {projection(kinds_of(spec.label))} AS props, labels(n) AS labels, "
+        f"{sort} AS sort ORDER BY sort{direction}, n.id{direction} LIMIT $limit"
+    )
+
+
+def total(spec: Listing, where_body: str) -> str:
+    return f"MATCH (n:{_label(spec.label)}) WHERE {where_body} RETURN count(n) AS total"
+
+
+# --- by id, and links -----------------------------------------------------------------
+
+
+def nodes_by_ids(label: str) -> str:
+    return (
+        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}) "
+        f"RETURN {projection(kinds_of(label))} AS props, labels(n) AS labels"
+    )
+
+
+COMPLAINT_TEXTS = "UNWIND $ids AS id MATCH (c:Complaint {id: id}) RETURN c.id AS id, c.text AS text"
+
+
+def _types(rel_types: Sequence[str]) -> str:
+    return "|".join(_rel(MODEL.relationship(t)) for t in rel_types)
+
+
+def links(label: str, rel_types: Sequence[str], outgoing: bool, other: str, order: str) -> str:
+    """For each id: its edges of these types to ``other`` nodes, sorted, the first
+    ``$limit`` of them, and how many there are."""
+    arrow = f"-[r:{_types(rel_types)}]->" if outgoing else f"<-[r:{_types(rel_types)}]-"
+    sort = {
+        "date": "coalesce(m.date, '') DESC",
+        "received": "m.received_at DESC",
+        "name": "coalesce(m.name_norm, m.file_number, m.kind, '')",
+        "created": "m.created_at DESC",
+    }[order]
+    return (
+        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}){arrow}(m:{_label(other)}) "
+        # the projection gets its own WITH: ArcadeDB flattens a map projection nested
+        # in a map literal
+        f"WITH id, r, m, {projection(kinds_of(other), 'm')} AS node ORDER BY {sort}, m.id "
+        "WITH id, collect({type: type(r), rel: properties(r), node: node, labels: labels(m)}) "
+        "AS items "
+        "RETURN id, size(items) AS total, items[0..$limit] AS items"
+    )
+
+
+def fact_by_id(rel_type: str) -> str:
+    rel = MODEL.relationship(rel_type)
+    return (
+        f"MATCH (a)-[r:{_rel(rel)} {{id: $id}}]->(b) "
+        "RETURN properties(r) AS rel, a.id AS start, b.id AS end"
+    )
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+def search_candidates(label: str, terms: int) -> str:
+    """Nodes whose folded name (or file number) holds any of ``$t0…``: search's recall."""
+    spec = listing(label)
+    target = "toLower(n.file_number)" if label == "Case" else "n.name_norm"
+    alias = (
+        " OR any(a IN coalesce(n.aliases_norm, []) WHERE "
+        + " OR ".join(f"a CONTAINS $t{i}" for i in range(terms))
+        + ")"
+        if label == "Actor"
+        else ""
+    )
+    hits = " OR ".join(f"{target} CONTAINS $t{i}" for i in range(terms))
+    always = " AND ".join(spec.always) or "true"
+    return (
+        f"MATCH (n:{_label(label)}) WHERE {always} AND ({hits}{alias}) "
+        f"RETURN n.id AS id, labels(n) AS labels, coalesce(n.name, n.file_number) AS name, "
+        f"{'n.aliases' if label == 'Actor' else '[]'} AS aliases, "
+        f"{'n.office' if label == 'Case' else 'null'} AS extra LIMIT $limit"
+    )
+
+
+SEARCH_BY_NAME_KEYS = (
+    "UNWIND $keys AS key MATCH (k:NameKey {id: key})<-[:HAS_NAME_KEY]-(n:Actor) "
+    "WHERE n.merged_into IS NULL "
+    "RETURN DISTINCT n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, "
+    "null AS extra LIMIT $limit"
+)
+
+
+# --- paths, neighbourhoods, timelines -------------------------------------------------
+
+
+def shortest_paths(from_label: str, to_label: str, rel_types: Sequence[str], hops: int) -> str:
+    """Every shortest path of at most ``hops`` edges, as ids, types and edge properties.
+
+    ``hops`` is an integer checked by the caller (Cypher takes no parameter there)."""
+    if not isinstance(hops, int) or not 1 <= hops <= 6:
+        raise ModelError(f"hops must be an integer within 1..6; got {hops!r}")
+    return (
+        f"MATCH (a:{_label(from_label)} {{id: $from}}), (b:{_label(to_label)} {{id: $to}}) "
+        f"MATCH p = allShortestPaths((a)-[:{_types(rel_types)}*..{hops}]-(b)) "
+        "RETURN [x IN nodes(p) | x.id] AS nodes, "
+        "[r IN relationships(p) | {type: type(r), rel: properties(r), "
+        "start: startNode(r).id, end: endNode(r).id}] AS edges LIMIT $limit"
+    )
+
+
+def expand_frontier(label: str, rel_types: Sequence[str]) -> str:
+    """The edges (of these types, either direction) of a set of nodes of one label."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}})-[r:{_types(rel_types)}]-(m) "
+        "RETURN type(r) AS type, properties(r) AS rel, startNode(r).id AS start, "
+        "endNode(r).id AS end, m.id AS other LIMIT $limit"
+    )
+
+
+_TIMELINE_INCIDENT = projection([MODEL.node("Incident")], "i")
+
+TIMELINE_ACTOR = (
+    "MATCH (a:Actor {id: $id})-[r:PERPETRATOR_OF|VICTIM_OF|WITNESS_OF]->(i:Incident) "
+    "WHERE i.date IS NOT NULL "
+    f"RETURN {_TIMELINE_INCIDENT} AS incident, collect(type(r)) AS roles, null AS via"
+)
+TIMELINE_MEMBERS = (
+    "MATCH (a:Actor {id: $id})<-[:MEMBER_OF|WORKS_FOR]-(p:Actor)"
+    "-[r:PERPETRATOR_OF|VICTIM_OF|WITNESS_OF]->(i:Incident) "
+    "WHERE i.date IS NOT NULL "
+    f"RETURN {_TIMELINE_INCIDENT} AS incident, collect(type(r)) AS roles, p.id AS via"
+)
+TIMELINE_PLACE = (
+    "MATCH (p:Place {id: $id})<-[:PART_OF*0..3]-(q:Place)<-[:OCCURRED_IN]-(i:Incident) "
+    "WHERE i.date IS NOT NULL "
+    f"RETURN DISTINCT {_TIMELINE_INCIDENT} AS incident, [] AS roles, q.id AS via"
+)
+TIMELINE_DISPUTE = (
+    "MATCH (d:LandDispute {id: $id})<-[:PART_OF]-(i:Incident) WHERE i.date IS NOT NULL "
+    f"RETURN {_TIMELINE_INCIDENT} AS incident, [] AS roles, null AS via"
+)
+TIMELINE_CASE = (
+    "MATCH (c:Case {id: $id})-[:INVESTIGATES]->(i:Incident) WHERE i.date IS NOT NULL "
+    f"RETURN {_TIMELINE_INCIDENT} AS incident, [] AS roles, null AS via"
+)

@@ -1,0 +1,378 @@
+"""The read side the API stands on: pages, batched look-ups, search, paths, timelines.
+
+Every function takes the store and plain values and returns plain dataclasses; the
+batched ones (``nodes_by_ids``, ``links``) take many ids and cost one statement per
+label or per link kind, so DataLoaders above them keep a page of results at a constant
+number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from graph import cypher_read as q
+from graph.cypher_read import Criteria
+from graph.errors import ModelError
+from graph.model import MODEL
+from graph.repository import NodeView
+from graph.resolution import key_id, query_keys
+from graph.store import Store
+from nlp.text import fold, phonetic
+
+MAX_PAGE = 100
+MAX_LINKS = 500
+SEARCHABLE = ("Actor", "Place", "LandDispute", "Case")
+
+
+def view(props: Mapping[str, Any], labels: Iterable[str]) -> NodeView:
+    kind = MODEL.kind_of_id(str(props["id"]))
+    return NodeView(kind.name, tuple(labels), {k: v for k, v in props.items() if v is not None})
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[NodeView]
+    cursors: list[tuple[str, str]]  # (sort key, id) of each item
+    has_next: bool
+
+
+def _check_first(first: int) -> None:
+    if not 0 <= first <= MAX_PAGE:
+        raise ModelError(f"first must be within 0..{MAX_PAGE}; got {first}")
+
+
+def list_page(
+    store: Store,
+    kind: str,
+    criteria: Criteria | None = None,
+    *,
+    order: str = "created",
+    descending: bool = False,
+    first: int = 20,
+    after: tuple[str, str] | None = None,
+) -> Page:
+    """One page of ``kind`` (Actor, Incident, Complaint, LandDispute, Case, Place)."""
+    _check_first(first)
+    spec = q.listing(kind)
+    if order not in spec.orders:
+        raise ModelError(f"{kind} cannot be sorted by {order!r}")
+    body, params = q.where(spec, criteria)
+    keyset = {"after_key": after[0], "after_id": after[1]} if after else {}
+    rows = store.read(
+        q.page(spec, body, order, descending, after is not None),
+        **params,
+        **keyset,
+        limit=first + 1,
+    )
+    shown = rows[:first]
+    return Page(
+        [view(r["props"], r["labels"]) for r in shown],
+        [(str(r["sort"]), str(r["props"]["id"])) for r in shown],
+        len(rows) > first,
+    )
+
+
+def count(store: Store, kind: str, criteria: Criteria | None = None) -> int:
+    spec = q.listing(kind)
+    body, params = q.where(spec, criteria)
+    rows = store.read(q.total(spec, body), **params)
+    return int(rows[0]["total"]) if rows else 0
+
+
+# --- by id ----------------------------------------------------------------------------
+
+
+def nodes_by_ids(store: Store, ids: Sequence[str]) -> dict[str, NodeView]:
+    """The nodes with these ids (one statement per key label); unknown ids are absent."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for node_id in dict.fromkeys(ids):
+        kind = MODEL.kind_of_id(node_id)
+        if not kind.internal:
+            by_label[kind.key_label].append(node_id)
+    found: dict[str, NodeView] = {}
+    for label, group in by_label.items():
+        for r in store.read(q.nodes_by_ids(label), ids=group):
+            v = view(r["props"], r["labels"])
+            if MODEL.kind_of_id(v.id).key_label == label:
+                found[v.id] = v
+    return found
+
+
+def complaint_texts(store: Store, ids: Sequence[str]) -> dict[str, str]:
+    rows = store.read(q.COMPLAINT_TEXTS, ids=list(dict.fromkeys(ids)))
+    return {str(r["id"]): str(r["text"]) for r in rows}
+
+
+# --- links ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """The edges of one kind of field: ``(label)-[types]->(other)`` or reversed."""
+
+    label: str
+    rel_types: tuple[str, ...]
+    outgoing: bool
+    other: str
+    order: str = "name"
+
+
+@dataclass(frozen=True)
+class Edge:
+    type: str
+    props: Mapping[str, Any]
+    start: str
+    end: str
+
+    @property
+    def id(self) -> str:
+        return str(self.props.get("id", ""))
+
+
+@dataclass(frozen=True)
+class Link:
+    edge: Edge
+    node: NodeView
+
+
+@dataclass(frozen=True)
+class LinkPage:
+    items: list[Link] = field(default_factory=list)
+    total: int = 0
+
+
+def links(
+    store: Store, spec: LinkSpec, ids: Sequence[str], limit: int = 100
+) -> dict[str, LinkPage]:
+    """For each id, the first ``limit`` edges of ``spec`` and how many there are."""
+    if not 0 < limit <= MAX_LINKS:
+        raise ModelError(f"limit must be within 1..{MAX_LINKS}; got {limit}")
+    rows = store.read(
+        q.links(spec.label, spec.rel_types, spec.outgoing, spec.other, spec.order),
+        ids=list(dict.fromkeys(ids)),
+        limit=limit,
+    )
+    out: dict[str, LinkPage] = {}
+    for r in rows:
+        node_id = str(r["id"])
+        items = []
+        for item in r["items"]:
+            other = view(item["node"], item["labels"])
+            start, end = (node_id, other.id) if spec.outgoing else (other.id, node_id)
+            items.append(Link(Edge(str(item["type"]), dict(item["rel"]), start, end), other))
+        out[node_id] = LinkPage(items, int(r["total"]))
+    return out
+
+
+def get_fact(store: Store, rel_type: str, fact_id: str) -> Edge | None:
+    """A fact edge by its type and id (the type picks the index to use)."""
+    rel = MODEL.relationship(rel_type)
+    if not rel.fact:
+        raise ModelError(f"{rel_type} is not a fact")
+    rows = store.read(q.fact_by_id(rel.type), id=fact_id)
+    if not rows:
+        return None
+    return Edge(rel.type, dict(rows[0]["rel"]), str(rows[0]["start"]), str(rows[0]["end"]))
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    kind: str
+    name: str
+    score: float
+    matched: str
+
+
+def _terms(text: str) -> list[str]:
+    """What a candidate's name must contain: each word's first letters (typos after
+    them are forgiven by the ranking) and the whole folded text."""
+    words = [w for w in fold(text).replace(",", " ").split() if len(w) >= 3]
+    terms = {w[:4] for w in words}
+    folded = fold(text)
+    if folded:
+        terms.add(folded)
+    return sorted(terms)[:12]
+
+
+def _score(query: str, name: str) -> float:
+    a, b = fold(query), fold(name)
+    direct = max(fuzz.WRatio(a, b), fuzz.partial_ratio(a, b) if len(a) >= 4 else 0.0)
+    sounds = fuzz.token_set_ratio(phonetic(a), phonetic(b))
+    return float(max(direct, sounds * 0.95))
+
+
+def search(
+    store: Store, text: str, kinds: Sequence[str] = SEARCHABLE, first: int = 20, floor: float = 60.0
+) -> list[Hit]:
+    """Accent- and case-insensitive fuzzy search over names, ranked by similarity."""
+    _check_first(first)
+    terms = _terms(text)
+    if not terms:
+        raise ModelError("search text needs at least one word of three letters")
+    unknown = set(kinds) - set(SEARCHABLE)
+    if unknown:
+        raise ModelError(f"cannot search {', '.join(sorted(unknown))}")
+    rows: list[Mapping[str, Any]] = []
+    for label in kinds:
+        params = {f"t{i}": t for i, t in enumerate(terms)}
+        rows += store.read(q.search_candidates(label, len(terms)), **params, limit=1000)
+        if label == "Actor":
+            keys = [key_id(k) for k in query_keys(text)]
+            if keys:
+                rows += store.read(q.SEARCH_BY_NAME_KEYS, keys=keys, limit=1000)
+    best: dict[str, Hit] = {}
+    for r in rows:
+        names = [str(r["name"] or ""), *(r["aliases"] or [])]
+        if r["extra"]:
+            names.append(str(r["extra"]))
+        score, matched = max((_score(text, n), n) for n in names)
+        node_id = str(r["id"])
+        if score >= floor and (node_id not in best or best[node_id].score < score):
+            kind = MODEL.kind_of_id(node_id).name
+            best[node_id] = Hit(node_id, kind, str(r["name"]), round(score, 1), matched)
+    return sorted(best.values(), key=lambda h: (-h.score, h.name, h.id))[:first]
+
+
+# --- paths and neighbourhoods ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    nodes: list[str]
+    edges: list[Edge]
+    truncated: bool = False
+
+
+def _walk_types(rel_types: Sequence[str] | None) -> tuple[str, ...]:
+    if not rel_types:
+        return q.DEFAULT_WALK
+    bad = [t for t in rel_types if t not in q.WALKABLE]
+    if bad:
+        raise ModelError(f"cannot walk {', '.join(bad)}")
+    return tuple(dict.fromkeys(rel_types))
+
+
+def connections(
+    store: Store,
+    from_id: str,
+    to_id: str,
+    max_hops: int = 4,
+    rel_types: Sequence[str] | None = None,
+    limit: int = 20,
+) -> list[Subgraph]:
+    """The shortest paths (at most ``max_hops`` edges, up to ``limit`` of them)."""
+    if not isinstance(max_hops, int) or not 1 <= max_hops <= 6:
+        raise ModelError(f"maxHops must be within 1..6; got {max_hops}")
+    if not 0 < limit <= MAX_PAGE:
+        raise ModelError(f"limit must be within 1..{MAX_PAGE}; got {limit}")
+    start, end = MODEL.kind_of_id(from_id), MODEL.kind_of_id(to_id)
+    if from_id == to_id:
+        return [Subgraph([from_id], [])]
+    rows = store.read(
+        q.shortest_paths(start.key_label, end.key_label, _walk_types(rel_types), max_hops),
+        **{"from": from_id, "to": to_id},
+        limit=limit,
+    )
+    paths = []
+    for r in rows:
+        edges = [
+            Edge(str(e["type"]), dict(e["rel"]), str(e["start"]), str(e["end"])) for e in r["edges"]
+        ]
+        paths.append(Subgraph([str(n) for n in r["nodes"]], edges))
+    return paths
+
+
+def neighbourhood(
+    store: Store,
+    node_id: str,
+    depth: int = 1,
+    limit: int = 100,
+    rel_types: Sequence[str] | None = None,
+) -> Subgraph:
+    """The nodes within ``depth`` hops (breadth first, at most ``limit`` of them) and the
+    edges found between them: one statement per hop and label."""
+    if not 1 <= depth <= 3:
+        raise ModelError(f"depth must be within 1..3; got {depth}")
+    if not 1 <= limit <= 500:
+        raise ModelError(f"limit must be within 1..500; got {limit}")
+    types = _walk_types(rel_types)
+    MODEL.kind_of_id(node_id)
+    if not nodes_by_ids(store, [node_id]):
+        return Subgraph([], [])
+    seen: dict[str, None] = {node_id: None}
+    edges: dict[tuple[str, str, str], Edge] = {}
+    frontier = [node_id]
+    truncated = False
+    for _ in range(depth):
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for n in frontier:
+            by_label[MODEL.kind_of_id(n).key_label].append(n)
+        following: list[str] = []
+        for label, ids in by_label.items():
+            rows = store.read(q.expand_frontier(label, types), ids=ids, limit=limit * 5)
+            if len(rows) >= limit * 5:
+                truncated = True
+            for r in rows:
+                other = str(r["other"])
+                if other not in seen:
+                    if len(seen) >= limit:
+                        truncated = True
+                        continue
+                    seen[other] = None
+                    following.append(other)
+                e = Edge(str(r["type"]), dict(r["rel"]), str(r["start"]), str(r["end"]))
+                edges[(e.type, e.start, e.end)] = e
+        frontier = following
+        if not frontier:
+            break
+    return Subgraph(list(seen), list(edges.values()), truncated)
+
+
+# --- timelines ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Moment:
+    incident: NodeView
+    roles: tuple[str, ...]
+    via: str | None
+
+
+def timeline(store: Store, node_id: str) -> list[Moment]:
+    """The dated incidents around an actor, community, place, dispute or case, in order.
+
+    An organisation's or community's timeline includes what happened to its members
+    (``via`` names the member)."""
+    kind = MODEL.kind_of_id(node_id)
+    if "Actor" in kind.labels:
+        statements = [q.TIMELINE_ACTOR]
+        if kind.name in ("Community", "Organization"):
+            statements.append(q.TIMELINE_MEMBERS)
+    else:
+        by_kind = {"Place": q.TIMELINE_PLACE, "LandDispute": q.TIMELINE_DISPUTE}
+        by_kind["Case"] = q.TIMELINE_CASE
+        if kind.name not in by_kind:
+            raise ModelError(f"a {kind.name} has no timeline")
+        statements = [by_kind[kind.name]]
+    moments: dict[tuple[str, str | None], Moment] = {}
+    for statement in statements:
+        for r in store.read(statement, id=node_id):
+            incident = view(r["incident"], ["Incident"])
+            via = str(r["via"]) if r["via"] and r["via"] != node_id else None
+            roles = tuple(sorted(set(r["roles"] or [])))
+            moments.setdefault((incident.id, via), Moment(incident, roles, via))
+    return sorted(
+        moments.values(), key=lambda m: (str(m.incident.props.get("date")), m.incident.id)
+    )

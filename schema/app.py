@@ -1,0 +1,169 @@
+"""The GraphQL schema and its ASGI endpoint, hardened.
+
+Operations travel only as ``POST`` with ``Content-Type: application/json``; ``GET``
+serves the IDE page when the IDE is on and nothing else. Batching is off, field
+suggestions are off, introspection is on only with the IDE, every request has a time
+limit, and subscriptions use ``graphql-transport-ws``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import strawberry
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.schema.config import StrawberryConfig
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from graph.store import Store
+from schema.context import Context
+from schema.limits import extensions
+from schema.mutation import Mutation
+from schema.query import Query
+from schema.subscription import Subscription
+from schema.types import (
+    Case,
+    Community,
+    Complaint,
+    Incident,
+    LandDispute,
+    Organization,
+    Person,
+    Place,
+    ProtectionMeasure,
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+MAX_BODY = 1_000_000  # bytes; 100 complaints of 10 kB fit, a flood does not
+ONLY_POST = "GraphQL operations are accepted only as POST with Content-Type: application/json"
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Nothing: strawberry would log each error with the query's text, which may
+        hold names of people at risk. Unexpected errors are logged, with an id and
+        without the query, where they are masked (``schema.limits``)."""
+
+
+def build_schema(*, introspection: bool) -> strawberry.Schema:
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[
+            Person,
+            Organization,
+            Community,
+            Incident,
+            Place,
+            LandDispute,
+            Case,
+            ProtectionMeasure,
+            Complaint,
+        ],
+        extensions=extensions(introspection=introspection),
+        config=StrawberryConfig(disable_field_suggestions=True),
+    )
+
+
+def sdl() -> str:
+    """The schema as SDL (what ``schema.graphql`` holds)."""
+    return build_schema(introspection=True).as_str() + "\n"
+
+
+@dataclass
+class Services:
+    """Long-lived things resolvers need besides the store (set by the app's lifespan)."""
+
+    store: Store | None = None
+    extractor: Any = None  # graph.intake.BatchExtractor
+    broker: Any = None  # schema.events.Broker
+    extract_lock: Any = None
+
+
+def _json_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    body = json.dumps({"errors": [{"message": message}]})
+    return Response(body, status, headers=headers, media_type="application/json")
+
+
+class Endpoint(GraphQL[Context, None]):
+    """Strawberry's ASGI view with the project's rules in front of it."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        ide_page: Callable[[Request], Awaitable[Response]] | None,
+        timeout: float,
+    ) -> None:
+        super().__init__(
+            build_schema(introspection=ide_page is not None),
+            graphql_ide=None,
+            allow_queries_via_get=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
+        self.services = services
+        self.ide_page = ide_page
+        self.timeout = timeout
+
+    async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
+        store = self.services.store
+        if store is None:
+            raise RuntimeError("the app's lifespan has not opened the store")
+        return Context(
+            store=store,
+            request=request,
+            response=response,
+            services=self.services,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        refusal = await self._refuse(Request(scope, receive))
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        with anyio.move_on_after(self.timeout) as timer:
+            await super().__call__(scope, receive, tracking_send)
+        if timer.cancelled_caught and not started:
+            seconds = f"{self.timeout:g}"
+            await _json_error(504, f"The request took longer than {seconds} s and was stopped.")(
+                scope, receive, send
+            )
+
+    async def _refuse(self, request: Request) -> Response | None:
+        method = request.method
+        if method in ("GET", "HEAD"):
+            if self.ide_page is not None and not request.query_params:
+                return await self.ide_page(request)
+            return _json_error(405, ONLY_POST, {"Allow": "POST"})
+        if method != "POST":
+            return _json_error(405, ONLY_POST, {"Allow": "POST"})
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return _json_error(415, ONLY_POST)
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            return _json_error(413, f"The request body is larger than {MAX_BODY} bytes.")
+        return None

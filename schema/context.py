@@ -1,0 +1,67 @@
+"""The per-request context: the store, and DataLoaders created for this request only.
+
+DataLoaders batch every look-up a request's resolvers make in one tick into one call
+of a ``graph.reads`` function (one statement per label or link kind), and cache within
+the request, so a page of 50 actors with their incidents and places costs the same
+number of queries as a page of 5. Store calls run in worker threads: the driver is
+synchronous and the event loop must not wait on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from strawberry.dataloader import DataLoader
+
+from graph import reads
+from graph.reads import LinkPage, LinkSpec
+from graph.repository import NodeView
+from graph.store import Store
+
+T = TypeVar("T")
+
+
+async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a blocking ``graph`` call in a worker thread."""
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+
+
+@dataclass
+class Context:
+    """What resolvers see as ``info.context``."""
+
+    store: Store
+    request: Any = None
+    response: Any = None
+    services: Any = None  # the app's long-lived services (extractor, event broker)
+    _links: dict[tuple[LinkSpec, int], DataLoader[str, LinkPage]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.nodes: DataLoader[str, NodeView | None] = DataLoader(load_fn=self._load_nodes)
+        self.texts: DataLoader[str, str | None] = DataLoader(load_fn=self._load_texts)
+
+    async def _load_nodes(self, ids: Sequence[str]) -> list[NodeView | None]:
+        found = await in_thread(reads.nodes_by_ids, self.store, list(ids))
+        return [found.get(i) for i in ids]
+
+    async def _load_texts(self, ids: Sequence[str]) -> list[str | None]:
+        found = await in_thread(reads.complaint_texts, self.store, list(ids))
+        return [found.get(i) for i in ids]
+
+    def links(self, spec: LinkSpec, limit: int) -> DataLoader[str, LinkPage]:
+        """The loader of ``spec``'s edges, first ``limit`` per node, for this request."""
+        key = (spec, limit)
+        loader = self._links.get(key)
+        if loader is None:
+
+            async def load(ids: Sequence[str]) -> list[LinkPage]:
+                found = await in_thread(reads.links, self.store, spec, list(ids), limit)
+                return [found.get(i, LinkPage()) for i in ids]
+
+            loader = DataLoader(load_fn=load)
+            self._links[key] = loader
+        return loader

@@ -1,0 +1,87 @@
+"""GraphQL enums, generated from the domain model's vocabularies (declared once there).
+
+``IncidentType.ATTEMPTED_KILLING`` has the value ``"attempted_killing"``, the word the
+store keeps. For the type checker they are plain ``Enum`` classes.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import strawberry
+
+from graph import model
+
+E = TypeVar("E", bound=Enum)
+
+
+def vocabulary(name: str, values: tuple[str, ...], description: str) -> Any:
+    enum = Enum(name, {v.upper(): v for v in values})  # type: ignore[misc]
+    return strawberry.enum(enum, description=description)
+
+
+def member(enum: type[E], value: Any) -> E | None:
+    """The member of ``enum`` for a stored value; None when unset."""
+    return None if value is None else enum(value)
+
+
+ROLES = ("perpetrator", "victim", "witness")
+SEARCH_KINDS = ("actor", "place", "land_dispute", "case")
+ACTOR_KINDS = ("person", "organization", "community")
+RELATIONSHIPS = tuple(r.type.lower() for r in model.MODEL.relationships if r.fact)
+
+if TYPE_CHECKING:
+    IncidentType = Enum
+    DatePrecision = Enum
+    OrganizationKind = Enum
+    CommunityKind = Enum
+    Gender = Enum
+    PlaceLevel = Enum
+    DisputeDriver = Enum
+    DisputeStatus = Enum
+    CaseStatus = Enum
+    MeasureStatus = Enum
+    Confidentiality = Enum
+    ComplaintStatus = Enum
+    Channel = Enum
+    Method = Enum
+    ReviewStatus = Enum
+    Role = Enum
+    ActorKind = Enum
+    SearchKind = Enum
+    RelationshipType = Enum
+else:
+    IncidentType = vocabulary("IncidentType", model.INCIDENT_TYPES, "What was done.")
+    DatePrecision = vocabulary("DatePrecision", model.DATE_PRECISIONS, "How precise a date is.")
+    OrganizationKind = vocabulary(
+        "OrganizationKind", model.ORGANIZATION_KINDS, "What an organisation is."
+    )
+    CommunityKind = vocabulary(
+        "CommunityKind", model.COMMUNITY_KINDS, "Comunidad nativa or campesina."
+    )
+    Gender = vocabulary("Gender", model.GENDERS, "A person's gender, when known.")
+    PlaceLevel = vocabulary("PlaceLevel", model.PLACE_LEVELS, "A place's level.")
+    DisputeDriver = vocabulary(
+        "DisputeDriver", model.DISPUTE_DRIVERS, "What drives a land dispute."
+    )
+    DisputeStatus = vocabulary("DisputeStatus", model.DISPUTE_STATUS, "A dispute's state.")
+    CaseStatus = vocabulary("CaseStatus", model.CASE_STATUS, "A prosecutor's case state.")
+    MeasureStatus = vocabulary(
+        "MeasureStatus", model.MEASURE_STATUS, "A protection measure's state."
+    )
+    Confidentiality = vocabulary(
+        "Confidentiality", model.CONFIDENTIALITY, "Who may read a complaint."
+    )
+    ComplaintStatus = vocabulary(
+        "ComplaintStatus", model.COMPLAINT_STATUS, "Where a complaint is in intake."
+    )
+    Channel = vocabulary("Channel", model.CHANNELS, "How a complaint arrived.")
+    Method = vocabulary("Method", model.METHODS, "How a piece of evidence was found.")
+    ReviewStatus = vocabulary("ReviewStatus", model.REVIEW_STATUS, "Human review of a fact.")
+    Role = vocabulary("Role", ROLES, "An actor's part in an incident.")
+    ActorKind = vocabulary("ActorKind", ACTOR_KINDS, "The three kinds of actor.")
+    SearchKind = vocabulary("SearchKind", SEARCH_KINDS, "What search looks through.")
+    RelationshipType = vocabulary(
+        "RelationshipType", RELATIONSHIPS, "A kind of fact between two nodes."
+    )

@@ -1,0 +1,97 @@
+"""Hardening of the GraphQL endpoint: operation limits and error masking.
+
+Limits per operation: depth, aliases, tokens and directives. Errors the user can act
+on (a bad argument, an id that does not exist, a conflict) keep their message; any
+other failure is masked: the client sees an error id, the server log has the details.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from graphql import ASTValidationRule, GraphQLError, ValidationRule
+from graphql.language import DirectiveNode
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from graph.errors import ConflictError, ModelError, NotFound
+
+log = logging.getLogger("defensores.api")
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 4000
+MAX_DIRECTIVES = 20
+
+USER_ERRORS = (ModelError, NotFound, ConflictError)
+
+
+class MaxDirectivesRule(ValidationRule):
+    """Refuses a document with more than ``MAX_DIRECTIVES`` directives."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self.seen = 0
+
+    def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+        self.seen += 1
+        if self.seen == MAX_DIRECTIVES + 1:
+            self.report_error(
+                GraphQLError(f"The operation has more than {MAX_DIRECTIVES} directives.", node)
+            )
+
+
+def _unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, USER_ERRORS)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Masks unexpected errors; logs each with an id the client also sees."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_unexpected)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        error_id = secrets.token_hex(6)
+        original = error.original_error
+        log.error(
+            "unexpected error %s at %s: %s",
+            error_id,
+            ".".join(str(p) for p in error.path or []),
+            type(original).__name__,
+            exc_info=original,
+        )
+        return GraphQLError(
+            message=f"Unexpected error (id {error_id}).",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions={"code": "INTERNAL_ERROR", "errorId": error_id},
+        )
+
+
+def extensions(*, introspection: bool) -> list[Callable[[], SchemaExtension]]:
+    """Factories of the schema's extensions (a fresh set per operation)."""
+    rules: list[type[ASTValidationRule]] = [MaxDirectivesRule]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(rules),
+        MaskUnexpectedErrors,
+    ]

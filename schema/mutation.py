@@ -1,0 +1,147 @@
+"""Mutations: intake of complaints, review and curation of the graph.
+
+Expected failures come back as typed results (``ValidationError``, ``NotFound``,
+``Conflict``); only unexpected ones are raised (and masked).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import strawberry
+
+from graph import intake
+from graph.errors import ModelError
+from graph.intake import ComplaintIn
+from graph.rows import utc_now
+from schema.context import in_thread
+from schema.enums import Channel, Confidentiality
+from schema.errors import USER_ERRORS, UserError, ValidationError, as_result
+from schema.events import ComplaintEventData
+from schema.types import Complaint, Ctx, to_type
+
+MAX_BATCH = 100
+
+
+@strawberry.input(description="A complaint (denuncia) as it arrives.")
+class ComplaintInput:
+    text: str
+    received_at: str | None = strawberry.field(
+        default=None, description="ISO-8601 instant; defaults to now."
+    )
+    channel: Channel | None = None
+    confidentiality: Confidentiality | None = strawberry.field(
+        default=None, description="Defaults to restricted."
+    )
+    source: str | None = strawberry.field(
+        default=None, description="Who or what brought it (an office, a partner)."
+    )
+
+
+@strawberry.type(description="A stored complaint and what extraction made of it.")
+class ComplaintSubmitted:
+    complaint: Complaint
+    duplicate: bool = strawberry.field(description="The same text was stored before.")
+
+
+@strawberry.type
+class ComplaintsSubmitted:
+    results: list[ComplaintSubmitted]
+
+
+SubmitResult = Annotated[ComplaintSubmitted | UserError, strawberry.union("SubmitComplaintResult")]
+SubmitManyResult = Annotated[
+    ComplaintsSubmitted | UserError, strawberry.union("SubmitComplaintsResult")
+]
+
+
+def _complaint(c: ComplaintInput) -> ComplaintIn:
+    complaint = ComplaintIn(
+        text=c.text,
+        received_at=intake.normalise_instant(c.received_at),
+        channel=str(c.channel.value) if c.channel else "web",
+        confidentiality=str(c.confidentiality.value) if c.confidentiality else "restricted",
+        source=c.source,
+    )
+    intake.validate(complaint)
+    return complaint
+
+
+def _extractor(services: Any) -> Any:
+    """The app's batch extractor, loaded on first use (the spaCy models take seconds)."""
+    with services.extract_lock:
+        if services.extractor is None:
+            from graph.extraction import NlpBatchExtractor
+            from nlp.pipeline import Extractor
+
+            services.extractor = NlpBatchExtractor(Extractor())
+        return services.extractor
+
+
+def _store_and_extract(services: Any, complaints: Sequence[ComplaintIn]) -> list[tuple[str, bool]]:
+    received = intake.receive_many(services.store, complaints)
+    todo = [cid for cid, _ in received]
+    extractor = _extractor(services)
+    with services.extract_lock:  # one extraction at a time: the pipelines are shared
+        intake.process_batch(services.store, list(dict.fromkeys(todo)), extractor)
+    return received
+
+
+async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[ComplaintSubmitted]:
+    services = info.context.services
+    complaints = [_complaint(c) for c in inputs]
+    received = await in_thread(_store_and_extract, services, complaints)
+    out = []
+    for cid, created in received:
+        view = await info.context.nodes.load(cid)
+        if view is None:  # pragma: no cover - stored a moment ago
+            raise ModelError(f"complaint {cid} vanished")
+        stored = view.props
+        broker = services.broker
+        if broker is not None:
+            at = utc_now()
+            if created:
+                broker.publish(ComplaintEventData("received", cid, "received", at))
+            kind = "extracted" if stored["status"] == "extracted" else "failed"
+            broker.publish(
+                ComplaintEventData(
+                    kind, cid, str(stored["status"]), at, stored.get("status_detail")
+                )
+            )
+        out.append(ComplaintSubmitted(complaint=to_type(view), duplicate=not created))
+    return out
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Store a complaint durably, extract it, and return it with what was "
+        "extracted. Submitting the same text again returns the stored complaint."
+    )
+    async def submit_complaint(self, info: Ctx, input: ComplaintInput) -> SubmitResult:
+        try:
+            return (await _submit(info, [input]))[0]
+        except USER_ERRORS as exc:
+            return as_result(exc)
+
+    @strawberry.mutation(description=f"Up to {MAX_BATCH} complaints at once, all or none.")
+    async def submit_complaints(self, info: Ctx, inputs: list[ComplaintInput]) -> SubmitManyResult:
+        if not 1 <= len(inputs) <= MAX_BATCH:
+            return ValidationError(
+                message=f"inputs must hold 1 to {MAX_BATCH} complaints", field="inputs"
+            )
+        for i, c in enumerate(inputs):
+            try:
+                _complaint(c)
+            except USER_ERRORS as exc:
+                return ValidationError(message=str(exc), field=f"inputs[{i}]")
+        try:
+            return ComplaintsSubmitted(results=await _submit(info, inputs))
+        except USER_ERRORS as exc:
+            return as_result(exc)
+
+
+def new_lock() -> threading.Lock:
+    return threading.Lock()
