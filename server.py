@@ -131,15 +131,17 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 def create_app(config: Config, store: Store | None = None, extractor: Any = None) -> Starlette:
-    """The ASGI app. Its lifespan owns the store: it opens it (unless one is handed
-    over, already open) and closes it on shutdown. ``extractor`` (a batch extractor)
-    is loaded on the first submission when not given."""
+    """The ASGI app. Its lifespan owns the store: it opens it and closes it on
+    shutdown (a store handed over stays open: its owner closes it). ``extractor`` (a
+    batch extractor) is loaded on the first submission when not given."""
     from schema.app import Endpoint, Services
     from schema.events import Broker
 
     ide_page = _ide(config)
     services = Services(extractor=extractor)
     endpoint = Endpoint(services, ide_page=ide_page, timeout=config.request_timeout)
+
+    owned = store is None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -154,7 +156,9 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
         try:
             yield
         finally:
-            await anyio.to_thread.run_sync(store.close)
+            if owned:
+                await anyio.to_thread.run_sync(store.close)
+                store = None
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
@@ -259,13 +263,16 @@ def _serve(config: Config) -> int:
 
     # Open the store first, so a failure to start is one clear line, not a traceback.
     store = open_store(config.store)
-    uvicorn.run(
-        create_app(config, store),
-        host=config.host,
-        port=config.port,
-        log_level="info",
-        server_header=False,
-    )
+    try:
+        uvicorn.run(
+            create_app(config, store),
+            host=config.host,
+            port=config.port,
+            log_level="info",
+            server_header=False,
+        )
+    finally:
+        store.close()
     return 0
 
 

@@ -91,10 +91,14 @@ def count(store: Store, kind: str, criteria: Criteria | None = None) -> int:
 
 
 def nodes_by_ids(store: Store, ids: Sequence[str]) -> dict[str, NodeView]:
-    """The nodes with these ids (one statement per key label); unknown ids are absent."""
+    """The nodes with these ids (one statement per key label); unknown ids, ids of no
+    kind and ids of internal kinds are absent."""
     by_label: dict[str, list[str]] = defaultdict(list)
     for node_id in dict.fromkeys(ids):
-        kind = MODEL.kind_of_id(node_id)
+        try:
+            kind = MODEL.kind_of_id(node_id)
+        except ModelError:
+            continue
         if not kind.internal:
             by_label[kind.key_label].append(node_id)
     found: dict[str, NodeView] = {}
@@ -199,6 +203,8 @@ def _terms(text: str) -> list[str]:
     """What a candidate's name must contain: each word's first letters (typos after
     them are forgiven by the ranking) and the whole folded text."""
     words = [w for w in fold(text).replace(",", " ").split() if len(w) >= 3]
+    if not words:
+        return []
     terms = {w[:4] for w in words}
     folded = fold(text)
     if folded:

@@ -26,8 +26,11 @@ T = TypeVar("T")
 
 
 async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a blocking ``graph`` call in a worker thread."""
-    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+    """Run a blocking ``graph`` call in a worker thread.
+
+    A request stopped by its time limit stops waiting at once; the thread finishes its
+    statement in the background (the driver's calls cannot be interrupted)."""
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), abandon_on_cancel=True)
 
 
 @dataclass
