@@ -51,9 +51,9 @@ LINKS_DEFAULT = 50
 @strawberry.type(description="One piece of evidence: a span of a complaint.")
 class Evidence:
     complaint_id: strawberry.ID
-    quote: str
-    start: int
-    end: int
+    quote: str = strawberry.field(description="The sentence (or span) that supports the fact.")
+    start: int = strawberry.field(description="Where the supporting span starts in the text.")
+    end: int = strawberry.field(description="Where it ends (exclusive).")
     method: Method
     confidence: float
     review: ReviewStatus
