@@ -25,7 +25,8 @@ SUBMIT = gql(
            __typename
            ... on ComplaintSubmitted { duplicate complaint {
                  id status language confidentiality
-                 incidents { node { type date victims { node { name } } perpetrators { node { name } }
+                 incidents { node { type date victims { node { name } }
+                                    perpetrators { node { name } }
                              places { node { ubigeo } } }
                              fact { evidence { quote } } }
                  actors { node { __typename name } fact { evidence { quote start end } } } } }
