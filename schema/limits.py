@@ -20,8 +20,10 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from graph.errors import ConflictError, ModelError, NotFound
@@ -32,6 +34,7 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
 MAX_DIRECTIVES = 20
+CACHED_DOCUMENTS = 256
 
 USER_ERRORS = (ModelError, NotFound, ConflictError)
 
@@ -90,8 +93,13 @@ def extensions(*, introspection: bool) -> list[Callable[[], SchemaExtension]]:
         rules.append(NoSchemaIntrospectionCustomRule)
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        # clients send the same documents with other variables: parse and validate each
+        # document once (the limits above are parse options and validation rules, so a
+        # cached document has passed them)
+        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         MaskUnexpectedErrors,
     ]
