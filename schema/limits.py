@@ -18,13 +18,13 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
 from graph.errors import ConflictError, ModelError, NotFound
 
@@ -86,19 +86,27 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
+# The limits are validation rules built once, so the validation cache sees the same
+# rules for every request (strawberry's limiter extensions build a new rule class per
+# operation, which would make every look-up a miss).
+LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
+    depth_validator(MAX_DEPTH, None, None),
+    aliases_validator(MAX_ALIASES),
+    MaxDirectivesRule,
+)
+
+
 def extensions(*, introspection: bool) -> list[Callable[[], SchemaExtension]]:
     """Factories of the schema's extensions (a fresh set per operation)."""
-    rules: list[type[ASTValidationRule]] = [MaxDirectivesRule]
+    rules = [*LIMIT_RULES]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         # clients send the same documents with other variables: parse and validate each
-        # document once (the limits above are parse options and validation rules, so a
-        # cached document has passed them)
+        # document once (the limits are a parse option and validation rules, so a cached
+        # document has passed them)
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         MaskUnexpectedErrors,
