@@ -50,6 +50,7 @@ class Config:
     port: int = 8000
     ide: bool = False
     request_timeout: float = 30.0
+    workers: int = 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Config:
@@ -75,12 +76,16 @@ class Config:
             raise ConfigError(
                 f"DEFENSORES_REQUEST_TIMEOUT must be seconds within 0..600, got {raw_timeout!r}"
             )
+        raw_workers = source.get("DEFENSORES_WORKERS", "").strip() or "1"
+        if not raw_workers.isdigit() or not 1 <= int(raw_workers) <= 32:
+            raise ConfigError(f"DEFENSORES_WORKERS must be 1 to 32 processes, got {raw_workers!r}")
         return cls(
             store=StoreConfig.from_env(source),
             host=host,
             port=port,
             ide=ide,
             request_timeout=timeout,
+            workers=int(raw_workers),
         )
 
 
@@ -266,16 +271,34 @@ def _serve(config: Config) -> int:
     # Open the store first, so a failure to start is one clear line, not a traceback.
     store = open_store(config.store)
     try:
-        uvicorn.run(
-            create_app(config, store),
-            host=config.host,
-            port=config.port,
-            log_level="info",
-            server_header=False,
-        )
+        if config.workers > 1:
+            # each worker process opens its own connection to the same store
+            uvicorn.run(
+                "server:app_from_env",
+                factory=True,
+                workers=config.workers,
+                host=config.host,
+                port=config.port,
+                log_level="info",
+                server_header=False,
+            )
+        else:
+            uvicorn.run(
+                create_app(config, store),
+                host=config.host,
+                port=config.port,
+                log_level="info",
+                server_header=False,
+            )
     finally:
         store.close()
     return 0
+
+
+def app_from_env() -> Starlette:
+    """The app of a worker process (``DEFENSORES_WORKERS`` > 1), configured from the
+    environment; its lifespan opens the store."""
+    return create_app(Config.from_env())
 
 
 def _db(args: argparse.Namespace, config: Config) -> int:

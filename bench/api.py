@@ -215,9 +215,15 @@ def over_driver(
     return figures(latencies, time.perf_counter() - started)
 
 
-def start_server(data_dir: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(data_dir: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    env.update({"DEFENSORES_DATA_DIR": data_dir, "DEFENSORES_PORT": str(port)})
+    env.update(
+        {
+            "DEFENSORES_DATA_DIR": data_dir,
+            "DEFENSORES_PORT": str(port),
+            "DEFENSORES_WORKERS": str(workers),
+        }
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "server", "serve"],
         cwd=ROOT,
@@ -249,6 +255,7 @@ def main() -> None:
     parser.add_argument("--actors", type=int, default=24_000)
     parser.add_argument("--requests", type=int, default=400, help="per query and side")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     data = generate(args.actors)
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
@@ -288,7 +295,7 @@ def main() -> None:
                 state.bolt_uri, auth=(USER, read_secret(paths, create=False))
             )
             port = free_port()
-            server = start_server(tmp, port)
+            server = start_server(tmp, port, args.workers)
             url = f"http://127.0.0.1:{port}/graphql"
             try:
                 rows: dict[str, list[tuple[Figures, Figures]]] = {n: [] for n in QUERIES}
