@@ -48,6 +48,11 @@ def test_neo4j_uri_selects_neo4j_and_needs_a_password() -> None:
         ({"DEFENSORES_STORE_START_TIMEOUT": "-1"}, "DEFENSORES_STORE_START_TIMEOUT"),
         ({"DEFENSORES_PORT": "http"}, "DEFENSORES_PORT"),
         ({"DEFENSORES_PORT": "0"}, "DEFENSORES_PORT"),
+        ({"DEFENSORES_IDE": "maybe"}, "DEFENSORES_IDE"),
+        ({"DEFENSORES_REQUEST_TIMEOUT": "soon"}, "DEFENSORES_REQUEST_TIMEOUT"),
+        ({"DEFENSORES_REQUEST_TIMEOUT": "0"}, "DEFENSORES_REQUEST_TIMEOUT"),
+        ({"DEFENSORES_WORKERS": "0"}, "DEFENSORES_WORKERS"),
+        ({"DEFENSORES_WORKERS": "two"}, "DEFENSORES_WORKERS"),
     ],
 )
 def test_bad_settings_fail_fast_naming_the_setting(env: dict[str, str], named: str) -> None:
@@ -71,3 +76,11 @@ def test_flags_override_environment(tmp_path: Path) -> None:
     )
     assert cfg.port == 9100
     assert cfg.store.data_dir == tmp_path
+
+
+def test_api_settings_are_read() -> None:
+    config = Config.from_env(
+        {"DEFENSORES_IDE": "1", "DEFENSORES_REQUEST_TIMEOUT": "2.5", "DEFENSORES_WORKERS": "3"}
+    )
+    assert (config.ide, config.request_timeout, config.workers) == (True, 2.5, 3)
+    assert Config.from_env({}).ide is False  # the IDE (and introspection) is off by default
