@@ -256,3 +256,106 @@ SHARED_CONTEXT = (
     "<-[:MEMBER_OF|WORKS_FOR|PARTY_TO]-(b:Actor {id: p.b}) "
     "RETURN p.a AS a, p.b AS b, count(DISTINCT x) AS shared"
 )
+
+
+# --- curation ------------------------------------------------------------------------
+
+ACTORS_BY_IDS = (
+    "UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN properties(a) AS props, labels(a) AS labels"
+)
+
+# Every edge of one actor, both directions, with the id and labels of the other end.
+ACTOR_EDGES = (
+    "MATCH (a:Actor {id: $id})-[r]-(o) "
+    "RETURN type(r) AS type, startNode(r) = a AS outgoing, properties(r) AS props, "
+    "o.id AS other, labels(o) AS labels"
+)
+
+ACTOR_EDGES_DELETE = "MATCH (a:Actor {id: $id})-[r]-() DELETE r RETURN count(r) AS deleted"
+
+MERGES_OF_PAIR = (
+    "MATCH (m:ActorMerge {merged_id: $merged_id}) WHERE m.keep_id = $keep_id "
+    "RETURN properties(m) AS props ORDER BY m.created_at, m.id"
+)
+
+
+def create_node(kind: NodeKind) -> str:
+    """Create one node; an id already taken fails on the key constraint (a conflict)."""
+    return (
+        f"CREATE (n:{_labels(kind)} {{id: $id}}) "
+        "SET n += $props, n.created_at = $now, n.updated_at = $now "
+        "RETURN properties(n) AS props"
+    )
+
+
+def set_node(kind: NodeKind) -> str:
+    """Set (a null removes) some properties of one existing node; no row if it is absent."""
+    return (
+        f"MATCH (n:{_label(kind.key_label)} {{id: $id}}) "
+        "SET n += $props, n.updated_at = $now "
+        "RETURN properties(n) AS props"
+    )
+
+
+def put_edges(rel: RelKind, start_label: str, end_label: str) -> str:
+    """Give each edge of a batch of ``{start, end, props}`` rows exactly ``props``,
+    creating the edges that do not exist; returns how many were written."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{_label(start_label)} {{id: row.start}}) "
+        f"MATCH (b:{_label(end_label)} {{id: row.end}}) "
+        f"MERGE (a)-[r:{_rel(rel)}]->(b) "
+        "SET r = row.props "
+        "RETURN count(r) AS written"
+    )
+
+
+def delete_edges(rel: RelKind, start_label: str, end_label: str) -> str:
+    """Delete the edges of a batch of ``{start, end}`` rows; absent ones are skipped."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{_label(start_label)} {{id: row.start}})"
+        f"-[r:{_rel(rel)}]->(b:{_label(end_label)} {{id: row.end}}) "
+        "DELETE r RETURN count(r) AS deleted"
+    )
+
+
+def manual_facts(rel: RelKind, start_label: str, end_label: str) -> str:
+    """Create the edges of a batch of ``{start, end, props}`` rows that do not exist yet.
+
+    For facts a person records without a complaint to cite: an edge already there,
+    however it came, is left as it is, so a retry changes nothing.
+    """
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{_label(start_label)} {{id: row.start}}) "
+        f"MATCH (b:{_label(end_label)} {{id: row.end}}) "
+        f"MERGE (a)-[r:{_rel(rel)}]->(b) "
+        "ON CREATE SET r += row.props, r.created_at = $now, r.updated_at = $now "
+        "RETURN count(r) AS written"
+    )
+
+
+def review_fact(rel: RelKind) -> str:
+    """Record a review decision on one fact (by the type's id index).
+
+    The same decision, note and reviewer again keeps the first ``reviewed_at``.
+    """
+    return (
+        f"MATCH (a)-[r:{_rel(rel)} {{id: $id}}]->(b) "
+        "WITH a, r, b, (r.review = $review AND r.reviewed_by = $by "
+        "AND coalesce(r.review_note, '') = coalesce($note, '') "
+        "AND r.reviewed_at IS NOT NULL) AS same "
+        "SET r.reviewed_at = CASE WHEN same THEN r.reviewed_at ELSE $now END, "
+        "r.updated_at = CASE WHEN same THEN r.updated_at ELSE $now END "
+        "SET r.review = $review, r.review_note = $note, r.reviewed_by = $by "
+        "RETURN properties(r) AS rel, a.id AS start, b.id AS end"
+    )
+
+
+def linked_ids(kind: NodeKind, rel: RelKind) -> str:
+    """The ids at the end of one node's outgoing edges of one type."""
+    return (
+        f"MATCH (n:{_label(kind.key_label)} {{id: $id}})-[:{_rel(rel)}]->(m) "
+        "RETURN collect(m.id) AS ids"
+    )

@@ -242,6 +242,7 @@ ALERT_STATUS = ("new", "under_review", "measures_requested", "closed")
 METHODS = ("model", "rule", "manual")
 REVIEW_STATUS = ("extracted", "confirmed", "rejected")
 PERPETRATION = ("alleged", "confirmed")
+MERGE_STATUS = ("active", "undone")
 DISPUTE_SIDES = ("claimant", "respondent", "other")
 
 TIMESTAMPS = (
@@ -258,6 +259,11 @@ PROVENANCE = (
     Prop("methods", PropType.STRING_LIST, choices=METHODS, doc="How each evidence was found."),
     Prop("confidences", PropType.FLOAT_LIST, doc="Confidence of each evidence, 0..1."),
     Prop("confidence", PropType.FLOAT, doc="Highest confidence over the evidence."),
+    Prop(
+        "method",
+        choices=METHODS,
+        doc="How a fact that cites no complaint was established ('manual': a person said so).",
+    ),
     Prop("review", PropType.STRING, choices=REVIEW_STATUS, doc="Human review status."),
     Prop("review_note", PropType.STRING),
     Prop("reviewed_by", PropType.STRING),
@@ -516,6 +522,37 @@ MODEL = Model(
             doc="An early warning (alerta temprana).",
         ),
         NodeKind(
+            "ActorMerge",
+            labels=("ActorMerge",),
+            id_prefix="mrg",
+            props=(
+                Prop("keep_id", required=True, doc="The actor that absorbed the other."),
+                Prop("merged_id", required=True, doc="The actor merged into it (kept, emptied)."),
+                Prop("reason", doc="Why a person decided the two are one actor."),
+                Prop("merged_by", doc="Who merged them."),
+                Prop("merged_at", PropType.DATETIME),
+                Prop(
+                    "snapshot",
+                    doc="JSON: every edge the merge moved or dropped, as it was, and the "
+                    "kept actor's edge it joined (if any) as that edge was before.",
+                ),
+                Prop("aliases_added", PropType.STRING_LIST, doc="Aliases the kept actor gained."),
+                Prop("aliases_norm_added", PropType.STRING_LIST, doc="Their folded forms added."),
+                Prop(
+                    "candidate",
+                    doc="JSON: the POSSIBLY_SAME_AS edges between the two (removed from the "
+                    "graph), each with the decision 'merged'.",
+                ),
+                Prop("status", choices=MERGE_STATUS, required=True),
+                Prop("undone_by", doc="Who split the actors again."),
+                Prop("undone_at", PropType.DATETIME),
+                Prop("undo_reason"),
+                *TIMESTAMPS,
+            ),
+            indexed=("keep_id", "merged_id"),
+            doc="A merge of two actors into one, recorded so that a split can undo it.",
+        ),
+        NodeKind(
             "NameKey",
             labels=("NameKey",),
             id_prefix="nk",
@@ -576,6 +613,12 @@ MODEL = Model(
             (Prop("role", doc="E.g. apu, president, defender, member."),),
         ),
         RelKind("WORKS_FOR", (("Person", "Organization"),), (Prop("role"),)),
+        RelKind(
+            "ASSOCIATE_OF",
+            (("Actor", "Actor"),),
+            (Prop("relationship", doc="E.g. hired by, relative of, lawyer of."),),
+            doc="Two actors a person knows to be linked, recorded by hand with a quote.",
+        ),
         RelKind("INVESTIGATES", (("Case", "Incident"),)),
         RelKind("ACCUSES", (("Case", "Actor"),)),
         RelKind("PROTECTS", (("ProtectionMeasure", "Actor"),)),

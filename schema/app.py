@@ -30,6 +30,7 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
 from schema.types import (
+    ActorMerge,
     Case,
     Community,
     Complaint,
@@ -63,6 +64,7 @@ def build_schema(*, introspection: bool) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         types=[
+            ActorMerge,
             Person,
             Organization,
             Community,

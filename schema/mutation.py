@@ -17,6 +17,7 @@ from graph.errors import ModelError
 from graph.intake import ComplaintIn
 from graph.rows import utc_now
 from schema.context import in_thread
+from schema.curation import CurationMutation
 from schema.enums import Channel, Confidentiality
 from schema.errors import USER_ERRORS, UserError, ValidationError, as_result
 from schema.events import ComplaintEventData
@@ -115,7 +116,7 @@ async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[Complaint
 
 
 @strawberry.type
-class Mutation:
+class Mutation(CurationMutation):
     @strawberry.mutation(
         description="Store a complaint durably, extract it, and return it with what was "
         "extracted. Submitting the same text again returns the stored complaint."

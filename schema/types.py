@@ -443,6 +443,46 @@ class Complaint(Node):
         return await _links(info, self.id, spec, first)
 
 
+@strawberry.type(description="A merge of two actors, as recorded (splitActor undoes it).")
+class ActorMerge(Node):
+    keep_id: strawberry.ID
+    merged_id: strawberry.ID
+    reason: str
+    merged_by: str | None
+    merged_at: str | None
+    status: str
+    aliases_added: list[str]
+    undone_by: str | None
+    undone_at: str | None
+    undo_reason: str | None
+
+    @strawberry.field
+    async def keep(self, info: Ctx) -> Actor | None:
+        found: Actor | None = await load_node(info, self.keep_id)
+        return found
+
+    @strawberry.field
+    async def merged(self, info: Ctx) -> Actor | None:
+        found: Actor | None = await load_node(info, self.merged_id)
+        return found
+
+
+def to_merge(p: Mapping[str, Any]) -> ActorMerge:
+    return ActorMerge(
+        id=strawberry.ID(p["id"]),
+        keep_id=strawberry.ID(p["keep_id"]),
+        merged_id=strawberry.ID(p["merged_id"]),
+        reason=p.get("reason", ""),
+        merged_by=p.get("merged_by"),
+        merged_at=p.get("merged_at"),
+        status=p.get("status", "active"),
+        aliases_added=list(p.get("aliases_added") or []),
+        undone_by=p.get("undone_by"),
+        undone_at=p.get("undone_at"),
+        undo_reason=p.get("undo_reason"),
+    )
+
+
 # --- from store views to types --------------------------------------------------------
 
 
@@ -541,6 +581,8 @@ def to_type(view: NodeView) -> Any:
             extracted_at=p.get("extracted_at"),
             extractor=p.get("extractor"),
         )
+    if kind == "ActorMerge":
+        return to_merge(p)
     raise ModelError(f"a {kind} is not served by the API")
 
 
