@@ -56,12 +56,13 @@ def test_review_fact_confirms_and_records_who_and_why(api: str) -> None:
 
 
 def _actor_links(api: str, actor: str) -> dict[str, Any]:
-    return run(
+    data = run(
         api,
         f"""{{ actor(id: "{actor}") {{ name aliases mergedInto
                incidents {{ node {{ id }} fact {{ type evidence {{ quote }} }} }}
                memberOf {{ node {{ id }} }} }} }}""",
-    )["actor"]
+    )
+    return cast(dict[str, Any], data["actor"])
 
 
 def test_merge_then_split_restores_both_actors(api: str, store_session: Store) -> None:
