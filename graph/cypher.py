@@ -240,6 +240,13 @@ COMPLAINTS_PENDING = (
 )
 
 
+# Actors of a batch that were merged into others, and where to (see graph.curation).
+MERGED_INTO = (
+    "UNWIND $ids AS id MATCH (a:Actor {id: id}) WHERE a.merged_into IS NOT NULL "
+    "RETURN a.id AS id, a.merged_into AS into"
+)
+
+
 # --- resolution across complaints ---------------------------------------------------
 
 

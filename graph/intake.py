@@ -17,7 +17,7 @@ import socket
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -183,11 +183,13 @@ def get(store: Store, cid: str) -> Mapping[str, Any]:
 
 def complete(store: Store, cid: str, extraction: Extraction) -> Written:
     """Write the facts and mark the complaint ``extracted``, in one transaction."""
-    nodes = node_batches(extraction.nodes)
-    facts = fact_batches(extraction.facts)
+    node_batches(extraction.nodes)  # invalid records fail here, before any write
+    fact_batches(extraction.facts)
     now = utc_now()
 
     def work(tx: Tx) -> Written:
+        records = redirect_merged(tx, extraction.nodes, extraction.facts)
+        nodes, facts = node_batches(records[0]), fact_batches(records[1])
         written = write_all(tx, nodes, facts, now, 2000)
         done = tx.run(
             cypher.COMPLAINT_EXTRACTED,
@@ -319,14 +321,48 @@ def process_batch(store: Store, cids: Sequence[str], extractor: BatchExtractor) 
     return status
 
 
+def redirect_merged(
+    tx: Tx, nodes: Sequence[NodeRecord], facts: Sequence[FactRecord]
+) -> tuple[list[NodeRecord], list[FactRecord]]:
+    """Point records about actors that were merged into others at those others.
+
+    A merged actor keeps its node (a split restores it) but takes no new facts: the
+    actor it was merged into, which carries its name as an alias, takes them.
+    """
+    ids = sorted(
+        {n.id for n in nodes if "Actor" in MODEL.node(n.kind).labels}
+        | {i for f in facts for i in (f.start, f.end) if i.split("_", 1)[0] in ACTOR_PREFIXES}
+    )
+    into: dict[str, str] = {}
+    while ids:
+        rows = tx.run(cypher.MERGED_INTO, ids=ids)
+        found = {str(r["id"]): str(r["into"]) for r in rows}
+        for original, target in list(into.items()):  # follow chains: A <- B <- C
+            into[original] = found.get(target, target)
+        into.update({k: v for k, v in found.items() if k not in into})
+        ids = sorted(set(found.values()) - set(into)) if len(into) < 10_000 else []
+    if not into:
+        return list(nodes), list(facts)
+    kept = [n for n in nodes if n.id not in into]
+    moved = [
+        replace(f, start=into.get(f.start, f.start), end=into.get(f.end, f.end)) for f in facts
+    ]
+    return kept, [f for f in moved if f.start != f.end]
+
+
+ACTOR_PREFIXES = frozenset(k.id_prefix for k in MODEL.nodes if "Actor" in k.labels)
+
+
 def complete_many(store: Store, done: Sequence[tuple[str, Extraction]]) -> Written:
     """Write several complaints' facts and mark them ``extracted``, in one transaction."""
-    nodes = node_batches([n for _, x in done for n in x.nodes])
-    facts = fact_batches([f for _, x in done for f in x.facts])
     now = utc_now()
     marks = [{"id": cid, "extractor": x.extractor, "language": x.language} for cid, x in done]
 
     def work(tx: Tx) -> Written:
+        records = redirect_merged(
+            tx, [n for _, x in done for n in x.nodes], [f for _, x in done for f in x.facts]
+        )
+        nodes, facts = node_batches(records[0]), fact_batches(records[1])
         written = write_all(tx, nodes, facts, now, 2000)
         result = tx.run(cypher.COMPLAINTS_EXTRACTED, rows=marks, now=now)
         if not result or int(result[0]["done"]) != len(marks):

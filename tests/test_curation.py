@@ -673,3 +673,39 @@ def test_protection_measure_refusals(graph: Store) -> None:
             graph, **{**base, "actor_ids": ["per_nobody"]}, case_id="cas_nope", by="rev"
         )
     assert state(graph) == before
+
+
+def test_facts_extracted_after_a_merge_go_to_the_actor_kept(store: Store) -> None:
+    from graph.intake import ComplaintIn, Extraction, process, receive
+
+    upsert(
+        store,
+        [
+            NodeRecord("Person", "per_keep", {"name": "Rosa Huamán"}),
+            NodeRecord("Person", "per_gone", {"name": "Rosa Huaman Tapullima"}),
+            NodeRecord("Person", "per_perp", {"name": "Wilmer Saldaña"}),
+        ],
+    )
+    merge_actors(store, "per_keep", "per_gone", "misma defensora", "tester")
+    received = receive(store, ComplaintIn(text="Rosa Huaman Tapullima fue amenazada."))
+
+    def extractor(cid: str, text: str, received_at: str) -> Extraction:
+        ev = Evidence(cid, text, 0, 21, "rule", 0.9)
+        return Extraction(
+            "fake",
+            "es",
+            [
+                NodeRecord("Person", "per_gone", {"name": "Rosa Huaman Tapullima"}),
+                NodeRecord("Incident", "inc_after", {"type": "threat"}),
+            ],
+            [
+                FactRecord("VICTIM_OF", "per_gone", "inc_after", evidence=ev),
+                FactRecord("PERPETRATOR_OF", "per_perp", "inc_after", evidence=ev),
+                FactRecord("MENTIONS", cid, "per_gone", evidence=ev),
+            ],
+        )
+
+    assert process(store, received.id, extractor) == "extracted"
+    assert neighbours(store, "per_gone") == []  # the merged actor takes no new facts
+    kept = {(e.type, e.other.id) for e in neighbours(store, "per_keep")}
+    assert ("VICTIM_OF", "inc_after") in kept and ("MENTIONS", received.id) in kept
