@@ -45,6 +45,7 @@ check: lint typecheck test
 bench: install
 	$(PY) bench/store.py
 	$(PY) bench/ingest.py
+	$(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
