@@ -245,6 +245,11 @@ def _parser() -> argparse.ArgumentParser:
         help="default when a record says none (public|restricted|sealed)",
     )
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="do not re-assess risk or raise alerts (alerta temprana) after extraction",
+    )
     return parser
 
 
@@ -368,6 +373,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace, config: Config) -> int:
+    from graph.alerts import after_intake
     from graph.extraction import NlpBatchExtractor
     from graph.intake import (
         ComplaintIn,
@@ -430,7 +436,13 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
                 print(f"\rextracting: {done} complaints", end="", file=sys.stderr, flush=True)
             return out
 
-        status = resume_batches(store, progress)
+        raised: list[Any] = []
+
+        def alerts_after(cids: list[str]) -> None:
+            raised.extend(after_intake(store, cids))
+
+        status = resume_batches(store, progress, after=None if args.no_alerts else alerts_after)
+        summary["alerts"] = sum(1 for c in raised if c.kind == "created")
         if show:
             print(file=sys.stderr)
         for cid, st in status.items():

@@ -366,3 +366,35 @@ def linked_ids(kind: NodeKind, rel: RelKind) -> str:
         f"MATCH (n:{_label(kind.key_label)} {{id: $id}})-[:{_rel(rel)}]->(m) "
         "RETURN collect(m.id) AS ids"
     )
+
+
+# --- alerts (alerta temprana) --------------------------------------------------------
+
+ALERT_SUBJECTS = (
+    "UNWIND $ids AS cid "
+    "MATCH (:Complaint {id: cid})-[:REPORTS]->(:Incident)<-[v:VICTIM_OF]-(a:Actor) "
+    "WHERE coalesce(v.review, '') <> 'rejected' AND a.merged_into IS NULL "
+    "OPTIONAL MATCH (a)-[:MEMBER_OF]->(c:Community) "
+    "RETURN collect(DISTINCT a.id) + collect(DISTINCT c.id) AS ids"
+)
+ACTOR_RISK_SET = (
+    "MATCH (a:Actor {id: $id}) WITH a, a.risk_level AS before "
+    "SET a.risk_level = $level, a.risk_score = $score, a.risk_assessed_at = $now "
+    "RETURN before"
+)
+ALERT_OPEN_FOR = (
+    "MATCH (a:Alert {subject_id: $id}) WHERE a.status <> 'closed' "
+    "RETURN properties(a) AS props ORDER BY a.created_at DESC LIMIT 1"
+)
+ALERT_GET = "MATCH (a:Alert {id: $id}) RETURN properties(a) AS props"
+ALERT_CREATE = (
+    "MERGE (a:Alert {id: $id}) "
+    "ON CREATE SET a += $props, a.created_at = $now, a.updated_at = $now "
+    "RETURN properties(a) AS props"
+)
+# Optimistic: only if nobody changed the alert since it was read (``seen``).
+ALERT_UPDATE = (
+    "MATCH (a:Alert {id: $id}) WHERE a.updated_at = $seen "
+    "SET a += $props, a.history = coalesce(a.history, []) + [$entry], a.updated_at = $now "
+    "RETURN properties(a) AS props"
+)

@@ -209,7 +209,9 @@ def fail(store: Store, cid: str, reason: str) -> None:
     store.write(cypher.COMPLAINT_FAILED, id=cid, detail=reason[:500], now=utc_now())
 
 
-def process(store: Store, cid: str, extractor: Extractor) -> str:
+def process(
+    store: Store, cid: str, extractor: Extractor, *, after: AfterWrite | None = None
+) -> str:
     """Extract one stored complaint; returns its status afterwards."""
 
     def batch(items: Sequence[tuple[str, str, str]]) -> list[Outcome]:
@@ -221,7 +223,7 @@ def process(store: Store, cid: str, extractor: Extractor) -> str:
                 out.append(exc)
         return out
 
-    return process_batch(store, [cid], batch)[cid]
+    return process_batch(store, [cid], batch, after=after)[cid]
 
 
 def _listed(store: Store, cids: Sequence[str]) -> Listed:
@@ -255,6 +257,7 @@ def _finish(store: Store, cid: str, outcome: Extraction | Exception) -> str:
 
 
 Claimed = list[tuple[str, str, str]]  # (id, text, received_at)
+AfterWrite = Callable[[list[str]], object]  # called with the ids just extracted
 
 
 def _resolve(outcome: Outcome) -> Extraction | Exception:
@@ -285,9 +288,14 @@ def _extract(claimed: Claimed, extractor: BatchExtractor) -> list[Outcome]:
         return [exc] * len(claimed)
 
 
-def _write(store: Store, claimed: Claimed, outcomes: list[Outcome]) -> dict[str, str]:
+def _write(
+    store: Store, claimed: Claimed, outcomes: list[Outcome], after: AfterWrite | None = None
+) -> dict[str, str]:
     """One transaction for the batch; if it fails, one per complaint, so a bad complaint
-    fails alone. Either way each complaint's facts are stored whole or not at all."""
+    fails alone. Either way each complaint's facts are stored whole or not at all.
+
+    ``after`` then gets the ids of the complaints extracted (e.g. to raise alerts); its
+    failure is logged, never undoes what was stored."""
     status: dict[str, str] = {}
     pairs = list(zip([c for c, _, _ in claimed], map(_resolve, outcomes), strict=True))
     ready = [(cid, o) for cid, o in pairs if isinstance(o, Extraction)]
@@ -310,14 +318,25 @@ def _write(store: Store, claimed: Claimed, outcomes: list[Outcome]) -> dict[str,
         flag_candidates(store, done)
     except DefensoresError as exc:  # the facts are stored; review can be redone
         log.warning("review candidates for %d complaints not written: %s", len(done), exc)
+    if after is not None and done:
+        try:
+            after([cid for cid, _ in done])
+        except DefensoresError as exc:
+            log.warning("after-intake step for %d complaints failed: %s", len(done), exc)
     return status
 
 
-def process_batch(store: Store, cids: Sequence[str], extractor: BatchExtractor) -> dict[str, str]:
+def process_batch(
+    store: Store,
+    cids: Sequence[str],
+    extractor: BatchExtractor,
+    *,
+    after: AfterWrite | None = None,
+) -> dict[str, str]:
     """Extract several stored complaints in one batch; returns id → status."""
     claimed, status = _claim(store, _listed(store, cids))
     if claimed:
-        status.update(_write(store, claimed, _extract(claimed, extractor)))
+        status.update(_write(store, claimed, _extract(claimed, extractor), after))
     return status
 
 
@@ -434,8 +453,9 @@ def resume_batches(
     *,
     batch_size: int = 32,
     max_attempts: int = MAX_ATTEMPTS,
+    after: AfterWrite | None = None,
 ) -> dict[str, str]:
-    """``resume`` with batched extraction (``nlp.pipe``).
+    """``resume`` with batched extraction (``nlp.pipe``); ``after`` as in ``_write``.
 
     A batch's facts are written in a background thread while the next batch is being
     extracted: the store works on one core while the NLP works on the other.
@@ -449,7 +469,7 @@ def resume_batches(
     def write_then_claim(
         claimed: Claimed, outcomes: list[Outcome], next_ids: Listed
     ) -> tuple[dict[str, str], Claimed, dict[str, str]]:
-        written = _write(store, claimed, outcomes) if claimed else {}
+        written = _write(store, claimed, outcomes, after) if claimed else {}
         upcoming, skipped = _claim(store, next_ids) if next_ids else ([], {})
         return written, upcoming, skipped
 
@@ -469,5 +489,5 @@ def resume_batches(
             previous = (claimed, outcomes)
             claimed = upcoming
         if previous[0]:
-            status.update(_write(store, previous[0], previous[1]))
+            status.update(_write(store, previous[0], previous[1], after))
     return status

@@ -1,0 +1,293 @@
+"""Early warnings (alerta temprana): raised by intake, worked through by the mechanism.
+
+``evaluate`` re-assesses the victims a complaint names (and their communities) right
+after the complaint's facts are written. When an actor's level rises to ``high`` or
+``extreme`` and no alert about them is open, an ``Alert`` is created, concerning the
+actor and the incident that raised the level; when one is open and the level rises
+further, that alert is escalated instead, so an escalating sequence yields exactly one
+alert. The actor keeps its latest level (``risk_level``) so a rise can be told from a
+level that was already high.
+
+Alerts then move ``new → under_review → measures_requested → closed`` (closing is
+allowed from any open state); an expert can override the level with a reason, and
+records whether the person at risk was consulted. Every change appends one entry to the
+alert's ``history``: who, when, what and why. Every write is idempotent: repeating a
+transition, an override or a consultation that is already in place changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+from graph import cypher
+from graph.errors import ConflictError, ModelError, NotFound
+from graph.model import ALERT_LEVELS, ALERT_STATUS, MODEL
+from graph.risk import Assessment, Weights, assess, default_weights, gather
+from graph.rows import fact_id, utc_now
+from graph.store import Store, Tx
+
+RAISING = ("high", "extreme")
+TRANSITIONS: Mapping[str, tuple[str, ...]] = {
+    "new": ("under_review", "closed"),
+    "under_review": ("measures_requested", "closed"),
+    "measures_requested": ("closed",),
+    "closed": (),
+}
+MAX_REASON = 2000
+Props = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AlertChange:
+    """An alert created or escalated by an evaluation."""
+
+    kind: str  # created, escalated
+    alert: Props
+
+
+def _rank(level: str | None) -> int:
+    return ALERT_LEVELS.index(level) if level in ALERT_LEVELS else 0
+
+
+def _entry(by: str, action: str, now: str, before: Any, after: Any, reason: str | None) -> str:
+    return json.dumps(
+        {"at": now, "by": by, "action": action, "from": before, "to": after, "reason": reason},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def _alert_id(subject_id: str, incident: str | None, level: str) -> str:
+    digest = hashlib.sha256(f"{subject_id}|{incident}|{level}".encode()).hexdigest()
+    return f"alr_{digest[:20]}"
+
+
+def _assessment_json(a: Assessment) -> str:
+    return json.dumps(asdict(a), ensure_ascii=False, sort_keys=True)
+
+
+def subjects_of(store: Store, complaint_ids: Sequence[str]) -> list[str]:
+    """The actors a risk re-assessment concerns after these complaints: their victims
+    and the communities those victims belong to."""
+    rows = store.read(cypher.ALERT_SUBJECTS, ids=list(complaint_ids))
+    return sorted({str(i) for r in rows for i in r["ids"] or [] if i})
+
+
+def _apply(
+    tx: Tx, *, a: Assessment, complaint_id: str | None, ubigeo: str | None, now: str
+) -> AlertChange | None:
+    rows = tx.run(cypher.ACTOR_RISK_SET, id=a.subject_id, level=a.level, score=a.score, now=now)
+    if not rows:
+        raise NotFound(f"no actor {a.subject_id}")
+    before = rows[0]["before"]
+    if a.level not in RAISING or _rank(a.level) <= _rank(before):
+        return None
+    open_rows = tx.run(cypher.ALERT_OPEN_FOR, id=a.subject_id)
+    if open_rows:
+        current = dict(open_rows[0]["props"])
+        if _rank(a.level) <= _rank(current.get("assessed_level")):
+            return None
+        props: Props = {
+            "assessed_level": a.level,
+            "score": a.score,
+            "urgent": bool(current.get("urgent")) or a.urgent,
+            "latest_incident": a.latest_incident,
+            "assessment": _assessment_json(a),
+        }
+        if not current.get("override_reason"):
+            props["level"] = a.level
+        entry = _entry("system", "escalated", now, current.get("assessed_level"), a.level, None)
+        updated = tx.run(
+            cypher.ALERT_UPDATE,
+            id=current["id"],
+            seen=current.get("updated_at"),
+            props=props,
+            entry=entry,
+            now=now,
+        )
+        if not updated:
+            raise ConflictError(f"alert {current['id']} changed while it was escalated")
+        return AlertChange("escalated", dict(updated[0]["props"]))
+    alert_id = _alert_id(a.subject_id, a.latest_incident or complaint_id, a.level)
+    props = {
+        "level": a.level,
+        "assessed_level": a.level,
+        "status": "new",
+        "urgent": a.urgent,
+        "score": a.score,
+        "subject_id": a.subject_id,
+        "ubigeo": ubigeo,
+        "latest_incident": a.latest_incident,
+        "complaint_id": complaint_id,
+        "assessment": _assessment_json(a),
+        "consulted": False,
+        "history": [_entry("system", "created", now, None, "new", f"nivel {a.level}")],
+    }
+    MODEL.node("Alert").check({k: v for k, v in props.items() if v is not None})
+    created = tx.run(cypher.ALERT_CREATE, id=alert_id, props=props, now=now)
+    concerns = MODEL.relationship("CONCERNS")
+    targets = [("Actor", a.subject_id)] + (
+        [("Incident", a.latest_incident)] if a.latest_incident else []
+    )
+    for label, target in targets:
+        row = {
+            "start": alert_id,
+            "end": target,
+            "props": {"id": fact_id("CONCERNS", alert_id, target), "method": "rule"},
+        }
+        tx.run(cypher.manual_facts(concerns, "Alert", label), rows=[row], now=now)
+    return AlertChange("created", dict(created[0]["props"]))
+
+
+def evaluate(
+    store: Store,
+    actor_ids: Iterable[str],
+    *,
+    complaint_id: str | None = None,
+    as_of: date | None = None,
+    weights: Weights | None = None,
+) -> list[AlertChange]:
+    """Re-assess each actor; create or escalate the alerts their new levels call for."""
+    w = weights or default_weights()
+    day = as_of or date.today()
+    changes = []
+    for actor_id in dict.fromkeys(actor_ids):
+        inputs = gather(store, actor_id, w, day)
+        assessment = assess(inputs, w, day)
+        latest = next((x for x in inputs.attacks if x.id == assessment.latest_incident), None)
+        ubigeo = latest.districts[0] if latest and latest.districts else None
+        change = store.transaction(
+            partial(_apply, a=assessment, complaint_id=complaint_id, ubigeo=ubigeo, now=utc_now())
+        )
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def after_intake(
+    store: Store, complaint_ids: Sequence[str], *, as_of: date | None = None
+) -> list[AlertChange]:
+    """The alerts raised by the complaints just extracted (one evaluation per actor)."""
+    changes = []
+    for cid in complaint_ids:
+        changes += evaluate(store, subjects_of(store, [cid]), complaint_id=cid, as_of=as_of)
+    return changes
+
+
+# --- the workflow ---------------------------------------------------------------------
+
+
+def get(store: Store, alert_id: str) -> Props:
+    rows = store.read(cypher.ALERT_GET, id=alert_id)
+    if not rows:
+        raise NotFound(f"no alert {alert_id}")
+    return dict(rows[0]["props"])
+
+
+def _reason(reason: str | None, *, required: bool = True) -> str | None:
+    text = (reason or "").strip()
+    if required and not text:
+        raise ModelError("reason is required: every change to an alert records why")
+    if len(text) > MAX_REASON:
+        raise ModelError(f"reason is longer than {MAX_REASON} characters")
+    return text or None
+
+
+def _who(by: str) -> str:
+    if not by.strip():
+        raise ModelError("by is required: every change to an alert records who made it")
+    return by.strip()
+
+
+def _update(store: Store, alert_id: str, decide: Any) -> tuple[Props, bool]:
+    """Read the alert, let ``decide`` return (props, entry) or None, write if needed."""
+
+    def work(tx: Tx) -> tuple[Props, bool]:
+        rows = tx.run(cypher.ALERT_GET, id=alert_id)
+        if not rows:
+            raise NotFound(f"no alert {alert_id}")
+        current = dict(rows[0]["props"])
+        decided = decide(current)
+        if decided is None:
+            return current, False
+        props, entry, now = decided
+        updated = tx.run(
+            cypher.ALERT_UPDATE,
+            id=alert_id,
+            seen=current.get("updated_at"),
+            props=props,
+            entry=entry,
+            now=now,
+        )
+        if not updated:
+            raise ConflictError(f"alert {alert_id} changed meanwhile; read it again")
+        return dict(updated[0]["props"]), True
+
+    return store.transaction(work)
+
+
+def transition(store: Store, alert_id: str, to: str, *, by: str, reason: str | None) -> Props:
+    """Move an alert to status ``to``; the same move again is a no-op."""
+    if to not in ALERT_STATUS:
+        raise ModelError(f"status must be one of {', '.join(ALERT_STATUS)}; got {to!r}")
+    who, why = _who(by), _reason(reason)
+
+    def decide(current: Props) -> tuple[Props, str, str] | None:
+        status = current["status"]
+        if status == to:
+            return None
+        if to not in TRANSITIONS[status]:
+            allowed = ", ".join(TRANSITIONS[status]) or "nothing: the alert is closed"
+            raise ConflictError(f"alert {alert_id} is {status}; it can move to {allowed}")
+        now = utc_now()
+        return {"status": to}, _entry(who, "status", now, status, to, why), now
+
+    return _update(store, alert_id, decide)[0]
+
+
+def override_level(
+    store: Store, alert_id: str, level: str, *, by: str, reason: str | None
+) -> Props:
+    """An expert sets the level by hand, with a reason; the assessed level is kept."""
+    if level not in ALERT_LEVELS:
+        raise ModelError(f"level must be one of {', '.join(ALERT_LEVELS)}; got {level!r}")
+    who, why = _who(by), _reason(reason)
+
+    def decide(current: Props) -> tuple[Props, str, str] | None:
+        if current["status"] == "closed":
+            raise ConflictError(f"alert {alert_id} is closed")
+        if current["level"] == level and current.get("override_reason") == why:
+            return None
+        now = utc_now()
+        entry = _entry(who, "level", now, current["level"], level, why)
+        return {"level": level, "override_reason": why}, entry, now
+
+    return _update(store, alert_id, decide)[0]
+
+
+def record_consultation(
+    store: Store, alert_id: str, consulted: bool, *, by: str, note: str | None
+) -> Props:
+    """Record whether the person (or community) at risk was consulted, and what they said
+    or why they could not be asked."""
+    who, why = _who(by), _reason(note)
+
+    def decide(current: Props) -> tuple[Props, str, str] | None:
+        if current.get("consulted") is consulted and current.get("consultation_note") == why:
+            return None
+        now = utc_now()
+        entry = _entry(who, "consultation", now, current.get("consulted"), consulted, why)
+        return {"consulted": consulted, "consultation_note": why}, entry, now
+
+    return _update(store, alert_id, decide)[0]
+
+
+def history(alert: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The alert's history entries, oldest first."""
+    return [json.loads(e) for e in alert.get("history") or []]
