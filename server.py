@@ -139,6 +139,7 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
     """The ASGI app. Its lifespan owns the store: it opens it and closes it on
     shutdown (a store handed over stays open: its owner closes it). ``extractor`` (a
     batch extractor) is loaded on the first submission when not given."""
+    from graph.projections import Projections
     from schema.app import Endpoint, Services
     from schema.events import Broker
 
@@ -156,6 +157,8 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
         app.state.store = store
         services.store = store
         services.broker = Broker()
+        services.alert_broker = Broker()
+        services.projections = Projections(store)
         services.extract_lock = threading.Lock()
         log.info("store ready: %s", store.where)
         try:

@@ -250,6 +250,19 @@ def _place(c: Criteria, ps: _Params) -> list[str]:
     return out
 
 
+def _alert(c: Criteria, ps: _Params) -> list[str]:
+    out: list[str] = []
+    if c.statuses:
+        out.append(_in("status", c.statuses, ps))
+    if c.levels:
+        out.append(_in("level", c.levels, ps))
+    if c.ubigeo:
+        out.append(f"n.ubigeo STARTS WITH {ps.add(c.ubigeo)}")
+    if c.actor_id:
+        out.append(f"n.subject_id = {ps.add(c.actor_id)}")
+    return out
+
+
 @dataclass(frozen=True)
 class Listing:
     """How one kind is listed: its label, its filters, its sort keys."""
@@ -337,6 +350,13 @@ LISTINGS: dict[str, Listing] = {
         _case,
         frozenset({"name", "office", "statuses", "date_from", "date_to", "actor_id"}),
         {"file_number": "n.file_number", "opened": "n.opened_at", "created": "n.created_at"},
+    ),
+    "Alert": Listing(
+        "Alert",
+        "Alert",
+        _alert,
+        frozenset({"statuses", "levels", "ubigeo", "actor_id"}),
+        {"created": "n.created_at", "score": "n.score", "updated": "n.updated_at"},
     ),
     "Place": Listing(
         "Place",
@@ -606,4 +626,55 @@ RISK_AREAS = (
 RISK_MEASURES = (
     "MATCH (m:ProtectionMeasure)-[:PROTECTS]->(a:Actor {id: $id}) "
     "RETURN m.id AS id, m.kind AS kind, m.status AS status"
+)
+
+
+# --- analytics projections (graph.projections) ------------------------------------------
+
+# The node attributes the analytics read, per kind (store property -> graph attribute).
+PROJECTED: dict[str, dict[str, str]] = {
+    "Person": {"name": "name", "gender": "gender", "people": "people", "defender": "defender"},
+    "Organization": {"name": "name", "kind": "org_kind"},
+    "Community": {"name": "name", "community_kind": "community_kind", "people": "people"},
+    "Incident": {"type": "type", "date": "date", "severity": "severity"},
+    "Place": {"name": "name", "ubigeo": "ubigeo", "level": "level"},
+    "LandDispute": {"name": "name", "driver": "driver", "status": "status"},
+    "Case": {"file_number": "file_number", "status": "status", "office": "office"},
+    "ProtectionMeasure": {"kind": "measure_kind", "status": "status"},
+}
+PROJECTED_RELS = (
+    "PERPETRATOR_OF",
+    "VICTIM_OF",
+    "WITNESS_OF",
+    "OCCURRED_IN",
+    "PART_OF",
+    "PARTY_TO",
+    "MEMBER_OF",
+    "WORKS_FOR",
+    "INVESTIGATES",
+    "ACCUSES",
+    "PROTECTS",
+)
+
+
+def projection_nodes(kind_name: str) -> str:
+    """Every node of a kind with the attributes the analytics read (merged actors out)."""
+    kind = MODEL.node(kind_name)
+    cols = ", ".join(f"n.{kind.prop(p).name} AS {attr}" for p, attr in PROJECTED[kind_name].items())
+    live = " WHERE n.merged_into IS NULL" if "Actor" in kind.labels else ""
+    return f"MATCH (n:{_label(kind.key_label)}){live} RETURN n.id AS id, {cols}"
+
+
+def projection_edges(rel_type: str) -> str:
+    """Every edge of a type, rejected facts out."""
+    rel = MODEL.relationship(rel_type)
+    side = "r.side" if "side" in rel.properties else "null"
+    return (
+        f"MATCH (a)-[r:{_rel(rel)}]->(b) WHERE coalesce(r.review, '') <> 'rejected' "
+        f"RETURN a.id AS s, b.id AS t, {side} AS side"
+    )
+
+
+PROJECTION_FINGERPRINT = (
+    "MATCH (c:Complaint) RETURN count(c) AS complaints, max(c.updated_at) AS last"
 )

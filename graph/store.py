@@ -79,6 +79,9 @@ class Store:
         self.backend = backend
         self.where = where
         self._embedded = embedded
+        # Bumped by every write through this object: caches of derived data (the
+        # analytics projections) compare it to know that this process changed the graph.
+        self.generation = 0
 
     @classmethod
     def open(cls, config: StoreConfig) -> Store:
@@ -130,10 +133,13 @@ class Store:
 
     def write(self, query: str, **params: Any) -> list[Row]:
         """Run one write statement in its own transaction (retried on transient errors)."""
-        with _translated("write"):
-            records, _, _ = self._driver.execute_query(
-                query, params, database_=self.database, routing_=RoutingControl.WRITE
-            )
+        try:
+            with _translated("write"):
+                records, _, _ = self._driver.execute_query(
+                    query, params, database_=self.database, routing_=RoutingControl.WRITE
+                )
+        finally:
+            self.generation += 1  # after: a cache built meanwhile is seen as stale
         return [record.data() for record in records]
 
     def transaction(self, work: Callable[[Tx], T]) -> T:
@@ -142,5 +148,8 @@ class Store:
         Transient failures (deadlocks, leader changes) are retried by the driver, so
         ``work`` must be safe to run again: every write here is an idempotent MERGE.
         """
-        with _translated("transaction"), self._driver.session(database=self.database) as s:
-            return s.execute_write(lambda tx: work(_Tx(tx)))
+        try:
+            with _translated("transaction"), self._driver.session(database=self.database) as s:
+                return s.execute_write(lambda tx: work(_Tx(tx)))
+        finally:
+            self.generation += 1

@@ -24,6 +24,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from graph.store import Store
+from schema.alerts import Alert
 from schema.context import Context
 from schema.limits import extensions
 from schema.mutation import Mutation
@@ -64,6 +65,7 @@ def build_schema(*, introspection: bool) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         types=[
+            Alert,
             ActorMerge,
             Person,
             Organization,
@@ -91,7 +93,9 @@ class Services:
 
     store: Store | None = None
     extractor: Any = None  # graph.intake.BatchExtractor
-    broker: Any = None  # schema.events.Broker
+    broker: Any = None  # schema.events.Broker of complaint events
+    alert_broker: Any = None  # schema.events.Broker of schema.alerts.AlertEventData
+    projections: Any = None  # graph.projections.Projections
     extract_lock: Any = None
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
 
-from graph import model
+from graph import analytics, model
 
 E = TypeVar("E", bound=Enum)
 
@@ -51,6 +51,12 @@ if TYPE_CHECKING:
     ActorKind = Enum
     SearchKind = Enum
     RelationshipType = Enum
+    AlertLevel = Enum
+    AlertStatus = Enum
+    CentralityMetric = Enum
+    StatsGroup = Enum
+    HotspotLevel = Enum
+    Projection = Enum
 else:
     IncidentType = vocabulary("IncidentType", model.INCIDENT_TYPES, "What was done.")
     DatePrecision = vocabulary("DatePrecision", model.DATE_PRECISIONS, "How precise a date is.")
@@ -84,4 +90,19 @@ else:
     SearchKind = vocabulary("SearchKind", SEARCH_KINDS, "What search looks through.")
     RelationshipType = vocabulary(
         "RelationshipType", RELATIONSHIPS, "A kind of fact between two nodes."
+    )
+    AlertLevel = vocabulary("AlertLevel", model.ALERT_LEVELS, "A level of risk.")
+    AlertStatus = vocabulary(
+        "AlertStatus", model.ALERT_STATUS, "Where an alerta temprana is in its procedure."
+    )
+    CentralityMetric = vocabulary(
+        "CentralityMetric", analytics.METRICS, "How key actors are ranked."
+    )
+    StatsGroup = vocabulary("StatsGroup", analytics.GROUP_BY, "How incidents are broken down.")
+    HotspotLevel = vocabulary("HotspotLevel", tuple(analytics.LEVELS), "Area size for hotspots.")
+    Projection = vocabulary(
+        "Projection",
+        ("incidents", "disputes"),
+        "Actors linked through shared incidents, or companies and communities linked "
+        "through land disputes.",
     )

@@ -1,8 +1,9 @@
-"""Complaint events for subscribers: an in-process broker with bounded queues.
+"""Events for subscribers: in-process brokers with bounded queues.
 
-Intake publishes ``received``, ``extracted`` and ``failed`` as they happen in this
-server process. A subscriber that falls behind by more than ``QUEUE`` events loses the
-oldest ones rather than slowing intake down.
+Intake publishes complaint events (``received``, ``extracted``, ``failed``) as they
+happen in this server process, and the alerts it raises (``schema.alerts``). A
+subscriber that falls behind by more than ``QUEUE`` events loses the oldest ones
+rather than slowing intake down.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 QUEUE = 1000
+E = TypeVar("E")
 
 
 @dataclass(frozen=True)
@@ -23,23 +26,25 @@ class ComplaintEventData:
     detail: str | None = None
 
 
-class Broker:
+class Broker(Generic[E]):
+    """Fan-out of one kind of event to the subscribers of this process."""
+
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[ComplaintEventData]] = set()
+        self._queues: set[asyncio.Queue[E]] = set()
 
     @property
     def subscribers(self) -> int:
         return len(self._queues)
 
-    def publish(self, event: ComplaintEventData) -> None:
+    def publish(self, event: E) -> None:
         """Hand ``event`` to every subscriber (call from the event loop)."""
         for queue in self._queues:
             if queue.full():
                 queue.get_nowait()
             queue.put_nowait(event)
 
-    async def subscribe(self) -> AsyncIterator[ComplaintEventData]:
-        queue: asyncio.Queue[ComplaintEventData] = asyncio.Queue(QUEUE)
+    async def subscribe(self) -> AsyncIterator[E]:
+        queue: asyncio.Queue[E] = asyncio.Queue(QUEUE)
         self._queues.add(queue)
         try:
             while True:

@@ -19,6 +19,8 @@ from graph.errors import ModelError
 from nlp.text import fold
 from schema.enums import (
     ActorKind,
+    AlertLevel,
+    AlertStatus,
     CaseStatus,
     Channel,
     CommunityKind,
@@ -339,3 +341,39 @@ class CaseOrder:
 class PlaceOrder:
     field: PlaceOrderField = PlaceOrderField.NAME
     direction: Direction = Direction.ASC
+
+
+@strawberry.input(description="Filter alerts (alertas tempranas).")
+class AlertFilter:
+    statuses: list[AlertStatus] | None = None
+    levels: list[AlertLevel] | None = None
+    ubigeo: str | None = strawberry.field(
+        default=None, description="UBIGEO prefix of the latest incident's district."
+    )
+    actor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Alerts about this actor."
+    )
+
+
+def alert_criteria(f: AlertFilter | None) -> Criteria | None:
+    if f is None:
+        return None
+    return Criteria(
+        statuses=_values(f.statuses),
+        levels=_values(f.levels),
+        ubigeo=_ubigeo(f.ubigeo),
+        actor_id=str(f.actor_id) if f.actor_id else None,
+    )
+
+
+@strawberry.enum(description="Sort keys of alerts.")
+class AlertOrderField(Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    SCORE = "score"
+
+
+@strawberry.input
+class AlertOrder:
+    field: AlertOrderField = AlertOrderField.CREATED
+    direction: Direction = Direction.DESC

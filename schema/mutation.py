@@ -12,10 +12,12 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import intake
+from graph import alerts, intake
+from graph.alerts import AlertChange
 from graph.errors import ModelError
 from graph.intake import ComplaintIn
 from graph.rows import utc_now
+from schema.alerts import AlertMutation, events_of
 from schema.context import in_thread
 from schema.curation import CurationMutation
 from schema.enums import Channel, Confidentiality
@@ -81,19 +83,32 @@ def _extractor(services: Any) -> Any:
         return services.extractor
 
 
-def _store_and_extract(services: Any, complaints: Sequence[ComplaintIn]) -> list[tuple[str, bool]]:
+def _store_and_extract(
+    services: Any, complaints: Sequence[ComplaintIn]
+) -> tuple[list[tuple[str, bool]], list[AlertChange]]:
+    """Store, extract, and raise the alerts the new facts call for, in this request."""
     received = intake.receive_many(services.store, complaints)
     todo = [cid for cid, _ in received]
     extractor = _extractor(services)
+    raised: list[AlertChange] = []
+
+    def raise_alerts(cids: list[str]) -> None:
+        raised.extend(alerts.after_intake(services.store, cids))
+
     with services.extract_lock:  # one extraction at a time: the pipelines are shared
-        intake.process_batch(services.store, list(dict.fromkeys(todo)), extractor)
-    return received
+        intake.process_batch(
+            services.store, list(dict.fromkeys(todo)), extractor, after=raise_alerts
+        )
+    return received, raised
 
 
 async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[ComplaintSubmitted]:
     services = info.context.services
     complaints = [_complaint(c) for c in inputs]
-    received = await in_thread(_store_and_extract, services, complaints)
+    received, raised = await in_thread(_store_and_extract, services, complaints)
+    if services.alert_broker is not None:
+        for event in events_of(raised):
+            services.alert_broker.publish(event)
     out = []
     for cid, created in received:
         view = await info.context.nodes.load(cid)
@@ -116,7 +131,7 @@ async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[Complaint
 
 
 @strawberry.type
-class Mutation(CurationMutation):
+class Mutation(CurationMutation, AlertMutation):
     @strawberry.mutation(
         description="Store a complaint durably, extract it, and return it with what was "
         "extracted. Submitting the same text again returns the stored complaint."

@@ -10,9 +10,11 @@ from graph import reads
 from graph.errors import ModelError
 from graph.model import MODEL
 from schema import filters as f
+from schema.alerts import AlertQuery
 from schema.context import in_thread
 from schema.enums import RelationshipType, SearchKind
 from schema.pagination import Connection, connection
+from schema.patterns import PatternQuery
 from schema.types import (
     Actor,
     Case,
@@ -58,7 +60,7 @@ async def _typed(info: Ctx, node_id: str, kinds: tuple[str, ...]) -> Any:
 
 
 @strawberry.type
-class Query:
+class Query(AlertQuery, PatternQuery):
     @strawberry.field(description="Any node by its id (Relay).")
     async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
         found: Node | None = await load_node(info, id)

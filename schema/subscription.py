@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from schema.alerts import AlertSubscription
 from schema.types import Ctx
 
 
@@ -27,7 +28,7 @@ class ComplaintEvent:
 
 
 @strawberry.type
-class Subscription:
+class Subscription(AlertSubscription):
     @strawberry.subscription(
         description="Complaints received, extracted or failed in this server, as they happen."
     )

@@ -583,6 +583,10 @@ def to_type(view: NodeView) -> Any:
         )
     if kind == "ActorMerge":
         return to_merge(p)
+    if kind == "Alert":
+        from schema.alerts import alert_from_view  # the alerts module builds on this one
+
+        return alert_from_view(view)
     raise ModelError(f"a {kind} is not served by the API")
 
 

@@ -1,0 +1,104 @@
+"""The analytics' view of the store: a networkx graph, built once and kept while valid.
+
+``facts_graph`` reads every actor, incident, place, dispute, case and measure with the
+attributes the metrics use, and every fact edge between them that was not rejected,
+into the ``nx.MultiDiGraph`` that ``graph.analytics`` documents. ``Projections`` keeps
+it (and the two projections derived from it) until the graph changes: a write through
+the same ``Store`` object (its ``generation``) or, for writes by other processes (an
+``ingest`` beside the server), a change in the complaints seen by a cheap fingerprint
+query at most every ``check_every`` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import networkx as nx  # type: ignore[import-untyped]
+
+from graph import analytics
+from graph import cypher_read as q
+from graph.store import Store
+
+T = TypeVar("T")
+
+
+def facts_graph(store: Store) -> nx.MultiDiGraph:
+    """Build the facts graph from the store (see ``graph.analytics``)."""
+    G = nx.MultiDiGraph()
+    for kind, attrs in q.PROJECTED.items():
+        for r in store.read(q.projection_nodes(kind)):
+            G.add_node(r["id"], kind=kind, **{a: r[a] for a in attrs.values()})
+    for rel_type in q.PROJECTED_RELS:
+        for r in store.read(q.projection_edges(rel_type)):
+            s, t = r["s"], r["t"]
+            if s in G and t in G:  # edges of merged actors and complaints stay out
+                extra = {"side": r["side"]} if r["side"] is not None else {}
+                G.add_edge(s, t, key=rel_type, type=rel_type, **extra)
+    return G
+
+
+@dataclass
+class _Built:
+    generation: int
+    fingerprint: tuple[Any, ...]
+    checked: float
+    values: dict[str, Any]
+
+
+class Projections:
+    """The facts graph and its projections for one store, rebuilt when it changes."""
+
+    def __init__(self, store: Store, *, check_every: float = 30.0) -> None:
+        self._store = store
+        self._check_every = check_every
+        self._lock = threading.Lock()
+        self._built: _Built | None = None
+        self.builds = 0  # how many times the facts graph was read from the store
+
+    def _fingerprint(self) -> tuple[Any, ...]:
+        row = self._store.read(q.PROJECTION_FINGERPRINT)[0]
+        return (row["complaints"], row["last"])
+
+    def _current(self) -> _Built:
+        built = self._built
+        now = time.monotonic()
+        if built is not None and built.generation == self._store.generation:
+            if now - built.checked < self._check_every:
+                return built
+            if self._fingerprint() == built.fingerprint:
+                built.checked = now
+                return built
+        generation = self._store.generation  # read before: a write meanwhile shows
+        fingerprint = self._fingerprint()
+        graph = facts_graph(self._store)
+        self.builds += 1
+        self._built = _Built(generation, fingerprint, now, {"facts": graph})
+        return self._built
+
+    def _get(self, name: str, make: Callable[[nx.MultiDiGraph], T]) -> T:
+        with self._lock:
+            built = self._current()
+            if name not in built.values:
+                built.values[name] = make(built.values["facts"])
+            value: T = built.values[name]
+            return value
+
+    def facts(self) -> nx.MultiDiGraph:
+        return self._get("facts", lambda g: g)
+
+    def actors(self) -> nx.Graph:
+        """Actors linked through shared incidents."""
+        return self._get("actors", analytics.incident_actor_graph)
+
+    def disputes(self) -> nx.Graph:
+        """Companies and communities linked through land disputes."""
+        return self._get("disputes", analytics.dispute_actor_graph)
+
+    def cached(self, key: str, make: Callable[[nx.MultiDiGraph], T]) -> T:
+        """Any other value computed from the facts graph, kept as long as it is valid
+        (a metric over the whole graph: PageRank, Louvain clusters)."""
+        return self._get(key, make)
