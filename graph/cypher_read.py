@@ -662,7 +662,8 @@ def projection_nodes(kind_name: str) -> str:
     kind = MODEL.node(kind_name)
     cols = ", ".join(f"n.{kind.prop(p).name} AS {attr}" for p, attr in PROJECTED[kind_name].items())
     live = " WHERE n.merged_into IS NULL" if "Actor" in kind.labels else ""
-    return f"MATCH (n:{_label(kind.key_label)}){live} RETURN n.id AS id, {cols}"
+    # the kind's own label: an actor's key label is the Actor interface
+    return f"MATCH (n:{_label(kind.labels[-1])}){live} RETURN n.id AS id, {cols}"
 
 
 def projection_edges(rel_type: str) -> str:
