@@ -370,12 +370,18 @@ def linked_ids(kind: NodeKind, rel: RelKind) -> str:
 
 # --- alerts (alerta temprana) --------------------------------------------------------
 
+# The victims a complaint names and their communities. A person whose killing a reviewer
+# has confirmed is no longer assessed (their community still is); an extracted killing
+# alone does not stop alerts: extraction can pin another's death on a living defender.
 ALERT_SUBJECTS = (
     "UNWIND $ids AS cid "
     "MATCH (:Complaint {id: cid})-[:REPORTS]->(:Incident)<-[v:VICTIM_OF]-(a:Actor) "
     "WHERE coalesce(v.review, '') <> 'rejected' AND a.merged_into IS NULL "
     "OPTIONAL MATCH (a)-[:MEMBER_OF]->(c:Community) "
-    "RETURN collect(DISTINCT a.id) + collect(DISTINCT c.id) AS ids"
+    "WITH a, c, EXISTS { MATCH (a)-[k:VICTIM_OF]->(:Incident {type: 'killing'}) "
+    "WHERE k.review = 'confirmed' } AS killed "
+    "RETURN [x IN collect(DISTINCT CASE WHEN killed THEN null ELSE a.id END) "
+    "WHERE x IS NOT NULL] + collect(DISTINCT c.id) AS ids"
 )
 ACTOR_RISK_SET = (
     "MATCH (a:Actor {id: $id}) WITH a, a.risk_level AS before "

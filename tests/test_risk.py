@@ -16,12 +16,12 @@ import pytest
 
 from graph import alerts
 from graph.alerts import AlertChange
-from graph.curation import record_protection_measure
+from graph.curation import record_protection_measure, review_fact
 from graph.errors import ConfigError, ConflictError, ModelError, NotFound
 from graph.intake import ComplaintIn, Extraction, process, receive
 from graph.repository import upsert
 from graph.risk import WEIGHTS_FILE, Attack, Quote, RiskInputs, assess, assess_actor, load_weights
-from graph.rows import Evidence, FactRecord, NodeRecord
+from graph.rows import Evidence, FactRecord, NodeRecord, fact_id
 from graph.store import Store
 
 W = load_weights()
@@ -296,6 +296,27 @@ def test_hotspot_counts_the_district_in_the_window(store: Store) -> None:
     a = assess_actor(store, DEFENDER)
     hotspot = next(f for f in a.factors if f.name == "hotspot")
     assert "Puerto Inca (991001): 6 incidentes, antes 0" in hotspot.detail
+
+
+def test_a_confirmed_killing_ends_alerts_about_the_victim_not_their_community(
+    store: Store,
+) -> None:
+    base(store)
+    store.write(
+        "MATCH (p:Person {id: $p}), (c:Community {id: $c}) "
+        "CREATE (p)-[:MEMBER_OF {id: 'MEMBER_OF:rk3', role: 'defensora'}]->(c)",
+        p=DEFENDER,
+        c=COMMUNITY,
+    )
+    attack(store, 50, "killing", 2)
+    cid = store.read("MATCH (c:Complaint)-[:REPORTS]->(:Incident {id: 'inc_rk_50'}) RETURN c.id")
+    complaint = str(cid[0]["c.id"])
+    # extracted only: the defender is still assessed (the extraction may be wrong)
+    assert alerts.subjects_of(store, [complaint]) == [COMMUNITY, DEFENDER]
+    review_fact(
+        store, "VICTIM_OF", fact_id("VICTIM_OF", DEFENDER, "inc_rk_50"), "confirmed", None, "fiscal"
+    )
+    assert alerts.subjects_of(store, [complaint]) == [COMMUNITY]
 
 
 def test_risk_of_unknown_or_non_actor_ids_is_refused(store: Store) -> None:
