@@ -203,18 +203,25 @@ class AlertQuery:
         found = await in_thread(risk.assess_actor, info.context.store, str(actor_id))
         return to_assessment(asdict(found))
 
-    @strawberry.field(description="Alerts (alertas tempranas), newest first.")
+    @strawberry.field(
+        description="Alerts (alertas tempranas), newest first. `status` and `level` take "
+        "one value or a list; `region` is a UBIGEO prefix (2, 4 or 6 digits) of the "
+        "latest incident's district."
+    )
     async def alerts(
         self,
         info: Ctx,
-        filter: f.AlertFilter | None = None,
+        status: list[AlertStatus] | None = None,
+        level: list[AlertLevel] | None = None,
+        region: str | None = None,
+        actor_id: strawberry.ID | None = None,
         order_by: f.AlertOrder | None = None,
         first: int = PAGE,
         after: str | None = None,
     ) -> Connection[Alert]:
         o = order_by or f.AlertOrder()
         desc = o.direction is f.Direction.DESC
-        criteria = f.alert_criteria(filter)
+        criteria = f.alert_criteria(status, level, region, actor_id)
         return await connection(  # type: ignore[no-any-return]
             info, "Alert", criteria, str(o.field.value), desc, first, after, alert_from_view
         )

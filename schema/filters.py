@@ -19,8 +19,6 @@ from graph.errors import ModelError
 from nlp.text import fold
 from schema.enums import (
     ActorKind,
-    AlertLevel,
-    AlertStatus,
     CaseStatus,
     Channel,
     CommunityKind,
@@ -343,26 +341,21 @@ class PlaceOrder:
     direction: Direction = Direction.ASC
 
 
-@strawberry.input(description="Filter alerts (alertas tempranas).")
-class AlertFilter:
-    statuses: list[AlertStatus] | None = None
-    levels: list[AlertLevel] | None = None
-    ubigeo: str | None = strawberry.field(
-        default=None, description="UBIGEO prefix of the latest incident's district."
-    )
-    actor_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Alerts about this actor."
-    )
+def _region(value: str | None) -> str | None:
+    if value is not None and not _UBIGEO.match(value):
+        raise ModelError(f"region must be a UBIGEO prefix of 2, 4 or 6 digits; got {value!r}")
+    return value
 
 
-def alert_criteria(f: AlertFilter | None) -> Criteria | None:
-    if f is None:
-        return None
+def alert_criteria(
+    statuses: list[Any] | None, levels: list[Any] | None, region: str | None, actor: Any
+) -> Criteria | None:
+    """The alert listing's arguments as criteria."""
     return Criteria(
-        statuses=_values(f.statuses),
-        levels=_values(f.levels),
-        ubigeo=_ubigeo(f.ubigeo),
-        actor_id=str(f.actor_id) if f.actor_id else None,
+        statuses=_values(statuses),
+        levels=_values(levels),
+        ubigeo=_region(region),
+        actor_id=str(actor) if actor else None,
     )
 
 

@@ -154,10 +154,14 @@ def test_escalation_raises_one_alert_pushed_to_subscribers_then_worked_through(
     data(base_url, SUBMIT, {"text": "AMENAZA 1: volvieron a amenazarla"})
     listed = data(
         base_url,
-        "{ alerts(filter: {statuses: [NEW], levels: [HIGH]}) { totalCount "
+        "{ alerts(status: NEW, level: [HIGH, EXTREME]) { totalCount "
         "nodes { id assessment { score factors { name } } } } }",
     )["alerts"]
     assert listed["totalCount"] == 1 and listed["nodes"][0]["id"] == alert["id"]
+    elsewhere = data(base_url, '{ alerts(region: "25") { totalCount } }')  # no place known
+    assert elsewhere["alerts"]["totalCount"] == 0
+    bad = post(base_url, '{ alerts(region: "Ucayali") { totalCount } }')
+    assert bad["errors"][0]["message"].startswith("region must be a UBIGEO prefix")
     assert listed["nodes"][0]["assessment"]["factors"]
 
     move = """mutation($id: ID!, $s: AlertStatus!, $r: String!) {
