@@ -51,6 +51,7 @@ class Config:
     ide: bool = False
     request_timeout: float = 30.0
     workers: int = 1
+    rate_limit: int = 600  # requests per minute per token
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Config:
@@ -79,6 +80,12 @@ class Config:
         raw_workers = source.get("DEFENSORES_WORKERS", "").strip() or "1"
         if not raw_workers.isdigit() or not 1 <= int(raw_workers) <= 32:
             raise ConfigError(f"DEFENSORES_WORKERS must be 1 to 32 processes, got {raw_workers!r}")
+        raw_rate = source.get("DEFENSORES_RATE_LIMIT", "").strip() or "600"
+        if not raw_rate.isdigit() or not 1 <= int(raw_rate) <= 1_000_000:
+            raise ConfigError(
+                f"DEFENSORES_RATE_LIMIT must be requests per minute per token, 1 to 1000000, "
+                f"got {raw_rate!r}"
+            )
         return cls(
             store=StoreConfig.from_env(source),
             host=host,
@@ -86,6 +93,7 @@ class Config:
             ide=ide,
             request_timeout=timeout,
             workers=int(raw_workers),
+            rate_limit=int(raw_rate),
         )
 
 
@@ -145,7 +153,9 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
 
     ide_page = _ide(config)
     services = Services(extractor=extractor)
-    endpoint = Endpoint(services, ide_page=ide_page, timeout=config.request_timeout)
+    endpoint = Endpoint(
+        services, ide_page=ide_page, timeout=config.request_timeout, rate_limit=config.rate_limit
+    )
 
     owned = store is None
 
@@ -240,6 +250,14 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="dev: the documents rules were tuned on; test: the held-out quarter",
     )
+    tok = sub.add_parser("token", help="API bearer tokens")
+    tok_sub = tok.add_subparsers(dest="tokens_action", required=True)
+    tok_new = tok_sub.add_parser("create", help="create a token; its last line is the token")
+    tok_new.add_argument("--role", required=True, help="intake|trainer|analyst|prosecutor|admin")
+    tok_new.add_argument("--name", required=True, help="who holds it (unique among active)")
+    tok_sub.add_parser("list", help="every token as JSON lines (never the token itself)")
+    tok_rev = tok_sub.add_parser("revoke", help="revoke a token by id or active name")
+    tok_rev.add_argument("key", help="the token's id (tok_…) or name")
     ing = sub.add_parser("ingest", help="store and extract complaints from files")
     ing.add_argument("paths", nargs="+", help=".txt files, folders, .jsonl or .csv")
     ing.add_argument(
@@ -315,6 +333,24 @@ def _db(args: argparse.Namespace, config: Config) -> int:
             print(json.dumps(status(store), indent=2, sort_keys=True))
         elif args.db_command == "migrate":
             print(json.dumps({"schema_version": current_version(store)}))
+    return 0
+
+
+def _token(args: argparse.Namespace, config: Config) -> int:
+    from graph import tokens
+
+    with open_store(config.store) as store:
+        if args.tokens_action == "create":
+            token, record = tokens.create(store, args.role, args.name)
+            print(f"created token {record['id']} for {record['name']} ({record['role']}).")
+            print("It is shown once and cannot be read back; keep it secret:")
+            print(token)
+        elif args.tokens_action == "list":
+            for row in tokens.listing(store):
+                print(json.dumps(row, ensure_ascii=False, sort_keys=True))
+        else:
+            revoked = tokens.revoke(store, args.key)
+            print(json.dumps(revoked, ensure_ascii=False, sort_keys=True))
     return 0
 
 
@@ -475,6 +511,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _schema(args)
         if args.command == "ingest":
             return _ingest(args, config)
+        if args.command == "token":
+            return _token(args, config)
         return _db(args, config)
     except DefensoresError as exc:
         print(f"defensores: error: {exc}", file=sys.stderr)

@@ -404,3 +404,29 @@ ALERT_UPDATE = (
     "SET a += $props, a.history = coalesce(a.history, []) + [$entry], a.updated_at = $now "
     "RETURN properties(a) AS props"
 )
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+ACCESS_CREATE = (
+    "CREATE (t:ApiToken {id: $id}) SET t += $props, t.created_at = $now, t.updated_at = $now "
+    "RETURN properties(t) AS props"
+)
+ACCESS_ACTIVE_BY_NAME = (
+    "MATCH (t:ApiToken {name: $name}) WHERE t.revoked_at IS NULL RETURN t.id AS id"
+)
+ACCESS_BY_HASH = (
+    "MATCH (t:ApiToken {hash: $hash}) WHERE t.revoked_at IS NULL "
+    "RETURN t.id AS id, t.name AS name, t.role AS role"
+)
+ACCESS_LIST = (
+    "MATCH (t:ApiToken) RETURN t.id AS id, t.name AS name, t.role AS role, "
+    "t.created_at AS created_at, t.created_by AS created_by, t.revoked_at AS revoked_at, "
+    "t.revoked_by AS revoked_by ORDER BY t.created_at, t.id"
+)
+ACCESS_REVOKE = (
+    "MATCH (t:ApiToken) WHERE t.id = $key OR (t.name = $key AND t.revoked_at IS NULL) "
+    "SET t.revoked_at = coalesce(t.revoked_at, $now), "
+    "t.revoked_by = coalesce(t.revoked_by, $by), t.updated_at = $now "
+    "RETURN t.id AS id, t.name AS name, t.role AS role, t.revoked_at AS revoked_at"
+)

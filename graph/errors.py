@@ -35,3 +35,7 @@ class NotFound(DefensoresError):
 
 class ConflictError(DefensoresError):
     """A write would contradict what is already stored (e.g. an id of another kind)."""
+
+
+class Forbidden(DefensoresError):
+    """The caller's role may not do this."""

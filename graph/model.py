@@ -243,6 +243,8 @@ METHODS = ("model", "rule", "manual")
 REVIEW_STATUS = ("extracted", "confirmed", "rejected")
 PERPETRATION = ("alleged", "confirmed")
 MERGE_STATUS = ("active", "undone")
+# Who a token speaks for; what each may do is the table in ``schema.roles``.
+ROLES = ("intake", "trainer", "analyst", "prosecutor", "admin")
 DISPUTE_SIDES = ("claimant", "respondent", "other")
 
 TIMESTAMPS = (
@@ -567,6 +569,24 @@ MODEL = Model(
             ),
             indexed=("keep_id", "merged_id"),
             doc="A merge of two actors into one, recorded so that a split can undo it.",
+        ),
+        NodeKind(
+            "ApiToken",
+            labels=("ApiToken",),
+            id_prefix="tok",
+            props=(
+                Prop("name", required=True, doc="Who or what holds the token."),
+                Prop("role", choices=ROLES, required=True),
+                Prop("hash", required=True, doc="SHA-256 of the token; the token is not kept."),
+                Prop("created_by", doc="Who created it."),
+                Prop("revoked_at", PropType.DATETIME),
+                Prop("revoked_by"),
+                *TIMESTAMPS,
+            ),
+            indexed=("name",),
+            unique=("hash",),
+            internal=True,
+            doc="A bearer token, by its hash. Never served by the API's node look-ups.",
         ),
         NodeKind(
             "NameKey",

@@ -24,7 +24,6 @@ from schema.errors import USER_ERRORS, UserError, as_result
 from schema.pagination import Connection, connection
 from schema.types import Actor, Ctx, Incident, Node, load_node
 
-ANONYMOUS = "api (no authentication yet)"  # until tokens arrive with the security issue
 PAGE = 20
 
 
@@ -265,7 +264,7 @@ class AlertMutation:
             info.context.store,
             str(id),
             str(status.value),
-            by=ANONYMOUS,
+            by=info.context.who(),
             reason=reason,
         )
 
@@ -278,7 +277,7 @@ class AlertMutation:
             info.context.store,
             str(id),
             str(level.value),
-            by=ANONYMOUS,
+            by=info.context.who(),
             reason=reason,
         )
 
@@ -294,7 +293,7 @@ class AlertMutation:
             info.context.store,
             str(id),
             consulted,
-            by=ANONYMOUS,
+            by=info.context.who(),
             note=note,
         )
 

@@ -20,15 +20,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
+from graph import tokens
 from graph.store import Store
+from graph.tokens import Principal
 from schema.alerts import Alert
 from schema.context import Context
 from schema.limits import extensions
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.ratelimit import RateLimiter
+from schema.roles import guard_root_fields
 from schema.subscription import Subscription
 from schema.types import (
     ActorMerge,
@@ -50,6 +56,10 @@ Send = Callable[[Message], Awaitable[None]]
 
 MAX_BODY = 1_000_000  # bytes; 100 complaints of 10 kB fit, a flood does not
 ONLY_POST = "GraphQL operations are accepted only as POST with Content-Type: application/json"
+UNAUTHENTICATED = (
+    "A valid bearer token is required: Authorization: Bearer <token> (see `defensores token`)."
+)
+PRINCIPAL = "defensores.principal"  # where the authenticated principal rides in the scope
 
 
 class Schema(strawberry.Schema):
@@ -60,6 +70,7 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(*, introspection: bool) -> strawberry.Schema:
+    guard_root_fields((Query, "Query"), (Mutation, "Mutation"), (Subscription, "Subscription"))
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -113,6 +124,7 @@ class Endpoint(GraphQL[Context, None]):
         *,
         ide_page: Callable[[Request], Awaitable[Response]] | None,
         timeout: float,
+        rate_limit: int = 600,
     ) -> None:
         super().__init__(
             build_schema(introspection=ide_page is not None),
@@ -123,6 +135,7 @@ class Endpoint(GraphQL[Context, None]):
         self.services = services
         self.ide_page = ide_page
         self.timeout = timeout
+        self.limiter = RateLimiter(rate_limit)
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         store = self.services.store
@@ -133,13 +146,42 @@ class Endpoint(GraphQL[Context, None]):
             request=request,
             response=response,
             services=self.services,
+            principal=request.scope.get(PRINCIPAL),
         )
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """A websocket speaks for the token in its ``connection_init`` payload
+        (``{"Authorization": "Bearer …"}``) or in the upgrade request's header."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        if header is None and context.request is not None:
+            header = context.request.headers.get("authorization")
+        principal = await self._principal(header if isinstance(header, str) else None)
+        if principal is None:
+            raise ConnectionRejectionError()
+        context.principal = principal
+        return UNSET
+
+    async def _principal(self, header: str | None) -> Principal | None:
+        scheme, _, token = (header or "").partition(" ")
+        if scheme.lower() != "bearer" or not tokens.well_formed(token.strip()):
+            return None
+        store = self.services.store
+        if store is None:  # pragma: no cover - the lifespan opens it first
+            return None
+        found: Principal | None = await anyio.to_thread.run_sync(
+            tokens.authenticate, store, token.strip()
+        )
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        refusal = await self._refuse(Request(scope, receive))
+        request = Request(scope, receive)
+        refusal = await self._refuse(request)
+        if refusal is None:
+            refusal = await self._authenticate(request)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
@@ -157,6 +199,21 @@ class Endpoint(GraphQL[Context, None]):
             await _json_error(504, f"The request took longer than {seconds} s and was stopped.")(
                 scope, receive, send
             )
+
+    async def _authenticate(self, request: Request) -> Response | None:
+        """401 without a valid token, 429 over the token's rate; else note who it is."""
+        principal = await self._principal(request.headers.get("authorization"))
+        if principal is None:
+            return _json_error(401, UNAUTHENTICATED, {"WWW-Authenticate": "Bearer"})
+        wait = self.limiter.take(principal.token_id)
+        if wait > 0:
+            return _json_error(
+                429,
+                "Too many requests for this token; retry later.",
+                {"Retry-After": RateLimiter.retry_after(wait)},
+            )
+        request.scope[PRINCIPAL] = principal
+        return None
 
     async def _refuse(self, request: Request) -> Response | None:
         method = request.method

@@ -41,7 +41,17 @@ class Context:
     request: Any = None
     response: Any = None
     services: Any = None  # the app's long-lived services (extractor, event broker)
+    principal: Any = None  # graph.tokens.Principal: who the request speaks for
+    connection_params: Any = None  # a websocket's connection_init payload
     _links: dict[tuple[LinkSpec, int], DataLoader[str, LinkPage]] = field(default_factory=dict)
+
+    def who(self) -> str:
+        """The name of the token the request speaks for (recorded with every change)."""
+        return str(self.principal.name) if self.principal is not None else "unknown"
+
+    @property
+    def role(self) -> str | None:
+        return None if self.principal is None else str(self.principal.role)
 
     def __post_init__(self) -> None:
         self.nodes: DataLoader[str, NodeView | None] = DataLoader(load_fn=self._load_nodes)

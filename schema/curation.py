@@ -28,12 +28,9 @@ from schema.types import (
     to_type,
 )
 
-# Until tokens arrive (the security issue), changes are recorded as made through the API.
-ANONYMOUS = "api (no authentication yet)"
-
 
 def _who(info: Ctx) -> str:
-    return ANONYMOUS
+    return info.context.who()
 
 
 @strawberry.enum(description="A reviewer's decision on an extracted fact.")

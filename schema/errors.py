@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.errors import ConflictError, DefensoresError, ModelError, NotFound
+from graph.errors import ConflictError, DefensoresError, Forbidden, ModelError, NotFound
 
 
 @strawberry.type(description="The input cannot be used; `field` names the culprit if known.")
@@ -36,4 +36,4 @@ def as_result(exc: DefensoresError, field: str | None = None) -> UserError:
     return ValidationError(message=str(exc), field=field)
 
 
-USER_ERRORS = (ModelError, NotFound, ConflictError)
+USER_ERRORS = (ModelError, NotFound, ConflictError, Forbidden)

@@ -24,6 +24,7 @@ class ComplaintEventData:
     status: str
     at: str
     detail: str | None = None
+    submitted_by: str | None = None  # the token name that submitted the complaint
 
 
 class Broker(Generic[E]):

@@ -60,13 +60,14 @@ SubmitManyResult = Annotated[
 ]
 
 
-def _complaint(c: ComplaintInput) -> ComplaintIn:
+def _complaint(c: ComplaintInput, submitted_by: str | None = None) -> ComplaintIn:
     complaint = ComplaintIn(
         text=c.text,
         received_at=intake.normalise_instant(c.received_at),
         channel=str(c.channel.value) if c.channel else "web",
         confidentiality=str(c.confidentiality.value) if c.confidentiality else "restricted",
         source=c.source,
+        submitted_by=submitted_by,
     )
     intake.validate(complaint)
     return complaint
@@ -104,7 +105,7 @@ def _store_and_extract(
 
 async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[ComplaintSubmitted]:
     services = info.context.services
-    complaints = [_complaint(c) for c in inputs]
+    complaints = [_complaint(c, info.context.who()) for c in inputs]
     received, raised = await in_thread(_store_and_extract, services, complaints)
     if services.alert_broker is not None:
         for event in events_of(raised):
@@ -118,12 +119,13 @@ async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[Complaint
         broker = services.broker
         if broker is not None:
             at = utc_now()
+            by = stored.get("submitted_by")
             if created:
-                broker.publish(ComplaintEventData("received", cid, "received", at))
+                broker.publish(ComplaintEventData("received", cid, "received", at, None, by))
             kind = "extracted" if stored["status"] == "extracted" else "failed"
             broker.publish(
                 ComplaintEventData(
-                    kind, cid, str(stored["status"]), at, stored.get("status_detail")
+                    kind, cid, str(stored["status"]), at, stored.get("status_detail"), by
                 )
             )
         out.append(ComplaintSubmitted(complaint=to_type(view), duplicate=not created))

@@ -12,7 +12,7 @@ from graph.model import MODEL
 from schema import filters as f
 from schema.alerts import AlertQuery
 from schema.context import in_thread
-from schema.enums import RelationshipType, SearchKind
+from schema.enums import ComplaintStatus, RelationshipType, SearchKind
 from schema.pagination import Connection, connection
 from schema.patterns import PatternQuery
 from schema.types import (
@@ -59,8 +59,38 @@ async def _typed(info: Ctx, node_id: str, kinds: tuple[str, ...]) -> Any:
     return await load_node(info, node_id)
 
 
+@strawberry.type(description="Where a submitted complaint is in intake.")
+class Submission:
+    complaint_id: strawberry.ID
+    status: ComplaintStatus
+    received_at: str | None
+    extracted_at: str | None
+    status_detail: str | None = strawberry.field(description="Why extraction failed.")
+
+
 @strawberry.type
 class Query(AlertQuery, PatternQuery):
+    @strawberry.field(
+        description="The intake status of a complaint. An intake token sees only the "
+        "complaints it submitted."
+    )
+    async def submission(self, info: Ctx, id: strawberry.ID) -> Submission | None:
+        if not str(id).startswith("cmp_"):
+            return None
+        view = await info.context.nodes.load(str(id))
+        if view is None:
+            return None
+        p = view.props
+        if info.context.role == "intake" and p.get("submitted_by") != info.context.who():
+            return None
+        return Submission(
+            complaint_id=strawberry.ID(view.id),
+            status=ComplaintStatus(p["status"]),
+            received_at=p.get("received_at"),
+            extracted_at=p.get("extracted_at"),
+            status_detail=p.get("status_detail"),
+        )
+
     @strawberry.field(description="Any node by its id (Relay).")
     async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
         found: Node | None = await load_node(info, id)

@@ -36,8 +36,11 @@ class Subscription(AlertSubscription):
         self, info: Ctx, complaint_ids: list[strawberry.ID] | None = None
     ) -> AsyncGenerator[ComplaintEvent, None]:
         wanted = set(complaint_ids or [])
+        own_only = info.context.role == "intake"  # intake sees its own submissions only
         async for e in info.context.services.broker.subscribe():
             if wanted and e.complaint_id not in wanted:
+                continue
+            if own_only and e.submitted_by != info.context.who():
                 continue
             yield ComplaintEvent(
                 kind=ComplaintEventKind(e.kind),

@@ -17,9 +17,11 @@ from graph.repository import delete_all_data, upsert
 from graph.rows import Evidence, FactRecord, NodeRecord
 from graph.store import Store
 from server import Config, create_app
+from tests.auth import bearer
 from tests.live import serve
 
 pytestmark = pytest.mark.store
+HTTP = httpx.Client(timeout=60)  # carries the module's bearer token
 
 TEXT = (
     "Ana Quíspe Mori, defensora de la Comunidad Nativa Nuevo Sol, fue amenazada por "
@@ -113,6 +115,7 @@ def counting(store_session: Store) -> CountingStore:
     delete_all_data(store_session, confirm=store_session.database)
     nodes, facts = known_graph()
     upsert(store_session, nodes, facts)
+    HTTP.headers.update(bearer(store_session))
     return CountingStore(store_session)
 
 
@@ -124,7 +127,7 @@ def api(counting: CountingStore) -> Iterator[str]:
 
 
 def gql(url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    r = httpx.post(url, json={"query": query, "variables": variables or {}}, timeout=60)
+    r = HTTP.post(url, json={"query": query, "variables": variables or {}}, timeout=60)
     assert r.status_code == 200, r.text
     body = r.json()
     assert "errors" not in body, body["errors"]
@@ -270,7 +273,7 @@ def test_bad_arguments_are_refused_with_a_message_naming_them(api: str) -> None:
         ('{ neighbourhood(id: "per_a", depth: 4) { truncated } }', "depth"),
         ('{ search(text: "a") { score } }', "search text"),
     ]:
-        r = httpx.post(api, json={"query": query}, timeout=30)
+        r = HTTP.post(api, json={"query": query}, timeout=30)
         body = r.json()
         assert body.get("errors"), query
         message = body["errors"][0]["message"]
@@ -399,7 +402,8 @@ def test_a_page_costs_the_same_number_of_queries_whatever_its_size(
         costs[size] = counting.reads - before
         assert len(data["actors"]["nodes"]) == size
         assert all(a["incidents"][0]["node"]["places"] for a in data["actors"]["nodes"])
-    assert costs[5] == costs[50] == 3, costs  # the page, its incidents, their places
+    # the token, the page, its incidents, their places
+    assert costs[5] == costs[50] == 4, costs
 
 
 # --- hardening ---------------------------------------------------------------------------
@@ -413,21 +417,21 @@ def _refused(r: httpx.Response, status: int, words: str) -> None:
 
 
 def test_operations_only_as_post_with_json(api: str) -> None:
-    _refused(httpx.get(api, params={"query": "{ __typename }"}), 405, "only as POST")
-    _refused(httpx.get(api), 405, "only as POST")  # no IDE unless enabled
+    _refused(HTTP.get(api, params={"query": "{ __typename }"}), 405, "only as POST")
+    _refused(HTTP.get(api), 405, "only as POST")  # no IDE unless enabled
     mutation = 'mutation { submitComplaint(input: {text: "x"}) { __typename } }'
-    _refused(httpx.get(api, params={"query": mutation}), 405, "only as POST")
+    _refused(HTTP.get(api, params={"query": mutation}), 405, "only as POST")
     for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
-        r = httpx.post(
+        r = HTTP.post(
             api, content='{"query": "{ __typename }"}', headers={"content-type": content_type}
         )
         _refused(r, 415, "application/json")
-    r = httpx.put(api, json={"query": "{ __typename }"})
+    r = HTTP.put(api, json={"query": "{ __typename }"})
     _refused(r, 405, "only as POST")
 
 
 def test_batched_operations_are_refused(api: str) -> None:
-    r = httpx.post(api, json=[{"query": "{ __typename }"}, {"query": "{ __typename }"}])
+    r = HTTP.post(api, json=[{"query": "{ __typename }"}, {"query": "{ __typename }"}])
     assert r.status_code == 400 and "Batching is not enabled" in r.text
 
 
@@ -435,36 +439,36 @@ def test_a_deep_query_is_refused(api: str) -> None:
     inner = "id"
     for _ in range(8):
         inner = f"incidents {{ node {{ perpetrators {{ node {{ {inner} }} }} }} }}"
-    r = httpx.post(api, json={"query": f'{{ actor(id: "per_a") {{ {inner} }} }}'})
+    r = HTTP.post(api, json={"query": f'{{ actor(id: "per_a") {{ {inner} }} }}'})
     _refused(r, 200, "exceeds maximum operation depth")
 
 
 def test_five_hundred_aliases_are_refused(api: str) -> None:
     aliases = " ".join(f"a{i}: __typename" for i in range(500))
-    _refused(httpx.post(api, json={"query": f"{{ {aliases} }}"}), 200, "aliases")
+    _refused(HTTP.post(api, json={"query": f"{{ {aliases} }}"}), 200, "aliases")
 
 
 def test_a_directive_flood_is_refused(api: str) -> None:
     fields = " ".join(f"f{i}: __typename @include(if: true)" for i in range(25))
-    _refused(httpx.post(api, json={"query": f"{{ {fields} }}"}), 200, "directives")
+    _refused(HTTP.post(api, json={"query": f"{{ {fields} }}"}), 200, "directives")
 
 
 def test_a_token_flood_is_refused(api: str) -> None:
     query = "{ " + " ".join("__typename" for _ in range(5000)) + " }"
-    _refused(httpx.post(api, json={"query": query}), 200, "token")
+    _refused(HTTP.post(api, json={"query": query}), 200, "token")
 
 
 def test_a_huge_body_is_refused(api: str) -> None:
     body = '{"query": "{ __typename }", "variables": {"x": "' + "a" * 1_100_000 + '"}}'
-    r = httpx.post(api, content=body, headers={"content-type": "application/json"})
+    r = HTTP.post(api, content=body, headers={"content-type": "application/json"})
     _refused(r, 413, "larger than")
 
 
 def test_no_field_suggestions_and_no_introspection_without_the_ide(api: str) -> None:
-    r = httpx.post(api, json={"query": "{ actorz { id } }"})
+    r = HTTP.post(api, json={"query": "{ actorz { id } }"})
     assert "Did you mean" not in r.text and "actorz" in r.text
     _refused(
-        httpx.post(api, json={"query": "{ __schema { types { name } } }"}), 200, "introspection"
+        HTTP.post(api, json={"query": "{ __schema { types { name } } }"}), 200, "introspection"
     )
 
 
@@ -477,7 +481,7 @@ def test_unexpected_errors_are_masked_and_logged_with_an_id(
         raise RuntimeError("secret detail: password=hunter2")
 
     monkeypatch.setattr(reads, "search", broken)
-    r = httpx.post(api, json={"query": '{ search(text: "Ana Quispe") { score } }'})
+    r = HTTP.post(api, json={"query": '{ search(text: "Ana Quispe") { score } }'})
     [error] = r.json()["errors"]
     assert "hunter2" not in r.text and "RuntimeError" not in r.text
     error_id = error["extensions"]["errorId"]
@@ -500,13 +504,13 @@ def test_a_request_over_its_time_limit_is_stopped(
     config = dataclasses.replace(Config.from_env({}), request_timeout=0.5)
     with serve(create_app(config, cast(Store, counting))) as url:
         started = time.monotonic()
-        r = httpx.post(f"{url}/graphql", json={"query": '{ search(text: "ana") { score } }'})
+        r = HTTP.post(f"{url}/graphql", json={"query": '{ search(text: "ana") { score } }'})
         assert time.monotonic() - started < 2.5
     _refused(r, 504, "longer than 0.5 s")
 
 
 def test_healthz_reports_the_store(api: str) -> None:
-    r = httpx.get(api.replace("/graphql", "/healthz"))
+    r = HTTP.get(api.replace("/graphql", "/healthz"))
     assert r.status_code == 200 and r.json()["status"] == "ok"
 
 
@@ -515,12 +519,12 @@ def test_with_the_ide_on_get_serves_the_page_and_introspection_works(
 ) -> None:
     config = Config.from_env({"DEFENSORES_IDE": "1"})
     with serve(create_app(config, cast(Store, counting))) as url:
-        page = httpx.get(f"{url}/graphql", headers={"accept": "text/html"})
+        page = HTTP.get(f"{url}/graphql", headers={"accept": "text/html"})
         assert page.status_code == 200 and "graphiql" in page.text.lower()
         assert "script-src 'self'" in page.headers["content-security-policy"]
-        asset = httpx.get(f"{url}/ide/graphiql.min.js")
+        asset = HTTP.get(f"{url}/ide/graphiql.min.js")
         assert asset.status_code == 200 and "javascript" in asset.headers["content-type"]
         # a GET with a query is still refused: the IDE page is the only thing GET serves
-        assert httpx.get(f"{url}/graphql", params={"query": "{ __typename }"}).status_code == 405
-        r = httpx.post(f"{url}/graphql", json={"query": "{ __schema { queryType { name } } }"})
+        assert HTTP.get(f"{url}/graphql", params={"query": "{ __typename }"}).status_code == 405
+        r = HTTP.post(f"{url}/graphql", json={"query": "{ __schema { queryType { name } } }"})
         assert r.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}

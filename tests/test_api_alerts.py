@@ -23,9 +23,11 @@ from graph.repository import delete_all_data, upsert
 from graph.rows import Evidence, FactRecord, NodeRecord
 from graph.store import Store
 from server import Config, create_app
+from tests.auth import bearer
 from tests.live import serve
 
 pytestmark = pytest.mark.store
+HTTP = httpx.Client(timeout=60)  # carries the module's bearer token
 
 DEFENDER = "per_ax_lideresa"
 ATTACKER = "per_ax_agresor"
@@ -69,12 +71,13 @@ def base_url(store_session: Store) -> Iterator[str]:
             NodeRecord("Person", ATTACKER, {"name": "alias Cuchillo"}),
         ],
     )
+    HTTP.headers.update(bearer(store_session))
     with serve(create_app(Config.from_env({}), store_session, extractor=scripted)) as url:
         yield url
 
 
 def post(base_url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    r = httpx.post(
+    r = HTTP.post(
         f"{base_url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60
     )
     assert r.status_code == 200, r.text
@@ -113,6 +116,7 @@ def test_escalation_raises_one_alert_pushed_to_subscribers_then_worked_through(
         ws = WebsocketsTransport(
             url=base_url.replace("http", "ws") + "/graphql",
             subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            init_payload={"Authorization": HTTP.headers["Authorization"]},
         )
         events: list[dict[str, Any]] = []
         async with Client(transport=ws) as subscriber:

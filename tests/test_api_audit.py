@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from graph.store import Store
 from server import Config, create_app
+from tests.auth import bearer
 from tests.live import serve
 
 pytestmark = pytest.mark.store
@@ -30,6 +32,8 @@ def audits(request: pytest.FixtureRequest, store_session: Store) -> list[dict[st
     if node is None:
         pytest.fail("node is not on PATH; the audit needs Node.js (see README)")
     config = Config.from_env({"DEFENSORES_IDE": "1" if request.param == "ide-on" else "0"})
+    auth = bearer(store_session)["Authorization"]
+    env = {**os.environ, "AUDIT_AUTHORIZATION": auth}
     with serve(create_app(config, store_session)) as url:
         done = subprocess.run(
             [node, str(ROOT / "tests" / "js" / "audit.mjs"), f"{url}/graphql"],
@@ -37,6 +41,7 @@ def audits(request: pytest.FixtureRequest, store_session: Store) -> list[dict[st
             text=True,
             timeout=180,
             check=False,
+            env=env,
         )
     assert done.returncode == 0, done.stderr
     audits: list[dict[str, str]] = json.loads(done.stdout)

@@ -15,9 +15,11 @@ from gql.transport.websockets import WebsocketsTransport
 from graph.repository import counts, delete_all_data
 from graph.store import Store
 from server import Config, create_app
+from tests.auth import bearer
 from tests.live import serve
 
 pytestmark = pytest.mark.store
+AUTH: dict[str, str] = {}  # the module's bearer token
 
 SUBMIT = gql(
     """mutation($input: ComplaintInput!) {
@@ -51,12 +53,13 @@ def execute(session: Any, document: Any, *, variable_values: dict[str, Any]) -> 
 @pytest.fixture(scope="module")
 def base_url(store_session: Store) -> Iterator[str]:
     delete_all_data(store_session, confirm=store_session.database)
+    AUTH.update(bearer(store_session))
     with serve(create_app(Config.from_env({}), store_session)) as url:
         yield url
 
 
 def http_client(base_url: str) -> Client:
-    return Client(transport=HTTPXTransport(url=f"{base_url}/graphql", timeout=120))
+    return Client(transport=HTTPXTransport(url=f"{base_url}/graphql", timeout=120, headers=AUTH))
 
 
 def test_submit_complaint_stores_extracts_and_returns_the_facts(
@@ -150,6 +153,7 @@ def test_complaint_events_reach_a_websocket_subscriber(base_url: str) -> None:
         ws = WebsocketsTransport(
             url=base_url.replace("http", "ws") + "/graphql",
             subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            init_payload={"Authorization": AUTH["Authorization"]},
         )
         events: list[dict[str, Any]] = []
         async with Client(transport=ws) as subscriber:

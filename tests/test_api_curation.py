@@ -13,22 +13,25 @@ import pytest
 from graph.repository import counts, delete_all_data, upsert
 from graph.store import Store
 from server import Config, create_app
+from tests.auth import bearer
 from tests.live import serve
 from tests.test_api import known_graph
 
 pytestmark = pytest.mark.store
+HTTP = httpx.Client(timeout=60)  # carries the module's bearer token
 
 
 @pytest.fixture
 def api(store_session: Store) -> Iterator[str]:
     delete_all_data(store_session, confirm=store_session.database)
     upsert(store_session, *known_graph())
+    HTTP.headers.update(bearer(store_session))
     with serve(create_app(Config.from_env({}), store_session)) as url:
         yield f"{url}/graphql"
 
 
 def run(api: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    r = httpx.post(api, json={"query": query, "variables": variables or {}}, timeout=60)
+    r = HTTP.post(api, json={"query": query, "variables": variables or {}}, timeout=60)
     body = r.json()
     assert r.status_code == 200 and "errors" not in body, body
     return cast(dict[str, Any], body["data"])

@@ -15,9 +15,11 @@ from graph.repository import delete_all_data, upsert
 from graph.rows import FactRecord, NodeRecord
 from graph.store import Store
 from server import Config, create_app
+from tests.auth import bearer
 from tests.live import serve
 
 pytestmark = pytest.mark.store
+HTTP = httpx.Client(timeout=60)  # carries the module's bearer token
 TODAY = date.today()
 
 
@@ -106,12 +108,13 @@ def known() -> tuple[list[NodeRecord], list[FactRecord]]:
 def base_url(store_session: Store) -> Iterator[str]:
     delete_all_data(store_session, confirm=store_session.database)
     upsert(store_session, *known())
+    HTTP.headers.update(bearer(store_session))
     with serve(create_app(Config.from_env({}), store_session)) as url:
         yield url
 
 
 def data(base_url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    r = httpx.post(
+    r = HTTP.post(
         f"{base_url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60
     )
     body = r.json()
@@ -213,13 +216,13 @@ def test_key_actors_clusters_stats_and_impunity(base_url: str) -> None:
 
 
 def test_bad_arguments_are_named(base_url: str) -> None:
-    r = httpx.post(
+    r = HTTP.post(
         f"{base_url}/graphql",
         json={"query": '{ patterns { hotspots(from: "2025-13-01", to: "2026-01-01") { count } } }'},
         timeout=30,
     )
     assert "start" in r.json()["errors"][0]["message"]
-    r = httpx.post(
+    r = HTTP.post(
         f"{base_url}/graphql",
         json={"query": "{ patterns { repeatPerpetrators(minGroups: 0) { incidentCount } } }"},
         timeout=30,

@@ -42,9 +42,14 @@ try {
   fail(1, `graphql-http is not installed in web/ (run make install): ${error.message}`);
 }
 
-// Every request gets a deadline, so a hung server ends the run instead of blocking it.
-const fetchWithTimeout = (input, init = {}) =>
-  fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+// Every request gets a deadline, so a hung server ends the run instead of blocking it,
+// and the bearer token from the environment (never the command line, which others see).
+const AUTHORIZATION = process.env.AUDIT_AUTHORIZATION;
+const fetchWithTimeout = (input, init = {}) => {
+  const headers = new Headers(init.headers);
+  if (AUTHORIZATION) headers.set("Authorization", AUTHORIZATION);
+  return fetch(input, { ...init, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+};
 
 let results;
 try {
