@@ -26,7 +26,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
-from graph.errors import ConflictError, ModelError, NotFound
+from schema.errors import USER_ERRORS
 
 log = logging.getLogger("defensores.api")
 
@@ -35,8 +35,6 @@ MAX_ALIASES = 30
 MAX_TOKENS = 4000
 MAX_DIRECTIVES = 20
 CACHED_DOCUMENTS = 256
-
-USER_ERRORS = (ModelError, NotFound, ConflictError)
 
 
 class MaxDirectivesRule(ValidationRule):
