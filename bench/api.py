@@ -37,16 +37,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import neo4j
 
+from graph import tokens
 from graph.config import StoreConfig
 from graph.embedded import USER, Paths, read_secret, read_state
 from graph.repository import counts, load
 from graph.rows import FactRecord, NodeRecord
 from graph.store import Store
+from graph.tokens import Principal
 from nlp.gazetteers import DATA as GAZETTEER_DIR
 from schema.app import build_schema
 from schema.context import Context
@@ -128,6 +130,9 @@ def generate(n_actors: int, seed: int = 11) -> Graph:
     return Graph(nodes, facts, perpetrated)
 
 
+BENCH = Principal("tok_bench", "bench-api", "prosecutor")
+
+
 class Recorder:
     """A store that records the statements it is asked to run."""
 
@@ -147,9 +152,8 @@ def record(store: Store, query: str, variables: dict[str, Any]) -> list[tuple[st
     """The statements the schema runs for one request (executed here, in process)."""
     recorder = Recorder(store)
     schema = build_schema(introspection=False)
-    result = asyncio.run(
-        schema.execute(query, variable_values=variables, context_value=Context(store=recorder))  # type: ignore[arg-type]
-    )
+    context = Context(store=cast(Store, recorder), principal=BENCH)
+    result = asyncio.run(schema.execute(query, variable_values=variables, context_value=context))
     if result.errors:
         raise SystemExit(f"the benchmark query failed: {result.errors[0].message}")
     return recorder.statements
@@ -171,11 +175,13 @@ def figures(latencies: list[float], wall: float) -> Figures:
     )
 
 
-async def over_http(url: str, query: str, variables: list[dict[str, Any]]) -> Figures:
+async def over_http(
+    url: str, query: str, variables: list[dict[str, Any]], auth: dict[str, str]
+) -> Figures:
     latencies: list[float] = []
     todo = list(variables)
     limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
-    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=120, limits=limits, headers=auth) as client:
 
         async def worker() -> None:
             while todo:
@@ -222,6 +228,8 @@ def start_server(data_dir: str, port: int, workers: int) -> subprocess.Popen[byt
             "DEFENSORES_DATA_DIR": data_dir,
             "DEFENSORES_PORT": str(port),
             "DEFENSORES_WORKERS": str(workers),
+            # one token makes every request here: a real deployment's limit would stop it
+            "DEFENSORES_RATE_LIMIT": "1000000",
         }
     )
     proc = subprocess.Popen(
@@ -294,6 +302,8 @@ def main() -> None:
             driver = neo4j.GraphDatabase.driver(
                 state.bolt_uri, auth=(USER, read_secret(paths, create=False))
             )
+            token, _ = tokens.create(store, "prosecutor", "bench-api")
+            auth = {"Authorization": f"Bearer {token}"}
             port = free_port()
             server = start_server(tmp, port, args.workers)
             url = f"http://127.0.0.1:{port}/graphql"
@@ -302,7 +312,7 @@ def main() -> None:
                 for _ in range(args.rounds):
                     for name in QUERIES:
                         bare = over_driver(driver, store.database, recorded[name])
-                        api = asyncio.run(over_http(url, QUERIES[name], variables[name]))
+                        api = asyncio.run(over_http(url, QUERIES[name], variables[name], auth))
                         rows[name].append((api, bare))
             finally:
                 server.send_signal(signal.SIGTERM)
