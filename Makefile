@@ -28,6 +28,9 @@ install: $(STAMP)
 
 run: install
 	$(VENV)/bin/defensores ingest --quiet tests/data/demo/complaints.jsonl
+	@$(VENV)/bin/defensores token revoke demo >/dev/null 2>&1 || true
+	@echo "A prosecutor token for this demo (send it as: Authorization: Bearer <token>):"
+	@$(VENV)/bin/defensores token create --role prosecutor --name demo | tail -n 1
 	DEFENSORES_IDE=1 $(VENV)/bin/defensores serve
 
 test: install

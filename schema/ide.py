@@ -90,6 +90,9 @@ def _local_path(value: str, what: str) -> str:
     return value
 
 
+DEFAULT_HEADERS = '{"Authorization": "Bearer PASTE-YOUR-TOKEN-HERE"}'
+
+
 def ide_js() -> str:
     """The bootstrap script: renders GraphiQL into ``#graphiql``, whose ``data-endpoint``
     names the GraphQL endpoint (plain HTTP POST of JSON; no subscriptions)."""
@@ -108,6 +111,9 @@ def ide_js() -> str:
     React.createElement(GraphiQL, {{
       fetcher: fetcher,
       defaultEditorToolsVisibility: true,
+      // every operation needs a token: paste it in the Headers tab (never saved)
+      defaultHeaders: {json.dumps(DEFAULT_HEADERS)},
+      shouldPersistHeaders: false,
       defaultQuery: {json.dumps(DEFAULT_QUERY)}
     }})
   );
