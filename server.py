@@ -250,6 +250,9 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="dev: the documents rules were tuned on; test: the held-out quarter",
     )
+    aud = sub.add_parser("audit", help="the audit log")
+    aud_sub = aud.add_subparsers(dest="audit_action", required=True)
+    aud_sub.add_parser("verify", help="check the hash chain; name the first broken record")
     tok = sub.add_parser("token", help="API bearer tokens")
     tok_sub = tok.add_subparsers(dest="tokens_action", required=True)
     tok_new = tok_sub.add_parser("create", help="create a token; its last line is the token")
@@ -334,6 +337,17 @@ def _db(args: argparse.Namespace, config: Config) -> int:
         elif args.db_command == "migrate":
             print(json.dumps({"schema_version": current_version(store)}))
     return 0
+
+
+def _audit(args: argparse.Namespace, config: Config) -> int:
+    from dataclasses import asdict
+
+    from graph import audit
+
+    with open_store(config.store) as store:
+        verdict = audit.verify(store)
+    print(json.dumps(asdict(verdict), sort_keys=True))
+    return 0 if verdict.ok else 1
 
 
 def _token(args: argparse.Namespace, config: Config) -> int:
@@ -513,6 +527,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ingest(args, config)
         if args.command == "token":
             return _token(args, config)
+        if args.command == "audit":
+            return _audit(args, config)
         return _db(args, config)
     except DefensoresError as exc:
         print(f"defensores: error: {exc}", file=sys.stderr)

@@ -430,3 +430,38 @@ ACCESS_REVOKE = (
     "t.revoked_by = coalesce(t.revoked_by, $by), t.updated_at = $now "
     "RETURN t.id AS id, t.name AS name, t.role AS role, t.revoked_at AS revoked_at"
 )
+
+
+# --- audit log --------------------------------------------------------------------------
+
+AUDIT_HEAD = "MATCH (h:AuditHead {id: $id}) RETURN h.seq AS seq, h.hash AS hash"
+# Appends one record if the head is still where it was read (``seq``); no row otherwise.
+AUDIT_APPEND = (
+    "MERGE (h:AuditHead {id: $head}) ON CREATE SET h.seq = 0, h.hash = $genesis "
+    "WITH h WHERE h.seq = $seq "
+    "CREATE (r:AuditRecord {id: $id}) SET r += $props "
+    "SET h.seq = $props.seq, h.hash = $props.hash "
+    "RETURN r.seq AS seq"
+)
+AUDIT_PAGE = (
+    "MATCH (r:AuditRecord) WHERE r.seq > $after "
+    "RETURN properties(r) AS props ORDER BY r.seq LIMIT $limit"
+)
+AUDIT_FILTERS = {  # each applies when its parameter is given; values travel as parameters
+    "who": "r.who = $who",
+    "role": "r.role = $role",
+    "operation": "r.operation = $operation",
+    "person": "$person IN r.persons",
+    "complaint": "$complaint IN r.complaints",
+    "date_from": "r.at >= $date_from",
+    "date_to": "r.at < $date_to",
+}
+
+
+def audit_list(used: list[str]) -> str:
+    """Records after ``$after`` (a sequence number), oldest first, filtered."""
+    conditions = ["r.seq > $after", *(AUDIT_FILTERS[name] for name in used)]
+    return (
+        f"MATCH (r:AuditRecord) WHERE {' AND '.join(conditions)} "
+        "RETURN properties(r) AS props ORDER BY r.seq LIMIT $limit"
+    )

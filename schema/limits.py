@@ -26,6 +26,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
+from schema.auditing import AuditOperations
 from schema.errors import USER_ERRORS
 
 log = logging.getLogger("defensores.api")
@@ -108,4 +109,5 @@ def extensions(*, introspection: bool) -> list[Callable[[], SchemaExtension]]:
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         MaskUnexpectedErrors,
+        AuditOperations,
     ]

@@ -11,6 +11,7 @@ from graph.errors import ModelError
 from graph.model import MODEL
 from schema import filters as f
 from schema.alerts import AlertQuery
+from schema.auditlog import AuditQuery
 from schema.context import in_thread
 from schema.enums import ComplaintStatus, RelationshipType, SearchKind
 from schema.pagination import Connection, connection
@@ -69,7 +70,7 @@ class Submission:
 
 
 @strawberry.type
-class Query(AlertQuery, PatternQuery):
+class Query(AlertQuery, PatternQuery, AuditQuery):
     @strawberry.field(
         description="The intake status of a complaint. An intake token sees only the "
         "complaints it submitted."

@@ -62,6 +62,8 @@ TABLE: dict[str, dict[str, Outcome]] = {
     "Query.alert": OPERATIONS,
     # queries: intake's own submissions
     "Query.submission": _row(A, D, A, A, D),
+    # the audit log
+    "Query.auditLog": _row(D, D, D, D, A),
     # mutations
     "Mutation.submitComplaint": _row(A, D, D, A, D),
     "Mutation.submitComplaints": _row(A, D, D, A, D),

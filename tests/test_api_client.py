@@ -12,10 +12,10 @@ from gql import Client, GraphQLRequest, gql
 from gql.transport.httpx import HTTPXTransport
 from gql.transport.websockets import WebsocketsTransport
 
-from graph.repository import counts, delete_all_data
+from graph.repository import delete_all_data
 from graph.store import Store
 from server import Config, create_app
-from tests.auth import bearer
+from tests.auth import bearer, domain_counts
 from tests.live import serve
 
 pytestmark = pytest.mark.store
@@ -85,16 +85,16 @@ def test_submit_complaint_stores_extracts_and_returns_the_facts(
                 # the quote is the sentence; start/end point at the name in the complaint
                 assert ev["quote"] in TEXT and TEXT[ev["start"] : ev["end"]] in ev["quote"]
                 assert actor["node"]["name"].split()[-1] in TEXT[ev["start"] : ev["end"]]
-        before = counts(store_session)
+        before = domain_counts(store_session)
         again = execute(session, SUBMIT, variable_values={"input": {"text": TEXT}})
         assert again["submitComplaint"]["duplicate"] is True  # a retry changes nothing
-        assert counts(store_session) == before
+        assert domain_counts(store_session) == before
 
 
 def test_invalid_complaints_come_back_as_typed_errors_and_store_nothing(
     base_url: str, store_session: Store
 ) -> None:
-    before = counts(store_session)
+    before = domain_counts(store_session)
     with http_client(base_url) as session:
         empty = execute(session, SUBMIT, variable_values={"input": {"text": "   "}})
         assert empty["submitComplaint"] == {
@@ -115,7 +115,7 @@ def test_invalid_complaints_come_back_as_typed_errors_and_store_nothing(
             variable_values={"inputs": [{"text": "Un texto válido."}, {"text": ""}]},
         )
         assert many["submitComplaints"]["field"] == "inputs[1]"
-    assert counts(store_session) == before  # the valid one was not stored either
+    assert domain_counts(store_session) == before  # the valid one was not stored either
 
 
 def test_submit_complaints_in_one_call(base_url: str) -> None:

@@ -10,10 +10,10 @@ from typing import Any, cast
 import httpx
 import pytest
 
-from graph.repository import counts, delete_all_data, upsert
+from graph.repository import delete_all_data, upsert
 from graph.store import Store
 from server import Config, create_app
-from tests.auth import bearer
+from tests.auth import bearer, domain_counts
 from tests.live import serve
 from tests.test_api import known_graph
 
@@ -70,7 +70,7 @@ def _actor_links(api: str, actor: str) -> dict[str, Any]:
 
 def test_merge_then_split_restores_both_actors(api: str, store_session: Store) -> None:
     before_a, before_c = _actor_links(api, "per_a"), _actor_links(api, "per_c")
-    totals = counts(store_session)
+    totals = domain_counts(store_session)
     merged = run(
         api,
         """mutation { mergeActors(keepId: "per_a", mergeId: "per_c", reason: "misma persona") {
@@ -98,13 +98,13 @@ def test_merge_then_split_restores_both_actors(api: str, store_session: Store) -
     assert split["merge"] == {"status": "undone", "undoReason": "eran dos"}
     assert _actor_links(api, "per_a") == before_a
     assert _actor_links(api, "per_c") == before_c
-    after = counts(store_session)
+    after = domain_counts(store_session)
     assert after["relationships"] == totals["relationships"]
     assert after["nodes"] == totals["nodes"] + 1  # the merge record stays, as history
 
 
 def test_refused_merges_come_back_typed_and_change_nothing(api: str, store_session: Store) -> None:
-    totals = counts(store_session)
+    totals = domain_counts(store_session)
     for keep, merge, reason, typename in [
         ("per_a", "per_nobody", "x", "NotFound"),
         ("per_a", "com_x", "x", "ValidationError"),  # a person and a community
@@ -118,7 +118,7 @@ def test_refused_merges_come_back_typed_and_change_nothing(api: str, store_sessi
             {"k": keep, "m": merge, "r": reason},
         )
         assert result["mergeActors"]["__typename"] == typename, (keep, merge)
-    assert counts(store_session) == totals
+    assert domain_counts(store_session) == totals
 
 
 def test_link_actors_needs_a_quote_of_the_complaint(api: str) -> None:
