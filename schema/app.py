@@ -115,6 +115,38 @@ def _json_error(status: int, message: str, headers: dict[str, str] | None = None
     return Response(body, status, headers=headers, media_type="application/json")
 
 
+async def _bounded_body(receive: Receive) -> bytes | None:
+    """The whole request body, or None once it passes ``MAX_BODY`` (whatever the
+    Content-Length said: a chunked body has none)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands over the body already read, then listens as before."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
 class Endpoint(GraphQL[Context, None]):
     """Strawberry's ASGI view with the project's rules in front of it."""
 
@@ -182,9 +214,17 @@ class Endpoint(GraphQL[Context, None]):
         refusal = await self._refuse(request)
         if refusal is None:
             refusal = await self._authenticate(request)
+        body = b""
+        if refusal is None:
+            read = await _bounded_body(receive)
+            if read is None:
+                refusal = _json_error(413, f"The request body is larger than {MAX_BODY} bytes.")
+            else:
+                body = read
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        receive = _replay(body, receive)
         started = False
 
         async def tracking_send(message: Message) -> None:

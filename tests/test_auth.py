@@ -166,3 +166,52 @@ def test_the_bucket_refills_with_time() -> None:
     now[0] += 1.0
     assert limiter.take("t") == 0
     assert RateLimiter.retry_after(0.2) == "1"
+
+
+def test_a_streamed_body_over_the_limit_is_413(store: Store, served: str) -> None:
+    def chunks() -> Iterator[bytes]:  # no Content-Length: sent chunked
+        yield b'{"query": "{ __typename }", "variables": {"x": "'
+        for _ in range(12):
+            yield b"a" * 100_000
+        yield b'"}}'
+
+    r = httpx.post(
+        served,
+        content=chunks(),
+        headers={**bearer(store), "content-type": "application/json"},
+        timeout=30,
+    )
+    assert r.status_code == 413 and "larger than" in r.json()["errors"][0]["message"]
+    small = httpx.post(
+        served,
+        content=iter([b'{"query": "{ actors { totalCount } }"}']),
+        headers={**bearer(store), "content-type": "application/json"},
+        timeout=30,
+    )
+    assert small.status_code == 200 and "totalCount" in small.text
+
+
+def test_cors_is_closed_by_default(store: Store, served: str) -> None:
+    origin = {"Origin": "https://evil.example"}
+    preflight = httpx.options(
+        served,
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert preflight.status_code == 405
+    assert "access-control-allow-origin" not in preflight.headers
+    r = httpx.post(served, json=QUERY, headers={**origin, **bearer(store)})
+    assert "access-control-allow-origin" not in r.headers
+
+
+def test_html_pages_carry_security_headers(store: Store) -> None:
+    with serve(create_app(Config.from_env({"DEFENSORES_IDE": "1"}), store)) as url:
+        page = httpx.get(f"{url}/graphql", headers={"accept": "text/html"})
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "script-src 'self'" in page.headers["content-security-policy"]
