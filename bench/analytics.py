@@ -229,6 +229,9 @@ def peak_mb() -> float:
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds ``fn`` takes, after an untimed full collection (so neither side of a
+    pair pays for the garbage of the other)."""
+    gc.collect()
     started = time.perf_counter()
     value = fn()
     return time.perf_counter() - started, value

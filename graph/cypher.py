@@ -173,7 +173,8 @@ def fact_by_id(rel: RelKind) -> str:
 
 # Removes every record but the schema version. For tests and benchmarks on their own
 # data dirs; nothing in the service calls it.
-DELETE_ALL_DATA = "MATCH (n) WHERE NOT n:SchemaVersion DETACH DELETE n"
+# The schema version and the counters stay: a pseudonym number is never given twice.
+DELETE_ALL_DATA = "MATCH (n) WHERE NOT n:SchemaVersion AND NOT n:Sequence DETACH DELETE n"
 
 COUNT_NODES = "MATCH (n) RETURN count(n) AS count"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS count"
@@ -465,3 +466,23 @@ def audit_list(used: list[str]) -> str:
         f"MATCH (r:AuditRecord) WHERE {' AND '.join(conditions)} "
         "RETURN properties(r) AS props ORDER BY r.seq LIMIT $limit"
     )
+
+
+# --- pseudonym numbers --------------------------------------------------------------------
+
+PERSONS_UNNUMBERED = (
+    "UNWIND $ids AS id MATCH (p:Actor {id: id}) WHERE p:Person AND p.pseudonym_no IS NULL "
+    "RETURN p.id AS id ORDER BY id"
+)
+ALL_PERSONS_UNNUMBERED = (
+    "MATCH (p:Person) WHERE p.pseudonym_no IS NULL RETURN p.id AS id ORDER BY p.created_at, id"
+)
+SEQUENCE_ENSURE = "MERGE (s:Sequence {id: $id}) ON CREATE SET s.value = 0 RETURN s.value AS value"
+SEQUENCE_BUMP = (
+    "MERGE (s:Sequence {id: $id}) ON CREATE SET s.value = 0 "
+    "SET s.value = s.value + $by RETURN s.value AS value"
+)
+PERSONS_NUMBER = (
+    "UNWIND $rows AS row MATCH (p:Actor {id: row.id}) WHERE p.pseudonym_no IS NULL "
+    "SET p.pseudonym_no = row.no RETURN count(p) AS numbered"
+)

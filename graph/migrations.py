@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph import cypher
+from graph import cypher, pseudonyms
 from graph.errors import ConflictError, StoreError
 from graph.model import MODEL, Model
 from graph.rows import utc_now
@@ -54,7 +54,15 @@ def _baseline(store: Store) -> None:
     """Version 1: the schema above, nothing else to move."""
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "baseline schema", _baseline),)
+def _pseudonym_numbers(store: Store) -> None:
+    """Version 2: every person gets the number of its pseudonym."""
+    pseudonyms.number_all(store)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "baseline schema", _baseline),
+    Migration(2, "pseudonym numbers for persons", _pseudonym_numbers),
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
@@ -83,6 +91,17 @@ def _declare(store: Store, statement: str) -> None:
             time.sleep(0.2 * (attempt + 1))
 
 
+def _declare_counter(store: Store) -> None:
+    for attempt in range(3):
+        try:
+            store.write(cypher.SEQUENCE_ENSURE, id=pseudonyms.SEQUENCE_ID)
+            return
+        except (ConflictError, StoreError):  # another process created it this instant
+            if attempt == 2:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def migrate(store: Store) -> Outcome:
     """Bring the store to ``SCHEMA_VERSION``; running it again changes nothing.
 
@@ -92,6 +111,8 @@ def migrate(store: Store) -> Outcome:
     """
     for statement in schema_statements():
         _declare(store, statement)
+    # counters exist before any writer needs them, so writers only ever update them
+    _declare_counter(store)
     before = current_version(store)
     applied: list[str] = []
     rows = store.read(cypher.SCHEMA_VERSION_READ, id=SCHEMA_NODE_ID)

@@ -418,6 +418,11 @@ MODEL = Model(
             Prop("people", doc="People or ethnicity, e.g. Asháninka."),
             Prop("defender", PropType.BOOLEAN, doc="A human rights defender."),
             Prop("protected", PropType.BOOLEAN, doc="Protected person: pseudonymised for most."),
+            Prop(
+                "pseudonym_no",
+                PropType.INTEGER,
+                doc="N of the person's pseudonym 'Persona N': given once, never reused.",
+            ),
             doc="A natural person. Roles live on relationships, never on the person.",
         ),
         _actor(
@@ -622,6 +627,14 @@ MODEL = Model(
             ),
             internal=True,
             doc="The audit log's last record (one node): where the next one links.",
+        ),
+        NodeKind(
+            "Sequence",
+            labels=("Sequence",),
+            id_prefix="seq",
+            props=(Prop("value", PropType.INTEGER, required=True, doc="The last number given."),),
+            internal=True,
+            doc="A counter (pseudonym numbers): bumped inside the transaction that uses it.",
         ),
         NodeKind(
             "NameKey",

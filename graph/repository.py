@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from graph import cypher
+from graph import cypher, pseudonyms
 from graph.errors import ConflictError, ModelError
 from graph.model import MODEL
 from graph.rows import (
@@ -53,6 +53,8 @@ def write_nodes(tx: Tx, batch: NodeBatch, now: str) -> int:
             other = "/".join(sorted(set(row["labels"]) - {kind.key_label})) or kind.key_label
             raise ConflictError(f"id {row['id']} belongs to a {other}, not a {kind.name}")
     created = tx.run(cypher.create_nodes(kind), rows=batch.rows, now=now)
+    if kind.name == "Person":  # in the same transaction: no person without a pseudonym
+        pseudonyms.number(tx, [str(r["id"]) for r in batch.rows])
     return len(updated) + (int(created[0]["created"]) if created else 0)
 
 

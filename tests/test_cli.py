@@ -15,6 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from graph.migrations import SCHEMA_VERSION
 from tests.test_embedded import gone, jvms, wait_until
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
@@ -39,8 +40,8 @@ def test_db_status_prints_json(tmp_path: Path) -> None:
     )
     status = json.loads(out.stdout)
     assert status["backend"] == "arcadedb-embedded"
-    assert status["schema_version"] == 1
-    assert status["nodes"] == 1  # the schema version node
+    assert status["schema_version"] == SCHEMA_VERSION
+    assert status["nodes"] == 2  # the schema version and the pseudonym counter
     assert status["relationships"] == 0
     assert wait_until(lambda: jvms(tmp_path) == [], 60)
 
@@ -138,5 +139,5 @@ def test_processes_starting_together_share_one_store(tmp_path: Path) -> None:
     results = [p.communicate(timeout=180) for p in procs]
     for proc, (out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err
-        assert json.loads(out)["schema_version"] == 1
+        assert json.loads(out)["schema_version"] == SCHEMA_VERSION
     assert wait_until(lambda: jvms(tmp_path) == [], 60)
