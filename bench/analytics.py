@@ -358,7 +358,11 @@ class CountWarnings(logging.Handler):
         self.count += 1
 
 
-def ingest_latency(store: Store, n: int, seed: int, as_of: date | None, warm: int = 2) -> Latencies:
+def ingest_latency(
+    store: Store, n: int, seed: int, as_of: date | None, warm: int = 2, size: int = 1
+) -> Latencies:
+    """Latency per complaint of ``process_batch`` over ``size`` complaints at a time
+    (time ÷ size), alerts off and on alternating batch by batch."""
     items = generate_complaints(n + 2 * warm, seed=seed)
     extractor = Extractor()
     list(extractor.extract_many([(t, None) for t, _ in items[: 2 * warm + 8]], batch_size=8))
@@ -369,23 +373,25 @@ def ingest_latency(store: Store, n: int, seed: int, as_of: date | None, warm: in
     handler = CountWarnings()
     logging.getLogger("graph").addHandler(handler)
 
-    def one(text: str, received: str, on: bool) -> float:
-        cid = receive(store, ComplaintIn(text=text, received_at=received)).id
+    def one(group: list[tuple[str, str]], on: bool) -> float:
+        cids = [receive(store, ComplaintIn(text=t, received_at=r)).id for t, r in group]
         started = time.perf_counter()
-        status = process_batch(store, [cid], batch, after=on_hook if on else None)
+        status = process_batch(store, cids, batch, after=on_hook if on else None)
         elapsed = time.perf_counter() - started
-        if status.get(cid) != "extracted":
-            out.failed += 1
-        return elapsed
+        out.failed += sum(status.get(c) != "extracted" for c in cids)
+        return elapsed / len(cids)
 
+    groups = [items[i : i + size] for i in range(0, len(items), size)]
+    groups = [g for g in groups if len(g) == size]
     try:
-        for i, (text, received) in enumerate(items[: 2 * warm]):  # untimed: first calls
-            one(text, received, on=i % 2 == 1)
+        for i, group in enumerate(groups[: 2 * warm]):  # untimed: first calls
+            one(group, on=i % 2 == 1)
         raised.clear()
-        for pair, start in enumerate(range(2 * warm, len(items) - 1, 2)):
+        timed_groups = groups[2 * warm :]
+        for pair, start in enumerate(range(0, len(timed_groups) - 1, 2)):
             modes = (False, True) if pair % 2 == 0 else (True, False)
-            for (text, received), on in zip(items[start : start + 2], modes, strict=True):
-                (out.on if on else out.off).append(one(text, received, on))
+            for group, on in zip(timed_groups[start : start + 2], modes, strict=True):
+                (out.on if on else out.off).append(one(group, on))
     finally:
         logging.getLogger("graph").removeHandler(handler)
     out.created = sum(c.kind == "created" for c in raised)
@@ -401,7 +407,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--complaints", type=int, default=200, help="both modes together")
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=1, help="0: the ingest part only")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=16,
+        help="also measure ingest this many complaints at a time (as `ingest` does); 1: no",
+    )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
         "--as-of",
@@ -446,6 +458,13 @@ def main() -> None:
 
             print("ingest latency, alerts off/on alternating ...", flush=True)
             lat = ingest_latency(store, args.complaints, args.seed, args.as_of)
+            lat_batch = (
+                ingest_latency(
+                    store, args.complaints * 4, args.seed + 1, args.as_of, size=args.batch
+                )
+                if args.batch > 1
+                else None
+            )
             lat.levels = {
                 str(r["level"]): int(r["n"])
                 for r in store.read(
@@ -460,6 +479,8 @@ def main() -> None:
             jvm_mb = rss_mb(jvm_pid) if jvm_pid else 0.0
             total_after = counts(store)
     report(args, total, rounds, lat, after_metrics, peak_metrics, jvm_mb, total_after)
+    if lat_batch is not None:
+        ingest_report(f"in batches of {args.batch}", lat_batch)
 
 
 def _ratio_line(values: list[float]) -> str:
@@ -482,45 +503,61 @@ def report(
     jvm_mb: float,
     total_after: dict[str, Any],
 ) -> None:
+    print(
+        f"\ncommand: .venv/bin/python bench/analytics.py --incidents {args.incidents} "
+        f"--complaints {args.complaints} --rounds {args.rounds} --batch {args.batch} "
+        f"--seed {args.seed}" + (f" --as-of {args.as_of}" if args.as_of else "")
+    )
+    print(f"graph: {total['nodes']} nodes, {total['relationships']} relationships")
+    if rounds:
+        metrics_report(rounds, rss_after_metrics, peak_metrics)
+    ingest_report("one at a time", lat)
+    levels = ", ".join(f"{k} {v}" for k, v in sorted(lat.levels.items())) or "none"
+    print(
+        f"actors assessed (risk_level set): {levels}; highest score {lat.max_score:.1f} "
+        f"(alerts start at 'high'); assessed as of {args.as_of or 'today'}"
+    )
+    print(
+        f"store after the intake: {total_after['nodes']} nodes, "
+        f"{total_after['relationships']} relationships; store JVM RSS {jvm_mb:.0f} MB"
+    )
+
+
+def metrics_report(rounds: list[Round], rss_after_metrics: float, peak_metrics: float) -> None:
     last = rounds[-1]
     print(
-        f"\nfacts graph G: {last.g_nodes} nodes, {last.g_edges} edges; "
+        f"facts graph G: {last.g_nodes} nodes, {last.g_edges} edges; "
         f"incident-actor projection H: {last.h_nodes} nodes, {last.h_edges} edges"
     )
     print(
         f"process RSS: {last.rss_before:.0f} MB before the build, {last.rss_after:.0f} MB "
         f"with G and H built (+{last.rss_after - last.rss_before:.0f} MB), "
-        f"{rss_after_metrics:.0f} MB after the metrics; peak {peak_metrics:.0f} MB "
-        f"(the peak includes generating and loading the graph)"
+        f"{rss_after_metrics:.0f} MB after the metrics; peak {peak_metrics:.0f} MB"
     )
-    print(f"\n{'step (last round)':<34}{'seconds':>9}  project ÷ networkx")
-    print(f"{'facts_graph (store read)':<34}{last.build:>9.2f}")
-    print(f"{'incident_actor_graph':<34}{last.project:>9.2f}")
-    for metric, label in zip(
-        METRIC_NAMES,
-        ("key_actors pagerank", f"key_actors betweenness k={K_PIVOTS}", "clusters (Louvain)"),
-        strict=True,
-    ):
+    print("\n| step (last round) | s | project ÷ networkx |")
+    print("|---|---:|---:|")
+    print(f"| facts_graph (store read) | {last.build:.1f} | |")
+    print(f"| incident_actor_graph | {last.project:.1f} | |")
+    for metric in METRIC_NAMES:
         ratio = _ratio_line([r.ours[metric] / r.bare[metric] for r in rounds])
-        print(f"{label:<34}{last.ours[metric]:>9.2f}  {ratio}")
-    for metric, label in zip(
-        METRIC_NAMES,
-        ("nx.pagerank", "nx.betweenness_centrality", "nx louvain_communities"),
-        strict=True,
-    ):
-        print(f"{label:<34}{last.bare[metric]:>9.2f}")
-    print(f"{'pipeline (read+project+3 metrics)':<34}{last.pipeline:>9.2f}")
-    print(f"{'networkx alone (3 metrics)':<34}{last.networkx:>9.2f}")
+        print(
+            f"| {metric}: project / networkx | {last.ours[metric]:.1f} / "
+            f"{last.bare[metric]:.1f} | {ratio} |"
+        )
     pipe_ratio = _ratio_line([r.pipeline / r.networkx for r in rounds])
+    print(
+        f"| pipeline / networkx alone | {last.pipeline:.1f} / {last.networkx:.1f} | {pipe_ratio} |"
+    )
     read_share = _ratio_line([r.build / r.pipeline for r in rounds])
     proj_share = _ratio_line([r.project / r.pipeline for r in rounds])
-    print(f"pipeline ÷ networkx alone: {pipe_ratio}")
     print(f"share of the pipeline (fraction): store read {read_share}; projection {proj_share}")
     checks = ", ".join(
         f"{m} {'yes' if all(r.agree[m] for r in rounds) else 'NO'}" for m in METRIC_NAMES
     )
     print(f"same answer as bare networkx (top 10 / number of clusters): {checks}")
 
+
+def ingest_report(title: str, lat: Latencies) -> None:
     def p50(xs: list[float]) -> float:
         return statistics.median(xs) * 1000
 
@@ -528,67 +565,19 @@ def report(
         return statistics.fmean(xs) * 1000
 
     off, on = lat.off, lat.on
-    r_mean = mean(on) / mean(off)
-    r_p50 = p50(on) / p50(off)
     print(
-        f"\ningest latency per complaint (process_batch only; receive not timed), "
-        f"{len(off)} off / {len(on)} on, alternating"
+        f"\ningest latency per complaint, {title} (process_batch time ÷ complaints; receive "
+        f"not timed), {len(off)} off / {len(on)} on, alternating"
     )
-    print(f"{'mode':<12}{'p50 ms':>9}{'mean ms':>9}{'p95 ms':>9}")
+    print("| mode | p50 ms | mean ms | p95 ms |")
+    print("|---|---:|---:|---:|")
     for name, xs in (("alerts off", off), ("alerts on", on)):
         p95 = sorted(xs)[int(len(xs) * 0.95)] * 1000
-        print(f"{name:<12}{p50(xs):>9.1f}{mean(xs):>9.1f}{p95:>9.1f}")
-    print(f"on ÷ off: mean {r_mean:.2f}, p50 {r_p50:.2f} (goal <= 1.20)")
+        print(f"| {name} | {p50(xs):.1f} | {mean(xs):.1f} | {p95:.1f} |")
     print(
-        f"alerts in the 'on' mode: {lat.created} created, {lat.escalated} escalated; "
+        f"on ÷ off: mean {mean(on) / mean(off):.2f}, p50 {p50(on) / p50(off):.2f} "
+        f"(goal <= 1.20); alerts: {lat.created} created, {lat.escalated} escalated; "
         f"complaints not extracted: {lat.failed}; warnings logged: {lat.warnings}"
-    )
-    levels = ", ".join(f"{k} {v}" for k, v in sorted(lat.levels.items())) or "none"
-    print(
-        f"actors assessed (risk_level set) by the 'on' mode: {levels}; highest score "
-        f"{lat.max_score:.1f} (alerts start at 'high'); assessed as of "
-        f"{args.as_of or 'today'}"
-    )
-    print(
-        f"store after the intake: {total_after['nodes']} nodes, "
-        f"{total_after['relationships']} relationships; store JVM RSS {jvm_mb:.0f} MB"
-    )
-
-    print("\n--- summary (for BENCHMARKS.md) ---")
-    print(
-        f"command: .venv/bin/python bench/analytics.py --incidents {args.incidents} "
-        f"--complaints {args.complaints} --rounds {args.rounds} --seed {args.seed}"
-        + (f" --as-of {args.as_of}" if args.as_of else "")
-    )
-    print(
-        f"graph: {total['nodes']} nodes, {total['relationships']} relationships; "
-        f"G {last.g_nodes} nodes / {last.g_edges} edges; "
-        f"H {last.h_nodes} nodes / {last.h_edges} edges"
-    )
-    print("| step | s | project ÷ networkx |")
-    print("|---|---:|---:|")
-    print(f"| facts_graph (store read) | {last.build:.1f} | |")
-    print(f"| incident_actor_graph | {last.project:.1f} | |")
-    for metric in METRIC_NAMES:
-        median = statistics.median(r.ours[metric] / r.bare[metric] for r in rounds)
-        print(
-            f"| {metric}: project / networkx | {last.ours[metric]:.1f} / "
-            f"{last.bare[metric]:.1f} | {median:.2f} |"
-        )
-    print(
-        f"| pipeline / networkx alone | {last.pipeline:.1f} / {last.networkx:.1f} | "
-        f"{statistics.median(r.pipeline / r.networkx for r in rounds):.2f} |"
-    )
-    print(
-        f"store read: {statistics.median(100 * r.build / r.pipeline for r in rounds):.0f} % "
-        f"of the pipeline; process RSS +{last.rss_after - last.rss_before:.0f} MB for G and H; "
-        f"peak {peak_metrics:.0f} MB"
-    )
-    print(
-        f"ingest latency (process_batch), alerts off: p50 {p50(off):.0f} ms, mean "
-        f"{mean(off):.0f} ms; on: p50 {p50(on):.0f} ms, mean {mean(on):.0f} ms; "
-        f"on ÷ off: mean {r_mean:.2f}, p50 {r_p50:.2f} (goal <= 1.20); "
-        f"{lat.created} alerts created"
     )
 
 

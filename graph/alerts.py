@@ -28,7 +28,7 @@ from typing import Any
 from graph import cypher
 from graph.errors import ConflictError, ModelError, NotFound
 from graph.model import ALERT_LEVELS, ALERT_STATUS, MODEL
-from graph.risk import Assessment, Weights, assess, default_weights, gather
+from graph.risk import Assessment, Weights, assess, default_weights, gather_many
 from graph.rows import fact_id, utc_now
 from graph.store import Store, Tx
 
@@ -72,22 +72,30 @@ def _assessment_json(a: Assessment) -> str:
     return json.dumps(asdict(a), ensure_ascii=False, sort_keys=True)
 
 
+def subjects_by_complaint(store: Store, complaint_ids: Sequence[str]) -> dict[str, str]:
+    """Actor → the first of these complaints that names it as a victim (or names a member
+    of it): the actors a risk re-assessment concerns after these complaints."""
+    out: dict[str, str] = {}
+    rows = store.read(cypher.ALERT_SUBJECTS, ids=list(complaint_ids))
+    order = {cid: n for n, cid in enumerate(complaint_ids)}
+    for r in sorted(rows, key=lambda r: order.get(r["cid"], 0)):
+        for actor in r["ids"] or []:
+            if actor:
+                out.setdefault(str(actor), str(r["cid"]))
+    return out
+
+
 def subjects_of(store: Store, complaint_ids: Sequence[str]) -> list[str]:
     """The actors a risk re-assessment concerns after these complaints: their victims
     and the communities those victims belong to."""
-    rows = store.read(cypher.ALERT_SUBJECTS, ids=list(complaint_ids))
-    return sorted({str(i) for r in rows for i in r["ids"] or [] if i})
+    return sorted(subjects_by_complaint(store, complaint_ids))
 
 
 def _apply(
     tx: Tx, *, a: Assessment, complaint_id: str | None, ubigeo: str | None, now: str
 ) -> AlertChange | None:
-    rows = tx.run(cypher.ACTOR_RISK_SET, id=a.subject_id, level=a.level, score=a.score, now=now)
-    if not rows:
-        raise NotFound(f"no actor {a.subject_id}")
-    before = rows[0]["before"]
-    if a.level not in RAISING or _rank(a.level) <= _rank(before):
-        return None
+    """Create or escalate the alert a rise to ``a.level`` calls for (the actor's new
+    level is already written)."""
     open_rows = tx.run(cypher.ALERT_OPEN_FOR, id=a.subject_id)
     if open_rows:
         current = dict(open_rows[0]["props"])
@@ -145,39 +153,56 @@ def _apply(
     return AlertChange("created", dict(created[0]["props"]))
 
 
-def evaluate(
-    store: Store,
-    actor_ids: Iterable[str],
-    *,
-    complaint_id: str | None = None,
-    as_of: date | None = None,
-    weights: Weights | None = None,
+def _record(
+    tx: Tx, assessments: list[tuple[Assessment, str | None, str | None]], now: str
 ) -> list[AlertChange]:
-    """Re-assess each actor; create or escalate the alerts their new levels call for."""
-    w = weights or default_weights()
-    day = as_of or date.today()
+    rows = [{"id": a.subject_id, "level": a.level, "score": a.score} for a, _, _ in assessments]
+    before = {str(r["id"]): r["before"] for r in tx.run(cypher.ACTORS_RISK_SET, rows=rows, now=now)}
     changes = []
-    for actor_id in dict.fromkeys(actor_ids):
-        inputs = gather(store, actor_id, w, day)
-        assessment = assess(inputs, w, day)
-        latest = next((x for x in inputs.attacks if x.id == assessment.latest_incident), None)
-        ubigeo = latest.districts[0] if latest and latest.districts else None
-        change = store.transaction(
-            partial(_apply, a=assessment, complaint_id=complaint_id, ubigeo=ubigeo, now=utc_now())
-        )
+    for a, complaint_id, ubigeo in assessments:
+        if a.subject_id not in before:
+            raise NotFound(f"no actor {a.subject_id}")
+        if a.level not in RAISING or _rank(a.level) <= _rank(before[a.subject_id]):
+            continue
+        change = _apply(tx, a=a, complaint_id=complaint_id, ubigeo=ubigeo, now=now)
         if change is not None:
             changes.append(change)
     return changes
 
 
+def evaluate(
+    store: Store,
+    actor_ids: Iterable[str],
+    *,
+    complaint_id: str | None = None,
+    complaints: Mapping[str, str] | None = None,
+    as_of: date | None = None,
+    weights: Weights | None = None,
+) -> list[AlertChange]:
+    """Re-assess the actors together; record their levels and create or escalate the
+    alerts their rises call for, in one transaction. ``complaints`` names, per actor, the
+    complaint that raised it (else ``complaint_id``)."""
+    w = weights or default_weights()
+    day = as_of or date.today()
+    inputs = gather_many(store, list(actor_ids), w, day)
+    assessed = []
+    for actor_id, found in inputs.items():
+        a = assess(found, w, day)
+        latest = next((x for x in found.attacks if x.id == a.latest_incident), None)
+        ubigeo = latest.districts[0] if latest and latest.districts else None
+        assessed.append((a, (complaints or {}).get(actor_id, complaint_id), ubigeo))
+    if not assessed:
+        return []
+    return store.transaction(partial(_record, assessments=assessed, now=utc_now()))
+
+
 def after_intake(
     store: Store, complaint_ids: Sequence[str], *, as_of: date | None = None
 ) -> list[AlertChange]:
-    """The alerts raised by the complaints just extracted (one evaluation per actor)."""
-    changes = []
-    for cid in complaint_ids:
-        changes += evaluate(store, subjects_of(store, [cid]), complaint_id=cid, as_of=as_of)
-    return changes
+    """The alerts raised by the complaints just extracted: every actor they concern is
+    assessed once, all together."""
+    by_actor = subjects_by_complaint(store, complaint_ids)
+    return evaluate(store, list(by_actor), complaints=by_actor, as_of=as_of)
 
 
 # --- the workflow ---------------------------------------------------------------------

@@ -379,15 +379,15 @@ ALERT_SUBJECTS = (
     "MATCH (:Complaint {id: cid})-[:REPORTS]->(:Incident)<-[v:VICTIM_OF]-(a:Actor) "
     "WHERE coalesce(v.review, '') <> 'rejected' AND a.merged_into IS NULL "
     "OPTIONAL MATCH (a)-[:MEMBER_OF]->(c:Community) "
-    "WITH a, c, EXISTS { MATCH (a)-[k:VICTIM_OF]->(:Incident {type: 'killing'}) "
+    "WITH cid, a, c, EXISTS { MATCH (a)-[k:VICTIM_OF]->(:Incident {type: 'killing'}) "
     "WHERE k.review = 'confirmed' } AS killed "
-    "RETURN [x IN collect(DISTINCT CASE WHEN killed THEN null ELSE a.id END) "
+    "RETURN cid, [x IN collect(DISTINCT CASE WHEN killed THEN null ELSE a.id END) "
     "WHERE x IS NOT NULL] + collect(DISTINCT c.id) AS ids"
 )
-ACTOR_RISK_SET = (
-    "MATCH (a:Actor {id: $id}) WITH a, a.risk_level AS before "
-    "SET a.risk_level = $level, a.risk_score = $score, a.risk_assessed_at = $now "
-    "RETURN before"
+ACTORS_RISK_SET = (
+    "UNWIND $rows AS row MATCH (a:Actor {id: row.id}) WITH a, row, a.risk_level AS before "
+    "SET a.risk_level = row.level, a.risk_score = row.score, a.risk_assessed_at = $now "
+    "RETURN a.id AS id, before"
 )
 ALERT_OPEN_FOR = (
     "MATCH (a:Alert {subject_id: $id}) WHERE a.status <> 'closed' "

@@ -573,46 +573,52 @@ TIMELINE_CASE = (
 
 _LIVE = "coalesce({r}.review, '') <> 'rejected'"  # rejected facts never count
 
+# Every statement takes many subjects at once (``$ids``) and names the subject of each
+# row (``sid``), so assessing the victims of a whole batch of complaints costs the same
+# dozen statements as assessing one.
 RISK_MEMBERSHIPS = (
-    "MATCH (a:Actor {id: $id})-[m:MEMBER_OF]->(c:Actor) "
-    "RETURN c.id AS id, m.role AS role, c.community_kind AS community_kind, "
+    "UNWIND $ids AS sid MATCH (a:Actor {id: sid})-[m:MEMBER_OF]->(c:Actor) "
+    "RETURN sid, c.id AS id, m.role AS role, c.community_kind AS community_kind, "
     "'Community' IN labels(c) AS community"
 )
 _ATTACK_RETURN = (
     "OPTIONAL MATCH (p:Actor)-[r:PERPETRATOR_OF]->(i) WHERE " + _LIVE.format(r="r") + " "
-    "WITH i, v, via, collect(DISTINCT p.id) AS perpetrators "
+    "WITH sid, i, v, via, collect(DISTINCT p.id) AS perpetrators "
     "OPTIONAL MATCH (i)-[:OCCURRED_IN]->(pl:Place) "
-    "RETURN i.id AS id, i.type AS type, i.date AS date, perpetrators, "
+    "RETURN sid, i.id AS id, i.type AS type, i.date AS date, perpetrators, "
     "collect(DISTINCT pl.ubigeo) AS ubigeos, v.sources AS sources, v.quotes AS quotes, via"
 )
 RISK_ATTACKS = (
-    "MATCH (a:Actor {id: $id})-[v:VICTIM_OF]->(i:Incident) WHERE " + _LIVE.format(r="v") + " "
-    "WITH i, v, null AS via " + _ATTACK_RETURN
+    "UNWIND $ids AS sid MATCH (a:Actor {id: sid})-[v:VICTIM_OF]->(i:Incident) "
+    "WHERE " + _LIVE.format(r="v") + " WITH sid, i, v, null AS via " + _ATTACK_RETURN
 )
 RISK_MEMBER_ATTACKS = (
-    "MATCH (a:Actor {id: $id})<-[:MEMBER_OF|WORKS_FOR]-(m:Actor)-[v:VICTIM_OF]->(i:Incident) "
-    "WHERE " + _LIVE.format(r="v") + " WITH i, v, m.id AS via " + _ATTACK_RETURN
+    "UNWIND $ids AS sid "
+    "MATCH (a:Actor {id: sid})<-[:MEMBER_OF|WORKS_FOR]-(m:Actor)-[v:VICTIM_OF]->(i:Incident) "
+    "WHERE " + _LIVE.format(r="v") + " WITH sid, i, v, m.id AS via " + _ATTACK_RETURN
 )
+# Up to $cap violent incidents per perpetrator (a prolific one has thousands): the
+# caller drops each subject's own incidents, so $cap exceeds all of them by a margin.
 RISK_VIOLENT_HISTORY = (
-    "UNWIND $ids AS pid MATCH (p:Actor {id: pid})-[r:PERPETRATOR_OF]->(j:Incident) "
-    "WHERE j.type IN $violent AND NOT j.id IN $own AND " + _LIVE.format(r="r") + " "
-    "RETURN pid AS id, collect(DISTINCT j.id) AS incidents"
+    "UNWIND $ids AS pid MATCH (p:Actor {id: pid}) "
+    "CALL { WITH p MATCH (p)-[r:PERPETRATOR_OF]->(j:Incident) "
+    "WHERE j.type IN $violent AND " + _LIVE.format(r="r") + " RETURN j.id AS jid LIMIT $cap } "
+    "RETURN pid AS id, collect(jid) AS incidents"
 )
-RISK_DISPUTES = (
-    "CALL { UNWIND $holders AS h MATCH (:Actor {id: h})-[:PARTY_TO]->(d:LandDispute) "
-    "RETURN d.id AS id "
-    "UNION UNWIND $incidents AS x MATCH (:Incident {id: x})-[:PART_OF]->(d:LandDispute) "
-    "RETURN d.id AS id } RETURN DISTINCT id"
+RISK_DISPUTES_OF_HOLDERS = (
+    "UNWIND $ids AS h MATCH (:Actor {id: h})-[:PARTY_TO]->(d:LandDispute) "
+    "RETURN h AS via, d.id AS id"
 )
-RISK_DISPUTE_VIOLENCE = (
-    "UNWIND $ids AS did MATCH (d:LandDispute {id: did}) "
-    "OPTIONAL MATCH (d)<-[:PARTY_TO]-(o:Actor)-[r:PERPETRATOR_OF]->(j:Incident) "
-    "WHERE NOT o.id IN $holders AND j.type IN $violent AND " + _LIVE.format(r="r") + " "
-    "WITH d, collect(DISTINCT o.id) AS parties, collect(DISTINCT j.id) AS party_incidents "
-    "OPTIONAL MATCH (d)<-[:PART_OF]-(k:Incident)<-[s:PERPETRATOR_OF]-(x:Actor) "
-    "WHERE NOT x.id IN $holders AND k.type IN $violent AND " + _LIVE.format(r="s") + " "
-    "RETURN d.id AS id, d.name AS name, d.status AS status, parties, party_incidents, "
-    "collect(DISTINCT x.id) AS attackers, collect(DISTINCT k.id) AS attacks"
+RISK_DISPUTES_OF_INCIDENTS = (
+    "UNWIND $ids AS x MATCH (:Incident {id: x})-[:PART_OF]->(d:LandDispute) "
+    "RETURN x AS via, d.id AS id"
+)
+RISK_DISPUTE_PARTIES = (
+    "UNWIND $ids AS did MATCH (d:LandDispute {id: did})<-[:PARTY_TO]-(o:Actor) "
+    "CALL { WITH o MATCH (o)-[r:PERPETRATOR_OF]->(j:Incident) "
+    "WHERE j.type IN $violent AND " + _LIVE.format(r="r") + " RETURN j.id AS jid LIMIT 5 } "
+    "RETURN did AS dispute, d.name AS name, d.status AS status, o.id AS actor, "
+    "collect(jid) AS incidents"
 )
 RISK_AREAS = (
     "UNWIND $codes AS code MATCH (pl:Place {ubigeo: code})<-[:OCCURRED_IN]-(i:Incident) "
@@ -624,8 +630,8 @@ RISK_AREAS = (
     "[i IN found WHERE i.date >= $start | i.id][..50] AS incidents"
 )
 RISK_MEASURES = (
-    "MATCH (m:ProtectionMeasure)-[:PROTECTS]->(a:Actor {id: $id}) "
-    "RETURN m.id AS id, m.kind AS kind, m.status AS status"
+    "UNWIND $ids AS sid MATCH (m:ProtectionMeasure)-[:PROTECTS]->(a:Actor {id: sid}) "
+    "RETURN sid, m.id AS id, m.kind AS kind, m.status AS status"
 )
 
 
