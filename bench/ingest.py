@@ -224,7 +224,7 @@ def main() -> None:
         f"batch {args.batch}; {args.rounds} rounds, each bare NLP then ingest (fresh store)"
     )
     extractor = Extractor()
-    extractor.extract_many([(t, None) for t, _ in items[:64]], batch_size=args.batch)  # load
+    list(extractor.extract_many([(t, None) for t, _ in items[:64]], batch_size=args.batch))  # warm
     rounds = [one_round(extractor, items, args.batch) for _ in range(args.rounds)]
     n = len(items)
     print(f"\n{'round':<7}{'bare docs/s':>12}{'ingest docs/s':>15}{'receive s':>11}{'ratio':>8}")
