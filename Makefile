@@ -49,6 +49,7 @@ bench: install
 	$(PY) bench/store.py
 	$(PY) bench/ingest.py
 	$(PY) bench/api.py
+	$(PY) bench/analytics.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
