@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 import strawberry
@@ -197,8 +197,6 @@ class AlertQuery:
         "high, extreme) and every factor with its weight and evidence."
     )
     async def risk_assessment(self, info: Ctx, actor_id: strawberry.ID) -> RiskAssessment:
-        from dataclasses import asdict
-
         found = await in_thread(risk.assess_actor, info.context.store, str(actor_id))
         return to_assessment(asdict(found))
 
