@@ -149,6 +149,7 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
     batch extractor) is loaded on the first submission when not given."""
     from graph.projections import Projections
     from schema.app import Endpoint, Services
+    from schema.auditing import GroupCommit
     from schema.events import Broker
 
     ide_page = _ide(config)
@@ -169,6 +170,7 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
         services.broker = Broker()
         services.alert_broker = Broker()
         services.projections = Projections(store)
+        services.audit = GroupCommit(store)
         services.extract_lock = threading.Lock()
         log.info("store ready: %s", store.where)
         try:

@@ -72,14 +72,11 @@ class Entry:
     token_id: str | None = None
 
 
-def append(store: Store, entry: Entry) -> int:
-    """Add ``entry`` at the end of the chain; returns its sequence number."""
-    for _ in range(APPEND_TRIES):
-        head = store.read(cypher.AUDIT_HEAD, id=HEAD_ID)
-        seq = int(head[0]["seq"]) if head else 0
-        prev = str(head[0]["hash"]) if head else GENESIS
+def _chain(entries: Sequence[Entry], seq: int, prev: str) -> list[dict[str, Any]]:
+    out = []
+    for n, entry in enumerate(entries, start=1):
         record: dict[str, Any] = {
-            "seq": seq + 1,
+            "seq": seq + n,
             "at": utc_now(),
             "who": entry.who,
             "role": entry.role,
@@ -92,22 +89,42 @@ def append(store: Store, entry: Entry) -> int:
             "outcome": entry.outcome,
             "prev": prev,
         }
-        record["hash"] = record_hash(record)
-        props = {k: v for k, v in record.items() if v is not None}
+        record["hash"] = prev = record_hash(record)
+        out.append({k: v for k, v in record.items() if v is not None})
+    return out
+
+
+def append_many(store: Store, entries: Sequence[Entry]) -> list[int]:
+    """Add ``entries`` at the end of the chain, in order, in one transaction (a group
+    commit); returns their sequence numbers."""
+    if not entries:
+        return []
+    for _ in range(APPEND_TRIES):
+        head = store.read(cypher.AUDIT_HEAD, id=HEAD_ID)
+        seq = int(head[0]["seq"]) if head else 0
+        prev = str(head[0]["hash"]) if head else GENESIS
+        chained = _chain(entries, seq, prev)
+        rows = [{"id": f"aud_{r['seq']:012d}", "props": r} for r in chained]
         try:
-            rows = store.write(
-                cypher.AUDIT_APPEND,
+            done = store.write(
+                cypher.AUDIT_APPEND_MANY,
                 head=HEAD_ID,
                 genesis=GENESIS,
                 seq=seq,
-                id=f"aud_{seq + 1:012d}",
-                props=props,
+                last_seq=chained[-1]["seq"],
+                last_hash=chained[-1]["hash"],
+                rows=rows,
             )
-        except StoreError:  # another process took this sequence number first
-            rows = []
-        if rows:
-            return seq + 1
+        except StoreError:  # another process took these sequence numbers first
+            done = []
+        if done and int(done[0]["written"]) == len(rows):
+            return [int(r["seq"]) for r in chained]
     raise StoreError("the audit log could not be appended to (too much contention)")
+
+
+def append(store: Store, entry: Entry) -> int:
+    """Add one ``entry`` at the end of the chain; returns its sequence number."""
+    return append_many(store, [entry])[0]
 
 
 def records(store: Store) -> Iterator[dict[str, Any]]:

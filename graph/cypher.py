@@ -436,13 +436,13 @@ ACCESS_REVOKE = (
 # --- audit log --------------------------------------------------------------------------
 
 AUDIT_HEAD = "MATCH (h:AuditHead {id: $id}) RETURN h.seq AS seq, h.hash AS hash"
-# Appends one record if the head is still where it was read (``seq``); no row otherwise.
-AUDIT_APPEND = (
+# Appends several records, chained, if the head is still where it was read.
+AUDIT_APPEND_MANY = (
     "MERGE (h:AuditHead {id: $head}) ON CREATE SET h.seq = 0, h.hash = $genesis "
     "WITH h WHERE h.seq = $seq "
-    "CREATE (r:AuditRecord {id: $id}) SET r += $props "
-    "SET h.seq = $props.seq, h.hash = $props.hash "
-    "RETURN r.seq AS seq"
+    "SET h.seq = $last_seq, h.hash = $last_hash "
+    "WITH h UNWIND $rows AS row CREATE (r:AuditRecord {id: row.id}) SET r += row.props "
+    "RETURN count(r) AS written"
 )
 AUDIT_PAGE = (
     "MATCH (r:AuditRecord) WHERE r.seq > $after "

@@ -107,6 +107,7 @@ class Services:
     broker: Any = None  # schema.events.Broker of complaint events
     alert_broker: Any = None  # schema.events.Broker of schema.alerts.AlertEventData
     projections: Any = None  # graph.projections.Projections
+    audit: Any = None  # schema.auditing.GroupCommit
     extract_lock: Any = None
 
 

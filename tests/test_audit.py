@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -76,6 +77,25 @@ def test_a_request_is_recorded_with_who_what_and_the_ids_returned_not_the_values
     stored = store.read("MATCH (r:AuditRecord) RETURN properties(r) AS p")
     assert "Rosa Tapia" not in json.dumps(stored, ensure_ascii=False)  # values never kept
     assert audit.verify(store).ok
+
+
+def test_concurrent_requests_are_all_recorded_in_one_chain(store: Store) -> None:
+    auth = bearer(store, "prosecutor")
+    query = {"query": "{ actors(first: 1) { totalCount } }"}
+
+    async def burst(url: str) -> list[int]:
+        async with httpx.AsyncClient(headers=auth, timeout=60) as client:
+            responses = await asyncio.gather(
+                *(client.post(f"{url}/graphql", json=query) for _ in range(30))
+            )
+        return [r.status_code for r in responses]
+
+    with serve(create_app(Config.from_env({}), store)) as url:
+        assert asyncio.run(burst(url)) == [200] * 30
+    verdict = audit.verify(store)
+    assert verdict.ok and verdict.records == 30
+    seqs = [r["seq"] for r in audit.records(store)]
+    assert seqs == list(range(1, 31))
 
 
 def test_an_intact_chain_verifies(store: Store) -> None:
