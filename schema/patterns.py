@@ -247,9 +247,11 @@ class Patterns:
         top: int = 20,
     ) -> list[Hotspot]:
         lvl = str(level.value)
-        facts = await in_thread(self.projections.facts)  # windows vary: not cached
-        rows = await in_thread(
-            analytics.hotspots, facts, level=lvl, start=from_, end=to, top=_first(top)
+        limit = _first(top)
+        rows = await in_thread(  # one worker-thread hop; windows vary, so not cached
+            lambda: analytics.hotspots(
+                self.projections.facts(), level=lvl, start=from_, end=to, top=limit
+            )
         )
         return [
             Hotspot(
