@@ -15,6 +15,8 @@ from typing import Any
 from graph.cypher import _label, _rel
 from graph.errors import ModelError
 from graph.model import MODEL, NodeKind
+from graph.policy import FULL, Pseudonyms, Viewer
+from graph.pseudonyms import WORD
 
 ROLE_TYPES = {"perpetrator": "PERPETRATOR_OF", "victim": "VICTIM_OF", "witness": "WITNESS_OF"}
 ALL_ROLES = ("PERPETRATOR_OF", "VICTIM_OF", "WITNESS_OF")
@@ -26,6 +28,83 @@ DEFAULT_WALK = tuple(
 )
 WALKABLE = tuple(r.type for r in MODEL.relationships if r.fact)
 TEXT_PROPS = frozenset({"text"})  # never sent with lists: complaint texts can be 200 kB
+
+
+# --- what a viewer may see (graph.policy) ---------------------------------------------
+#
+# Every statement below that serves a viewer takes it and builds its conditions in:
+# a sealed complaint, a fact only sealed complaints support and a node only sealed
+# complaints name are never matched for a viewer who may not see sealed complaints, and
+# a pseudonymised person's name and aliases never leave the store for one who sees the
+# person as "Persona N".
+
+
+def pseudonymised(v: Viewer, var: str) -> str | None:
+    """Whether ``var`` is a person ``v`` sees under a pseudonym (None: no one is)."""
+    if v.pseudonyms is Pseudonyms.NONE:
+        return None
+    if v.pseudonyms is Pseudonyms.ALL:
+        return f"{var}:Person"
+    return f"({var}:Person AND coalesce({var}.protected, false))"
+
+
+def _open_source(var: str) -> str:
+    return (
+        f"EXISTS {{ MATCH ({var}_src:Complaint {{id: {var}_s}}) "
+        f"WHERE {var}_src.confidentiality <> 'sealed' }}"
+    )
+
+
+def visible_nodes(v: Viewer, *names: str) -> list[str]:
+    """Conditions for nodes bound to ``names`` to exist for ``v``."""
+    if v.sealed_visible:
+        return []
+    out = []
+    for n in names:
+        said = f"({n})<-[:MENTIONS|REPORTS]-({n}_by:Complaint)"
+        out.append(
+            f"(coalesce({n}.confidentiality, '') <> 'sealed' AND "
+            f"(NOT EXISTS {{ MATCH {said} WHERE {n}_by.confidentiality = 'sealed' }} OR "
+            f"EXISTS {{ MATCH {said} WHERE {n}_by.confidentiality <> 'sealed' }}))"
+        )
+    return out
+
+
+def visible_edges(v: Viewer, *names: str) -> list[str]:
+    """Conditions for edges bound to ``names`` to exist for ``v``: a fact with sources
+    needs one that is not sealed (facts made by reviewers have none)."""
+    if v.sealed_visible:
+        return []
+    return [
+        f"(size(coalesce({r}.sources, [])) = 0 OR "
+        f"any({r}_s IN {r}.sources WHERE {_open_source(r)}))"
+        for r in names
+    ]
+
+
+def visible(v: Viewer, nodes: Sequence[str] = (), edges: Sequence[str] = ()) -> list[str]:
+    return visible_nodes(v, *nodes) + visible_edges(v, *edges)
+
+
+def _and(conds: Sequence[str]) -> str:
+    return " AND ".join(conds) or "true"
+
+
+def _where(conds: Sequence[str]) -> str:
+    return f" WHERE {' AND '.join(conds)}" if conds else ""
+
+
+def pseudonym_expr(var: str) -> str:
+    return f"'{WORD} ' + toString({var}.pseudonym_no)"
+
+
+def sort_name(v: Viewer, var: str) -> str:
+    """The name sort key: a pseudonymised person sorts by pseudonym, not by name."""
+    p = pseudonymised(v, var)
+    if p is None:
+        return f"{var}.name_norm"
+    padded = f"right('0000000000' + toString({var}.pseudonym_no), 10)"
+    return f"CASE WHEN {p} THEN '{WORD.lower()} ' + {padded} ELSE {var}.name_norm END"
 
 
 @dataclass(frozen=True)
@@ -66,8 +145,9 @@ class Criteria:
 
 
 class _Params:
-    def __init__(self) -> None:
+    def __init__(self, viewer: Viewer = FULL) -> None:
         self.values: dict[str, Any] = {}
+        self.viewer = viewer
 
     def add(self, value: Any) -> str:
         name = f"f{len(self.values)}"
@@ -106,17 +186,29 @@ def _incident_conditions(c: Criteria, ps: _Params, i: str, r: str) -> list[str]:
     return conds
 
 
-def _exists(pattern: str, conds: Sequence[str]) -> str:
-    where = f" WHERE {' AND '.join(conds)}" if conds else ""
+def _exists(
+    ps: _Params,
+    pattern: str,
+    conds: Sequence[str],
+    nodes: Sequence[str] = (),
+    edges: Sequence[str] = (),
+) -> str:
+    """``EXISTS`` over a pattern, with the viewer's visibility of its nodes and edges."""
+    where = _where([*visible(ps.viewer, nodes, edges), *conds])
     return f"EXISTS {{ MATCH {pattern}{where} }}"
 
 
 def _name(c: Criteria, ps: _Params, n: str = "n") -> str:
+    """Name or alias contains; a pseudonymised person matches on the pseudonym only."""
     p = ps.add(c.name)
-    return (
+    real = (
         f"({n}.name_norm CONTAINS {p} OR "
         f"any(a IN coalesce({n}.aliases_norm, []) WHERE a CONTAINS {p}))"
     )
+    hidden = pseudonymised(ps.viewer, n)
+    if hidden is None:
+        return real
+    return f"(CASE WHEN {hidden} THEN toLower({pseudonym_expr(n)}) CONTAINS {p} ELSE {real} END)"
 
 
 def _in(prop: str, values: Sequence[str], ps: _Params) -> str:
@@ -137,21 +229,36 @@ def _actor(c: Criteria, ps: _Params) -> list[str]:
     if c.ubigeo:
         p = ps.add(c.ubigeo)
         roles = "|".join(ALL_ROLES)
-        out.append(
-            f"({_exists('(n)-[:LOCATED_IN]->(pl:Place)', [f'pl.ubigeo STARTS WITH {p}'])} OR "
-            + _exists(
-                f"(n)-[:{roles}]->(:Incident)-[:OCCURRED_IN]->(pl:Place)",
-                [f"pl.ubigeo STARTS WITH {p}"],
-            )
-            + ")"
+        located = _exists(
+            ps, "(n)-[e:LOCATED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"], ["pl"], ["e"]
         )
+        acted = _exists(
+            ps,
+            f"(n)-[e:{roles}]->(i:Incident)-[o:OCCURRED_IN]->(pl:Place)",
+            [f"pl.ubigeo STARTS WITH {p}"],
+            ["i", "pl"],
+            ["e", "o"],
+        )
+        out.append(f"({located} OR {acted})")
     if c.role or c.incident_types or c.date_from or c.date_to or c.review:
         out.append(
-            _exists(f"(n)-[r:{_roles(c)}]->(i:Incident)", _incident_conditions(c, ps, "i", "r"))
+            _exists(
+                ps,
+                f"(n)-[r:{_roles(c)}]->(i:Incident)",
+                _incident_conditions(c, ps, "i", "r"),
+                ["i"],
+                ["r"],
+            )
         )
     if c.drivers:
         out.append(
-            _exists("(n)-[:PARTY_TO]->(d:LandDispute)", [f"d.driver IN {ps.add(list(c.drivers))}"])
+            _exists(
+                ps,
+                "(n)-[e:PARTY_TO]->(d:LandDispute)",
+                [f"d.driver IN {ps.add(list(c.drivers))}"],
+                ["d"],
+                ["e"],
+            )
         )
     return out
 
@@ -166,21 +273,35 @@ def _incident(c: Criteria, ps: _Params) -> list[str]:
         out.append(_date_to("n.date", ps.add(c.date_to)))
     if c.ubigeo:
         p = ps.add(c.ubigeo)
-        out.append(_exists("(n)-[:OCCURRED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"]))
+        out.append(
+            _exists(
+                ps, "(n)-[e:OCCURRED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"], ["pl"], ["e"]
+            )
+        )
     if c.name or c.role or c.actor_id:
         conds = []
         if c.name:
             conds.append(_name(c, ps, "a"))
         if c.actor_id:
             conds.append(f"a.id = {ps.add(c.actor_id)}")
-        out.append(_exists(f"(n)<-[:{_roles(c)}]-(a:Actor)", conds))
+        out.append(_exists(ps, f"(n)<-[e:{_roles(c)}]-(a:Actor)", conds, ["a"], ["e"]))
     if c.drivers:
         out.append(
-            _exists("(n)-[:PART_OF]->(d:LandDispute)", [f"d.driver IN {ps.add(list(c.drivers))}"])
+            _exists(
+                ps,
+                "(n)-[e:PART_OF]->(d:LandDispute)",
+                [f"d.driver IN {ps.add(list(c.drivers))}"],
+                ["d"],
+                ["e"],
+            )
         )
     if c.review:
         roles = "|".join(ALL_ROLES)
-        out.append(_exists(f"(n)<-[r:{roles}]-()", [f"r.review IN {ps.add(list(c.review))}"]))
+        out.append(
+            _exists(
+                ps, f"(n)<-[r:{roles}]-(o)", [f"r.review IN {ps.add(list(c.review))}"], ["o"], ["r"]
+            )
+        )
     return out
 
 
@@ -201,7 +322,13 @@ def _complaint(c: Criteria, ps: _Params) -> list[str]:
         out.append(f"n.received_at < {ps.add(c.date_to + '~')}")
     if c.incident_types:
         out.append(
-            _exists("(n)-[:REPORTS]->(i:Incident)", [f"i.type IN {ps.add(list(c.incident_types))}"])
+            _exists(
+                ps,
+                "(n)-[e:REPORTS]->(i:Incident)",
+                [f"i.type IN {ps.add(list(c.incident_types))}"],
+                ["i"],
+                ["e"],
+            )
         )
     return out
 
@@ -216,9 +343,17 @@ def _dispute(c: Criteria, ps: _Params) -> list[str]:
         out.append(_in("status", c.statuses, ps))
     if c.ubigeo:
         p = ps.add(c.ubigeo)
-        out.append(_exists("(n)-[:LOCATED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"]))
+        out.append(
+            _exists(
+                ps, "(n)-[e:LOCATED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"], ["pl"], ["e"]
+            )
+        )
     if c.actor_id:
-        out.append(_exists("(n)<-[:PARTY_TO]-(a:Actor)", [f"a.id = {ps.add(c.actor_id)}"]))
+        out.append(
+            _exists(
+                ps, "(n)<-[e:PARTY_TO]-(a:Actor)", [f"a.id = {ps.add(c.actor_id)}"], ["a"], ["e"]
+            )
+        )
     return out
 
 
@@ -235,7 +370,11 @@ def _case(c: Criteria, ps: _Params) -> list[str]:
     if c.date_to:
         out.append(_date_to("n.opened_at", ps.add(c.date_to)))
     if c.actor_id:
-        out.append(_exists("(n)-[:ACCUSES]->(a:Actor)", [f"a.id = {ps.add(c.actor_id)}"]))
+        out.append(
+            _exists(
+                ps, "(n)-[e:ACCUSES]->(a:Actor)", [f"a.id = {ps.add(c.actor_id)}"], ["a"], ["e"]
+            )
+        )
     return out
 
 
@@ -375,10 +514,11 @@ def listing(kind: str) -> Listing:
         raise ModelError(f"{kind!r} cannot be listed") from None
 
 
-def where(spec: Listing, criteria: Criteria | None) -> tuple[str, dict[str, Any]]:
-    """The ``WHERE`` body (``true`` when nothing filters) and its parameters."""
-    ps = _Params()
-    parts = list(spec.always)
+def where(spec: Listing, criteria: Criteria | None, viewer: Viewer) -> tuple[str, dict[str, Any]]:
+    """The ``WHERE`` body (``true`` when nothing filters) and its parameters: what
+    ``viewer`` may see of ``spec``'s kind, and what ``criteria`` asks for."""
+    ps = _Params(viewer)
+    parts = [*spec.always, *visible_nodes(viewer, "n")]
     if criteria is not None:
         body = _compile(spec, criteria, ps)
         if body:
@@ -401,14 +541,32 @@ def _compile(spec: Listing, c: Criteria, ps: _Params) -> str:
     return "(" + " AND ".join(parts) + ")" if parts else ""
 
 
-def projection(kinds: Sequence[NodeKind], var: str = "n") -> str:
-    """``n {.id, .name, …}``: every model property of these kinds but complaint texts."""
+# A pseudonymised person's properties that name them, and what replaces each.
+_IDENTIFYING: dict[str, Callable[[str], str]] = {
+    "name": lambda var: pseudonym_expr(var),
+    "name_norm": lambda var: f"toLower({pseudonym_expr(var)})",
+    "aliases": lambda var: "[]",
+    "aliases_norm": lambda var: "[]",
+}
+
+
+def projection(kinds: Sequence[NodeKind], var: str = "n", viewer: Viewer = FULL) -> str:
+    """``n {.id, .name, …}``: every model property of these kinds but complaint texts;
+    a person ``viewer`` sees under a pseudonym gets it for name, no aliases."""
     names: dict[str, None] = {"id": None}
     for kind in kinds:
         for prop in kind.properties:
             if prop not in TEXT_PROPS:
                 names.setdefault(prop, None)
-    return f"{var} {{" + ", ".join(f".{p}" for p in names) + "}"
+    hidden = pseudonymised(viewer, var)
+    persons = any(k.name == "Person" for k in kinds)
+
+    def item(p: str) -> str:
+        if hidden is None or not persons or p not in _IDENTIFYING:
+            return f".{p}"
+        return f"{p}: CASE WHEN {hidden} THEN {_IDENTIFYING[p](var)} ELSE {var}.{p} END"
+
+    return f"{var} {{" + ", ".join(item(p) for p in names) + "}"
 
 
 def kinds_of(group: str) -> list[NodeKind]:
@@ -419,15 +577,18 @@ def kinds_of(group: str) -> list[NodeKind]:
     return found
 
 
-def page(spec: Listing, where_body: str, order: str, descending: bool, keyset: bool) -> str:
+def page(
+    spec: Listing, where_body: str, order: str, descending: bool, keyset: bool, viewer: Viewer
+) -> str:
     """One page of nodes, sorted by ``order`` then id, after a keyset cursor if given."""
-    sort = f"coalesce({spec.orders[order]}, '')"
+    key = spec.orders[order]
+    sort = f"coalesce({sort_name(viewer, 'n') if key == 'n.name_norm' else key}, '')"
     op = "<" if descending else ">"
     after = f" AND ({sort} {op} $after_key OR ({sort} = $after_key AND n.id {op} $after_id))"
     direction = " DESC" if descending else ""
     return (
         f"MATCH (n:{_label(spec.label)}) WHERE {where_body}{after if keyset else ''} "
-        f"RETURN {projection(kinds_of(spec.label))} AS props, labels(n) AS labels, "
+        f"RETURN {projection(kinds_of(spec.label), 'n', viewer)} AS props, labels(n) AS labels, "
         f"{sort} AS sort ORDER BY sort{direction}, n.id{direction} LIMIT $limit"
     )
 
@@ -439,45 +600,103 @@ def total(spec: Listing, where_body: str) -> str:
 # --- by id, and links -----------------------------------------------------------------
 
 
-def nodes_by_ids(label: str) -> str:
+def nodes_by_ids(label: str, viewer: Viewer) -> str:
     return (
-        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}) "
-        f"RETURN {projection(kinds_of(label))} AS props, labels(n) AS labels"
+        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}})"
+        f"{_where(visible_nodes(viewer, 'n'))} "
+        f"RETURN {projection(kinds_of(label), 'n', viewer)} AS props, labels(n) AS labels"
     )
 
 
-COMPLAINT_TEXTS = "UNWIND $ids AS id MATCH (c:Complaint {id: id}) RETURN c.id AS id, c.text AS text"
+# Where a complaint is in intake, and who submitted it: nothing it says.
+SUBMISSION = (
+    "MATCH (c:Complaint {id: $id}) RETURN c.id AS id, c.status AS status, "
+    "c.received_at AS received_at, c.extracted_at AS extracted_at, "
+    "c.status_detail AS status_detail, c.submitted_by AS submitted_by"
+)
+
+
+def complaint_texts(viewer: Viewer) -> str:
+    """The texts of complaints ``viewer`` may see; a sealed one's is null unless the
+    viewer may read sealed texts."""
+    text = (
+        "c.text"
+        if viewer.sealed_text
+        else "CASE WHEN c.confidentiality = 'sealed' THEN null ELSE c.text END"
+    )
+    return (
+        f"UNWIND $ids AS id MATCH (c:Complaint {{id: id}}){_where(visible_nodes(viewer, 'c'))} "
+        f"RETURN c.id AS id, {text} AS text"
+    )
+
+
+def complaint_persons(viewer: Viewer) -> str:
+    """For each complaint ``viewer`` may see: its confidentiality, and the persons it
+    names that the viewer sees under pseudonyms, with their mention spans (redaction)."""
+    hidden = pseudonymised(viewer, "p") or "false"
+    return (
+        f"UNWIND $ids AS id MATCH (c:Complaint {{id: id}}){_where(visible_nodes(viewer, 'c'))} "
+        f"OPTIONAL MATCH (c)-[m:MENTIONS]->(p:Person) WHERE {hidden} "
+        "WITH c, collect({no: p.pseudonym_no, name: p.name, aliases: p.aliases, "
+        "starts: m.starts, ends: m.ends}) AS persons "
+        "RETURN c.id AS id, c.confidentiality AS confidentiality, persons"
+    )
+
+
+def incident_sources(viewer: Viewer) -> str:
+    """For each incident: the confidentiality of every complaint that reports it (the
+    summary is a sentence of one of them), and the persons those complaints name that
+    ``viewer`` sees under pseudonyms."""
+    hidden = pseudonymised(viewer, "p") or "false"
+    return (
+        "UNWIND $ids AS id MATCH (i:Incident {id: id}) "
+        "OPTIONAL MATCH (i)<-[:REPORTS]-(c:Complaint) "
+        f"OPTIONAL MATCH (c)-[:MENTIONS]->(p:Person) WHERE {hidden} "
+        "WITH id, collect(c.confidentiality) AS confidentiality, "
+        "collect({no: p.pseudonym_no, name: p.name, aliases: p.aliases}) AS persons "
+        "RETURN id, confidentiality, persons"
+    )
+
+
+PROTECTED_PERSONS = (
+    "MATCH (p:Person) WHERE p.protected = true "
+    "RETURN p.pseudonym_no AS no, p.name AS name, p.aliases AS aliases"
+)
 
 
 def _types(rel_types: Sequence[str]) -> str:
     return "|".join(_rel(MODEL.relationship(t)) for t in rel_types)
 
 
-def links(label: str, rel_types: Sequence[str], outgoing: bool, other: str, order: str) -> str:
-    """For each id: its edges of these types to ``other`` nodes, sorted, the first
-    ``$limit`` of them, and how many there are."""
+def links(
+    label: str, rel_types: Sequence[str], outgoing: bool, other: str, order: str, viewer: Viewer
+) -> str:
+    """For each id: its edges of these types to ``other`` nodes ``viewer`` may see,
+    sorted, the first ``$limit`` of them, and how many there are."""
     arrow = f"-[r:{_types(rel_types)}]->" if outgoing else f"<-[r:{_types(rel_types)}]-"
     sort = {
         "date": "coalesce(m.date, '') DESC",
         "received": "m.received_at DESC",
-        "name": "coalesce(m.name_norm, m.file_number, m.kind, '')",
+        "name": f"coalesce({sort_name(viewer, 'm')}, m.file_number, m.kind, '')",
         "created": "m.created_at DESC",
     }[order]
     return (
-        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}){arrow}(m:{_label(other)}) "
+        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}){arrow}(m:{_label(other)})"
+        f"{_where(visible(viewer, ['m'], ['r']))} "
         # the projection gets its own WITH: ArcadeDB flattens a map projection nested
         # in a map literal
-        f"WITH id, r, m, {projection(kinds_of(other), 'm')} AS node ORDER BY {sort}, m.id "
+        f"WITH id, r, m, {projection(kinds_of(other), 'm', viewer)} AS node "
+        f"ORDER BY {sort}, m.id "
         "WITH id, collect({type: type(r), rel: properties(r), node: node, labels: labels(m)}) "
         "AS items "
         "RETURN id, size(items) AS total, items[0..$limit] AS items"
     )
 
 
-def fact_by_id(rel_type: str) -> str:
+def fact_by_id(rel_type: str, viewer: Viewer) -> str:
     rel = MODEL.relationship(rel_type)
     return (
-        f"MATCH (a)-[r:{_rel(rel)} {{id: $id}}]->(b) "
+        f"MATCH (a)-[r:{_rel(rel)} {{id: $id}}]->(b){_where(visible(viewer, ['a', 'b'], ['r']))} "
         "RETURN properties(r) AS rel, a.id AS start, b.id AS end"
     )
 
@@ -485,8 +704,9 @@ def fact_by_id(rel_type: str) -> str:
 # --- search ---------------------------------------------------------------------------
 
 
-def search_candidates(label: str, terms: int) -> str:
-    """Nodes whose folded name (or file number) holds any of ``$t0…``: search's recall."""
+def search_candidates(label: str, terms: int, viewer: Viewer) -> str:
+    """Nodes whose folded name (or file number) holds any of ``$t0…``: search's recall.
+    Persons ``viewer`` sees under pseudonyms are not searched by name."""
     spec = listing(label)
     target = "toLower(n.file_number)" if label == "Case" else "n.name_norm"
     alias = (
@@ -497,7 +717,10 @@ def search_candidates(label: str, terms: int) -> str:
         else ""
     )
     hits = " OR ".join(f"{target} CONTAINS $t{i}" for i in range(terms))
-    always = " AND ".join(spec.always) or "true"
+    hidden = pseudonymised(viewer, "n")
+    always = _and(
+        [*spec.always, *visible_nodes(viewer, "n"), *([f"NOT {hidden}"] if hidden else [])]
+    )
     return (
         f"MATCH (n:{_label(label)}) WHERE {always} AND ({hits}{alias}) "
         f"RETURN n.id AS id, labels(n) AS labels, coalesce(n.name, n.file_number) AS name, "
@@ -506,36 +729,66 @@ def search_candidates(label: str, terms: int) -> str:
     )
 
 
-SEARCH_BY_NAME_KEYS = (
-    "UNWIND $keys AS key MATCH (k:NameKey {id: key})<-[:HAS_NAME_KEY]-(n:Actor) "
-    "WHERE n.merged_into IS NULL "
-    "RETURN DISTINCT n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, "
-    "null AS extra LIMIT $limit"
-)
+def search_by_name_keys(viewer: Viewer) -> str:
+    hidden = pseudonymised(viewer, "n")
+    conds = ["n.merged_into IS NULL", *visible_nodes(viewer, "n")]
+    return (
+        "UNWIND $keys AS key MATCH (k:NameKey {id: key})<-[:HAS_NAME_KEY]-(n:Actor) "
+        f"WHERE {_and([*conds, *([f'NOT {hidden}'] if hidden else [])])} "
+        "RETURN DISTINCT n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, "
+        "null AS extra LIMIT $limit"
+    )
+
+
+def search_pseudonym(viewer: Viewer) -> str | None:
+    """The person shown as "Persona $no" to ``viewer`` (None: the viewer sees none)."""
+    hidden = pseudonymised(viewer, "n")
+    if hidden is None:
+        return None
+    conds = ["n.pseudonym_no = $no", hidden, "n.merged_into IS NULL", *visible_nodes(viewer, "n")]
+    return (
+        f"MATCH (n:Person) WHERE {_and(conds)} "
+        f"RETURN n.id AS id, labels(n) AS labels, {pseudonym_expr('n')} AS name, [] AS aliases, "
+        "null AS extra LIMIT $limit"
+    )
 
 
 # --- paths, neighbourhoods, timelines -------------------------------------------------
 
 
-def shortest_paths(from_label: str, to_label: str, rel_types: Sequence[str], hops: int) -> str:
-    """Every shortest path of at most ``hops`` edges, as ids, types and edge properties.
+def shortest_paths(
+    from_label: str, to_label: str, rel_types: Sequence[str], hops: int, viewer: Viewer
+) -> str:
+    """Every shortest path of at most ``hops`` edges, as ids, types and edge properties;
+    for a viewer who may not see sealed complaints, only paths wholly visible to it.
 
     ``hops`` is an integer checked by the caller (Cypher takes no parameter there)."""
     if not isinstance(hops, int) or not 1 <= hops <= 6:
         raise ModelError(f"hops must be an integer within 1..6; got {hops!r}")
+    through = []
+    if not viewer.sealed_visible:
+        (node,) = visible_nodes(viewer, "x")
+        (edge,) = visible_edges(viewer, "y")
+        through = [
+            f"all(x IN nodes(p) WHERE {node})",
+            f"all(y IN relationships(p) WHERE {edge})",
+        ]
     return (
-        f"MATCH (a:{_label(from_label)} {{id: $from}}), (b:{_label(to_label)} {{id: $to}}) "
-        f"MATCH p = allShortestPaths((a)-[:{_types(rel_types)}*..{hops}]-(b)) "
+        f"MATCH (a:{_label(from_label)} {{id: $from}}), (b:{_label(to_label)} {{id: $to}})"
+        f"{_where(visible_nodes(viewer, 'a', 'b'))} "
+        f"MATCH p = allShortestPaths((a)-[:{_types(rel_types)}*..{hops}]-(b)){_where(through)} "
         "RETURN [x IN nodes(p) | x.id] AS nodes, "
         "[r IN relationships(p) | {type: type(r), rel: properties(r), "
         "start: startNode(r).id, end: endNode(r).id}] AS edges LIMIT $limit"
     )
 
 
-def expand_frontier(label: str, rel_types: Sequence[str]) -> str:
-    """The edges (of these types, either direction) of a set of nodes of one label."""
+def expand_frontier(label: str, rel_types: Sequence[str], viewer: Viewer) -> str:
+    """The edges (of these types, either direction) of a set of nodes of one label, to
+    nodes ``viewer`` may see."""
     return (
-        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}})-[r:{_types(rel_types)}]-(m) "
+        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}})-[r:{_types(rel_types)}]-(m)"
+        f"{_where(visible(viewer, ['m'], ['r']))} "
         "RETURN type(r) AS type, properties(r) AS rel, startNode(r).id AS start, "
         "endNode(r).id AS end, m.id AS other LIMIT $limit"
     )
@@ -543,30 +796,51 @@ def expand_frontier(label: str, rel_types: Sequence[str]) -> str:
 
 _TIMELINE_INCIDENT = projection([MODEL.node("Incident")], "i")
 
-TIMELINE_ACTOR = (
-    "MATCH (a:Actor {id: $id})-[r:PERPETRATOR_OF|VICTIM_OF|WITNESS_OF]->(i:Incident) "
-    "WHERE i.date IS NOT NULL "
-    f"RETURN {_TIMELINE_INCIDENT} AS incident, collect(type(r)) AS roles, null AS via"
-)
-TIMELINE_MEMBERS = (
-    "MATCH (a:Actor {id: $id})<-[:MEMBER_OF|WORKS_FOR]-(p:Actor)"
-    "-[r:PERPETRATOR_OF|VICTIM_OF|WITNESS_OF]->(i:Incident) "
-    "WHERE i.date IS NOT NULL "
-    f"RETURN {_TIMELINE_INCIDENT} AS incident, collect(type(r)) AS roles, p.id AS via"
-)
-TIMELINE_PLACE = (
-    "MATCH (p:Place {id: $id})<-[:PART_OF*0..3]-(q:Place)<-[:OCCURRED_IN]-(i:Incident) "
-    "WHERE i.date IS NOT NULL "
-    f"RETURN DISTINCT {_TIMELINE_INCIDENT} AS incident, [] AS roles, q.id AS via"
-)
-TIMELINE_DISPUTE = (
-    "MATCH (d:LandDispute {id: $id})<-[:PART_OF]-(i:Incident) WHERE i.date IS NOT NULL "
-    f"RETURN {_TIMELINE_INCIDENT} AS incident, [] AS roles, null AS via"
-)
-TIMELINE_CASE = (
-    "MATCH (c:Case {id: $id})-[:INVESTIGATES]->(i:Incident) WHERE i.date IS NOT NULL "
-    f"RETURN {_TIMELINE_INCIDENT} AS incident, [] AS roles, null AS via"
-)
+# The timelines: (pattern, nodes and edges the viewer must see, what ``via`` is).
+_TIMELINES = {
+    "actor": (
+        "(a:Actor {id: $id})-[r:PERPETRATOR_OF|VICTIM_OF|WITNESS_OF]->(i:Incident)",
+        ["a", "i"],
+        ["r"],
+        "collect(type(r)) AS roles, null AS via",
+    ),
+    "members": (
+        "(a:Actor {id: $id})<-[e:MEMBER_OF|WORKS_FOR]-(p:Actor)"
+        "-[r:PERPETRATOR_OF|VICTIM_OF|WITNESS_OF]->(i:Incident)",
+        ["a", "p", "i"],
+        ["e", "r"],
+        "collect(type(r)) AS roles, p.id AS via",
+    ),
+    "place": (
+        "(p:Place {id: $id})<-[:PART_OF*0..3]-(q:Place)<-[e:OCCURRED_IN]-(i:Incident)",
+        ["p", "q", "i"],
+        ["e"],
+        "[] AS roles, q.id AS via",
+    ),
+    "dispute": (
+        "(d:LandDispute {id: $id})<-[e:PART_OF]-(i:Incident)",
+        ["d", "i"],
+        ["e"],
+        "[] AS roles, null AS via",
+    ),
+    "case": (
+        "(c:Case {id: $id})-[e:INVESTIGATES]->(i:Incident)",
+        ["c", "i"],
+        ["e"],
+        "[] AS roles, null AS via",
+    ),
+}
+
+
+def timeline(which: str, viewer: Viewer) -> str:
+    """The dated incidents of one timeline (``_TIMELINES``) that ``viewer`` may see."""
+    pattern, nodes, edges, rest = _TIMELINES[which]
+    conds = ["i.date IS NOT NULL", *visible(viewer, nodes, edges)]
+    distinct = "DISTINCT " if which == "place" else ""
+    return (
+        f"MATCH {pattern} WHERE {_and(conds)} "
+        f"RETURN {distinct}{_TIMELINE_INCIDENT} AS incident, {rest}"
+    )
 
 
 # --- risk assessment (graph.risk) -----------------------------------------------------
@@ -663,21 +937,25 @@ PROJECTED_RELS = (
 )
 
 
-def projection_nodes(kind_name: str) -> str:
-    """Every node of a kind with the attributes the analytics read (merged actors out)."""
+def projection_nodes(kind_name: str, viewer: Viewer) -> str:
+    """Every node of a kind ``viewer`` may see, with the attributes the analytics read
+    (merged actors out). Names go in for the analytics; the API shows nodes by id only
+    and loads them for the viewer."""
     kind = MODEL.node(kind_name)
     cols = ", ".join(f"n.{kind.prop(p).name} AS {attr}" for p, attr in PROJECTED[kind_name].items())
-    live = " WHERE n.merged_into IS NULL" if "Actor" in kind.labels else ""
+    conds = ["n.merged_into IS NULL"] if "Actor" in kind.labels else []
+    conds += visible_nodes(viewer, "n")
     # the kind's own label: an actor's key label is the Actor interface
-    return f"MATCH (n:{_label(kind.labels[-1])}){live} RETURN n.id AS id, {cols}"
+    return f"MATCH (n:{_label(kind.labels[-1])}){_where(conds)} RETURN n.id AS id, {cols}"
 
 
-def projection_edges(rel_type: str) -> str:
-    """Every edge of a type, rejected facts out."""
+def projection_edges(rel_type: str, viewer: Viewer) -> str:
+    """Every edge of a type ``viewer`` may see, rejected facts out."""
     rel = MODEL.relationship(rel_type)
     side = "r.side" if "side" in rel.properties else "null"
+    conds = ["coalesce(r.review, '') <> 'rejected'", *visible_edges(viewer, "r")]
     return (
-        f"MATCH (a)-[r:{_rel(rel)}]->(b) WHERE coalesce(r.review, '') <> 'rejected' "
+        f"MATCH (a)-[r:{_rel(rel)}]->(b) WHERE {_and(conds)} "
         f"RETURN a.id AS s, b.id AS t, {side} AS side"
     )
 

@@ -7,6 +7,9 @@ it (and the two projections derived from it) until the graph changes: a write th
 the same ``Store`` object (its ``generation``) or, for writes by other processes (an
 ``ingest`` beside the server), a change in the complaints seen by a cheap fingerprint
 query at most every ``check_every`` seconds.
+
+A projection is made for one ``Viewer``: a viewer who may not see sealed complaints
+gets one without what only they support (``graph.cypher_read.projection_*``).
 """
 
 from __future__ import annotations
@@ -21,19 +24,21 @@ import networkx as nx  # type: ignore[import-untyped]
 
 from graph import analytics
 from graph import cypher_read as q
+from graph.policy import FULL, Viewer
 from graph.store import Store
 
 T = TypeVar("T")
 
 
-def facts_graph(store: Store) -> nx.MultiDiGraph:
-    """Build the facts graph from the store (see ``graph.analytics``)."""
+def facts_graph(store: Store, viewer: Viewer = FULL) -> nx.MultiDiGraph:
+    """Build the facts graph from the store (see ``graph.analytics``): what ``viewer``
+    may see of it."""
     G = nx.MultiDiGraph()
     for kind, attrs in q.PROJECTED.items():
-        for r in store.read(q.projection_nodes(kind)):
+        for r in store.read(q.projection_nodes(kind, viewer)):
             G.add_node(r["id"], kind=kind, **{a: r[a] for a in attrs.values()})
     for rel_type in q.PROJECTED_RELS:
-        for r in store.read(q.projection_edges(rel_type)):
+        for r in store.read(q.projection_edges(rel_type, viewer)):
             s, t = r["s"], r["t"]
             if s in G and t in G:  # edges of merged actors and complaints stay out
                 extra = {"side": r["side"]} if r["side"] is not None else {}
@@ -52,8 +57,9 @@ class _Built:
 class Projections:
     """The facts graph and its projections for one store, rebuilt when it changes."""
 
-    def __init__(self, store: Store, *, check_every: float = 30.0) -> None:
+    def __init__(self, store: Store, *, viewer: Viewer = FULL, check_every: float = 30.0) -> None:
         self._store = store
+        self.viewer = viewer
         self._check_every = check_every
         self._lock = threading.Lock()
         self._built: _Built | None = None
@@ -74,7 +80,7 @@ class Projections:
                 return built
         generation = self._store.generation  # read before: a write meanwhile shows
         fingerprint = self._fingerprint()
-        graph = facts_graph(self._store)
+        graph = facts_graph(self._store, self.viewer)
         self.builds += 1
         self._built = _Built(generation, fingerprint, now, {"facts": graph})
         return self._built

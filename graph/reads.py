@@ -1,13 +1,15 @@
 """The read side the API stands on: pages, batched look-ups, search, paths, timelines.
 
-Every function takes the store and plain values and returns plain dataclasses; the
-batched ones (``nodes_by_ids``, ``links``) take many ids and cost one statement per
-label or per link kind, so DataLoaders above them keep a page of results at a constant
-number of queries.
+Every function takes the store, the ``Viewer`` it reads for (``graph.policy``: what the
+role may see is built into each statement, so nothing it may not see is ever read for
+it) and plain values, and returns plain dataclasses; the batched ones (``nodes_by_ids``,
+``links``) take many ids and cost one statement per label or per link kind, so
+DataLoaders above them keep a page of results at a constant number of queries.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +21,9 @@ from graph import cypher_read as q
 from graph.cypher_read import Criteria
 from graph.errors import ModelError
 from graph.model import MODEL
+from graph.policy import Viewer
+from graph.pseudonyms import label as pseudonym
+from graph.redaction import Subject
 from graph.repository import NodeView
 from graph.resolution import key_id, query_keys
 from graph.store import Store
@@ -54,6 +59,7 @@ def list_page(
     kind: str,
     criteria: Criteria | None = None,
     *,
+    viewer: Viewer,
     order: str = "created",
     descending: bool = False,
     first: int = 20,
@@ -64,10 +70,12 @@ def list_page(
     spec = q.listing(kind)
     if order not in spec.orders:
         raise ModelError(f"{kind} cannot be sorted by {order!r}")
-    body, params = q.where(spec, criteria)
+    if not viewer.sees_graph or kind in viewer.hidden_kinds:
+        return Page([], [], False)
+    body, params = q.where(spec, criteria, viewer)
     keyset = {"after_key": after[0], "after_id": after[1]} if after else {}
     rows = store.read(
-        q.page(spec, body, order, descending, after is not None),
+        q.page(spec, body, order, descending, after is not None, viewer),
         **params,
         **keyset,
         limit=first + 1,
@@ -80,9 +88,11 @@ def list_page(
     )
 
 
-def count(store: Store, kind: str, criteria: Criteria | None = None) -> int:
+def count(store: Store, kind: str, criteria: Criteria | None = None, *, viewer: Viewer) -> int:
     spec = q.listing(kind)
-    body, params = q.where(spec, criteria)
+    if not viewer.sees_graph or kind in viewer.hidden_kinds:
+        return 0
+    body, params = q.where(spec, criteria, viewer)
     rows = store.read(q.total(spec, body), **params)
     return int(rows[0]["total"]) if rows else 0
 
@@ -90,29 +100,105 @@ def count(store: Store, kind: str, criteria: Criteria | None = None) -> int:
 # --- by id ----------------------------------------------------------------------------
 
 
-def nodes_by_ids(store: Store, ids: Sequence[str]) -> dict[str, NodeView]:
-    """The nodes with these ids (one statement per key label); unknown ids, ids of no
-    kind and ids of internal kinds are absent."""
+def nodes_by_ids(store: Store, ids: Sequence[str], *, viewer: Viewer) -> dict[str, NodeView]:
+    """The nodes with these ids that ``viewer`` may see (one statement per key label);
+    unknown ids, ids of no kind, of internal kinds and of kinds hidden from the viewer
+    are absent."""
+    if not viewer.sees_graph:
+        return {}
     by_label: dict[str, list[str]] = defaultdict(list)
     for node_id in dict.fromkeys(ids):
         try:
             kind = MODEL.kind_of_id(node_id)
         except ModelError:
             continue
-        if not kind.internal:
+        if not kind.internal and kind.name not in viewer.hidden_kinds:
             by_label[kind.key_label].append(node_id)
     found: dict[str, NodeView] = {}
     for label, group in by_label.items():
-        for r in store.read(q.nodes_by_ids(label), ids=group):
+        for r in store.read(q.nodes_by_ids(label, viewer), ids=group):
             v = view(r["props"], r["labels"])
             if MODEL.kind_of_id(v.id).key_label == label:
                 found[v.id] = v
     return found
 
 
-def complaint_texts(store: Store, ids: Sequence[str]) -> dict[str, str]:
-    rows = store.read(q.COMPLAINT_TEXTS, ids=list(dict.fromkeys(ids)))
-    return {str(r["id"]): str(r["text"]) for r in rows}
+def complaint_texts(store: Store, ids: Sequence[str], *, viewer: Viewer) -> dict[str, str]:
+    """The texts ``viewer`` may read (as stored: redaction is the caller's)."""
+    if not viewer.sees_graph:
+        return {}
+    rows = store.read(q.complaint_texts(viewer), ids=list(dict.fromkeys(ids)))
+    return {str(r["id"]): str(r["text"]) for r in rows if r["text"] is not None}
+
+
+def submission(store: Store, complaint_id: str) -> dict[str, Any] | None:
+    """A complaint's intake status and submitter (for intake's own submissions, which
+    intake may follow though it sees nothing of the graph)."""
+    rows = store.read(q.SUBMISSION, id=complaint_id)
+    return dict(rows[0]) if rows else None
+
+
+# --- what free text may say (graph.redaction) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What a viewer may read of a text drawn from complaints, and whom to redact."""
+
+    confidentiality: tuple[str, ...]  # of every complaint the text may come from
+    subjects: tuple[Subject, ...]  # persons the viewer sees under pseudonyms
+
+    def readable(self, viewer: Viewer) -> bool:
+        return viewer.sealed_text or "sealed" not in self.confidentiality
+
+
+def _subjects(persons: Iterable[Mapping[str, Any]]) -> tuple[Subject, ...]:
+    out: dict[int, Subject] = {}
+    for p in persons:
+        if p.get("no") is None:  # OPTIONAL MATCH found no one
+            continue
+        spans = tuple(zip(p.get("starts") or [], p.get("ends") or [], strict=False))
+        names = (str(p["name"]), *(p.get("aliases") or []))
+        old = out.get(int(p["no"]))
+        if old is not None:
+            names, spans = (*old.names, *names), (*old.spans, *spans)
+        out[int(p["no"])] = Subject(pseudonym(int(p["no"])), tuple(dict.fromkeys(names)), spans)
+    return tuple(out.values())
+
+
+def complaint_disclosures(
+    store: Store, ids: Sequence[str], *, viewer: Viewer
+) -> dict[str, Disclosure]:
+    """For each complaint ``viewer`` may see: its confidentiality and the persons it
+    names whom the viewer sees under pseudonyms, with their mention spans."""
+    if not viewer.sees_graph:
+        return {}
+    rows = store.read(q.complaint_persons(viewer), ids=list(dict.fromkeys(ids)))
+    return {
+        str(r["id"]): Disclosure((str(r["confidentiality"]),), _subjects(r["persons"]))
+        for r in rows
+    }
+
+
+def incident_disclosures(
+    store: Store, ids: Sequence[str], *, viewer: Viewer
+) -> dict[str, Disclosure]:
+    """For each incident: the complaints its summary may come from, and the persons
+    they name whom ``viewer`` sees under pseudonyms."""
+    if not viewer.sees_graph:
+        return {}
+    rows = store.read(q.incident_sources(viewer), ids=list(dict.fromkeys(ids)))
+    return {
+        str(r["id"]): Disclosure(
+            tuple(sorted({str(c) for c in r["confidentiality"] if c})), _subjects(r["persons"])
+        )
+        for r in rows
+    }
+
+
+def protected_subjects(store: Store) -> tuple[Subject, ...]:
+    """Every protected person, for redacting free text that no complaint scopes."""
+    return _subjects(store.read(q.PROTECTED_PERSONS))
 
 
 # --- links ----------------------------------------------------------------------------
@@ -154,13 +240,16 @@ class LinkPage:
 
 
 def links(
-    store: Store, spec: LinkSpec, ids: Sequence[str], limit: int = 100
+    store: Store, spec: LinkSpec, ids: Sequence[str], limit: int = 100, *, viewer: Viewer
 ) -> dict[str, LinkPage]:
-    """For each id, the first ``limit`` edges of ``spec`` and how many there are."""
+    """For each id, the first ``limit`` edges of ``spec`` that ``viewer`` may see, to
+    nodes it may see, and how many there are."""
     if not 0 < limit <= MAX_LINKS:
         raise ModelError(f"limit must be within 1..{MAX_LINKS}; got {limit}")
+    if not viewer.sees_graph or spec.other in viewer.hidden_kinds:
+        return {}
     rows = store.read(
-        q.links(spec.label, spec.rel_types, spec.outgoing, spec.other, spec.order),
+        q.links(spec.label, spec.rel_types, spec.outgoing, spec.other, spec.order, viewer),
         ids=list(dict.fromkeys(ids)),
         limit=limit,
     )
@@ -176,12 +265,15 @@ def links(
     return out
 
 
-def get_fact(store: Store, rel_type: str, fact_id: str) -> Edge | None:
-    """A fact edge by its type and id (the type picks the index to use)."""
+def get_fact(store: Store, rel_type: str, fact_id: str, *, viewer: Viewer) -> Edge | None:
+    """A fact edge by its type and id (the type picks the index to use), if ``viewer``
+    may see it and both its ends."""
     rel = MODEL.relationship(rel_type)
     if not rel.fact:
         raise ModelError(f"{rel_type} is not a fact")
-    rows = store.read(q.fact_by_id(rel.type), id=fact_id)
+    if not viewer.sees_graph:
+        return None
+    rows = store.read(q.fact_by_id(rel.type, viewer), id=fact_id)
     if not rows:
         return None
     return Edge(rel.type, dict(rows[0]["rel"]), str(rows[0]["start"]), str(rows[0]["end"]))
@@ -219,10 +311,22 @@ def _score(query: str, name: str) -> float:
     return float(max(direct, sounds * 0.95))
 
 
+_PSEUDONYM = re.compile(r"^\s*persona\s+(\d{1,9})\s*$", re.IGNORECASE)
+
+
 def search(
-    store: Store, text: str, kinds: Sequence[str] = SEARCHABLE, first: int = 20, floor: float = 60.0
+    store: Store,
+    text: str,
+    kinds: Sequence[str] = SEARCHABLE,
+    first: int = 20,
+    floor: float = 60.0,
+    *,
+    viewer: Viewer,
 ) -> list[Hit]:
-    """Accent- and case-insensitive fuzzy search over names, ranked by similarity."""
+    """Accent- and case-insensitive fuzzy search over names, ranked by similarity.
+
+    Persons ``viewer`` sees under pseudonyms are found by their pseudonym ("Persona 17")
+    only: their names are not searched, so a search cannot confirm a name."""
     _check_first(first)
     terms = _terms(text)
     if not terms:
@@ -230,14 +334,20 @@ def search(
     unknown = set(kinds) - set(SEARCHABLE)
     if unknown:
         raise ModelError(f"cannot search {', '.join(sorted(unknown))}")
+    if not viewer.sees_graph:
+        return []
     rows: list[Mapping[str, Any]] = []
     for label in kinds:
         params = {f"t{i}": t for i, t in enumerate(terms)}
-        rows += store.read(q.search_candidates(label, len(terms)), **params, limit=1000)
+        rows += store.read(q.search_candidates(label, len(terms), viewer), **params, limit=1000)
         if label == "Actor":
             keys = [key_id(k) for k in query_keys(text)]
             if keys:
-                rows += store.read(q.SEARCH_BY_NAME_KEYS, keys=keys, limit=1000)
+                rows += store.read(q.search_by_name_keys(viewer), keys=keys, limit=1000)
+            wanted = _PSEUDONYM.match(text)
+            by_pseudonym = q.search_pseudonym(viewer)
+            if wanted and by_pseudonym:
+                rows += store.read(by_pseudonym, no=int(wanted.group(1)), limit=1)
     best: dict[str, Hit] = {}
     for r in rows:
         names = [str(r["name"] or ""), *(r["aliases"] or [])]
@@ -277,17 +387,24 @@ def connections(
     max_hops: int = 4,
     rel_types: Sequence[str] | None = None,
     limit: int = 20,
+    *,
+    viewer: Viewer,
 ) -> list[Subgraph]:
-    """The shortest paths (at most ``max_hops`` edges, up to ``limit`` of them)."""
+    """The shortest paths (at most ``max_hops`` edges, up to ``limit`` of them) that
+    ``viewer`` may see whole, between two nodes it may see."""
     if not isinstance(max_hops, int) or not 1 <= max_hops <= 6:
         raise ModelError(f"maxHops must be within 1..6; got {max_hops}")
     if not 0 < limit <= MAX_PAGE:
         raise ModelError(f"limit must be within 1..{MAX_PAGE}; got {limit}")
     start, end = MODEL.kind_of_id(from_id), MODEL.kind_of_id(to_id)
+    types = _walk_types(rel_types)
     if from_id == to_id:
-        return [Subgraph([from_id], [])]
+        seen = nodes_by_ids(store, [from_id], viewer=viewer)
+        return [Subgraph([from_id], [])] if seen else []
+    if not viewer.sees_graph or {start.name, end.name} & viewer.hidden_kinds:
+        return []
     rows = store.read(
-        q.shortest_paths(start.key_label, end.key_label, _walk_types(rel_types), max_hops),
+        q.shortest_paths(start.key_label, end.key_label, types, max_hops, viewer),
         **{"from": from_id, "to": to_id},
         limit=limit,
     )
@@ -306,6 +423,8 @@ def neighbourhood(
     depth: int = 1,
     limit: int = 100,
     rel_types: Sequence[str] | None = None,
+    *,
+    viewer: Viewer,
 ) -> Subgraph:
     """The nodes within ``depth`` hops (breadth first, at most ``limit`` of them) and the
     edges found between them: one statement per hop and label."""
@@ -315,7 +434,7 @@ def neighbourhood(
         raise ModelError(f"limit must be within 1..500; got {limit}")
     types = _walk_types(rel_types)
     MODEL.kind_of_id(node_id)
-    if not nodes_by_ids(store, [node_id]):
+    if not nodes_by_ids(store, [node_id], viewer=viewer):
         return Subgraph([], [])
     seen: dict[str, None] = {node_id: None}
     edges: dict[tuple[str, str, str], Edge] = {}
@@ -327,7 +446,7 @@ def neighbourhood(
             by_label[MODEL.kind_of_id(n).key_label].append(n)
         following: list[str] = []
         for label, ids in by_label.items():
-            rows = store.read(q.expand_frontier(label, types), ids=ids, limit=limit * 5)
+            rows = store.read(q.expand_frontier(label, types, viewer), ids=ids, limit=limit * 5)
             if len(rows) >= limit * 5:
                 truncated = True
             for r in rows:
@@ -356,24 +475,26 @@ class Moment:
     via: str | None
 
 
-def timeline(store: Store, node_id: str) -> list[Moment]:
-    """The dated incidents around an actor, community, place, dispute or case, in order.
+def timeline(store: Store, node_id: str, *, viewer: Viewer) -> list[Moment]:
+    """The dated incidents around an actor, community, place, dispute or case, in order,
+    as far as ``viewer`` may see them.
 
     An organisation's or community's timeline includes what happened to its members
     (``via`` names the member)."""
     kind = MODEL.kind_of_id(node_id)
     if "Actor" in kind.labels:
-        statements = [q.TIMELINE_ACTOR]
+        which = ["actor"]
         if kind.name in ("Community", "Organization"):
-            statements.append(q.TIMELINE_MEMBERS)
+            which.append("members")
     else:
-        by_kind = {"Place": q.TIMELINE_PLACE, "LandDispute": q.TIMELINE_DISPUTE}
-        by_kind["Case"] = q.TIMELINE_CASE
+        by_kind = {"Place": "place", "LandDispute": "dispute", "Case": "case"}
         if kind.name not in by_kind:
             raise ModelError(f"a {kind.name} has no timeline")
-        statements = [by_kind[kind.name]]
+        which = [by_kind[kind.name]]
+    if not viewer.sees_graph:
+        return []
     moments: dict[tuple[str, str | None], Moment] = {}
-    for statement in statements:
+    for statement in (q.timeline(w, viewer) for w in which):
         for r in store.read(statement, id=node_id):
             incident = view(r["incident"], ["Incident"])
             via = str(r["via"]) if r["via"] and r["via"] != node_id else None

@@ -28,6 +28,7 @@ from typing import Any
 from graph import cypher_read as q
 from graph.errors import ConfigError, ModelError, NotFound
 from graph.model import ALERT_LEVELS, INCIDENT_TYPES, MODEL
+from graph.policy import FULL
 from graph.reads import nodes_by_ids
 from graph.store import Store
 from nlp.text import fold
@@ -296,7 +297,7 @@ def gather_many(
             )
     grouped = [i for i in ids if MODEL.kind_of_id(i).name in ("Community", "Organization")]
     # independent statements go out together: each costs a round trip, not much work
-    views_found = _POOL.submit(nodes_by_ids, store, ids)
+    views_found = _POOL.submit(nodes_by_ids, store, ids, viewer=FULL)
     role_rows, attack_rows, member_rows, measure_rows = _together(
         store,
         (q.RISK_MEMBERSHIPS, {"ids": ids}),
@@ -382,7 +383,7 @@ def gather(store: Store, actor_id: str, weights: Weights, as_of: date) -> RiskIn
     """What the store knows that bears on the risk of actor ``actor_id``."""
     found = gather_many(store, [actor_id], weights, as_of).get(actor_id)
     if found is None:
-        view = nodes_by_ids(store, [actor_id]).get(actor_id)
+        view = nodes_by_ids(store, [actor_id], viewer=FULL).get(actor_id)
         if view is not None and view.props.get("merged_into"):
             raise NotFound(f"actor {actor_id} was merged into {view.props['merged_into']}")
         raise NotFound(f"no actor {actor_id}")

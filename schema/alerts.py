@@ -17,6 +17,7 @@ import strawberry
 from graph import alerts, risk
 from graph.alerts import AlertChange
 from graph.repository import NodeView
+from schema import disclosure
 from schema import filters as f
 from schema.context import in_thread
 from schema.enums import AlertLevel, AlertStatus, member
@@ -34,8 +35,17 @@ PAGE = 20
 class RiskEvidence:
     incident_id: strawberry.ID | None
     complaint_id: strawberry.ID | None
-    quote: str | None
     node_id: strawberry.ID | None
+    raw_quote: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="The complaint's words, persons redacted as the role requires; null "
+        "when the role may not read that complaint (sealed)."
+    )
+    async def quote(self, info: Ctx) -> str | None:
+        if self.complaint_id is None:
+            return await disclosure.note(info.context, self.raw_quote)
+        return await disclosure.from_complaint(info.context, self.complaint_id, self.raw_quote)
 
     @strawberry.field
     async def incident(self, info: Ctx) -> Incident | None:
@@ -91,7 +101,7 @@ def to_assessment(a: Mapping[str, Any]) -> RiskAssessment:
                     RiskEvidence(
                         incident_id=_id(e["incident_id"]),
                         complaint_id=_id(e["complaint_id"]),
-                        quote=e["quote"],
+                        raw_quote=e["quote"],
                         node_id=_id(e["node_id"]),
                     )
                     for e in x["evidence"]
@@ -115,19 +125,21 @@ class AlertTransition:
     action: str = strawberry.field(description="created, escalated, status, level or consultation.")
     from_: str | None = strawberry.field(name="from")
     to: str | None
-    reason: str | None
+    raw_reason: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def reason(self, info: Ctx) -> str | None:
+        return await disclosure.note(info.context, self.raw_reason)
 
 
 @strawberry.type(description="An alerta temprana about a defender or community at risk.")
 class Alert(Node):
     level: AlertLevel = strawberry.field(description="The level in force (an override wins).")
     assessed_level: AlertLevel | None
-    override_reason: str | None
     status: AlertStatus
     urgent: bool
     score: float | None
     consulted: bool = strawberry.field(description="The person at risk was consulted.")
-    consultation_note: str | None
     subject_id: strawberry.ID
     latest_incident_id: strawberry.ID | None
     complaint_id: strawberry.ID | None
@@ -136,6 +148,15 @@ class Alert(Node):
     updated_at: str | None
     history: list[AlertTransition]
     raw_assessment: strawberry.Private[str | None]
+    raw_notes: strawberry.Private[Mapping[str, Any]]
+
+    @strawberry.field(description="Why an expert set the level.")
+    async def override_reason(self, info: Ctx) -> str | None:
+        return await disclosure.note(info.context, self.raw_notes.get("override_reason"))
+
+    @strawberry.field(description="What the person or community at risk said.")
+    async def consultation_note(self, info: Ctx) -> str | None:
+        return await disclosure.note(info.context, self.raw_notes.get("consultation_note"))
 
     @strawberry.field(description="The defender or community at risk.")
     async def subject(self, info: Ctx) -> Actor | None:
@@ -159,12 +180,10 @@ def to_alert(p: Mapping[str, Any]) -> Alert:
         id=strawberry.ID(str(p["id"])),
         level=AlertLevel(p["level"]),
         assessed_level=member(AlertLevel, p.get("assessed_level")),
-        override_reason=p.get("override_reason"),
         status=AlertStatus(p["status"]),
         urgent=bool(p.get("urgent")),
         score=p.get("score"),
         consulted=bool(p.get("consulted")),
-        consultation_note=p.get("consultation_note"),
         subject_id=strawberry.ID(str(p["subject_id"])),
         latest_incident_id=_id(p.get("latest_incident")),
         complaint_id=_id(p.get("complaint_id")),
@@ -178,11 +197,12 @@ def to_alert(p: Mapping[str, Any]) -> Alert:
                 action=h["action"],
                 from_=None if h["from"] is None else str(h["from"]).lower(),
                 to=None if h["to"] is None else str(h["to"]).lower(),
-                reason=h["reason"],
+                raw_reason=h["reason"],
             )
             for h in alerts.history(p)
         ],
         raw_assessment=p.get("assessment"),
+        raw_notes={k: p.get(k) for k in ("override_reason", "consultation_note")},
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
@@ -26,6 +26,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
 from graph import tokens
+from graph.policy import Viewer
 from graph.store import Store
 from graph.tokens import Principal
 from schema.alerts import Alert
@@ -106,9 +107,20 @@ class Services:
     extractor: Any = None  # graph.intake.BatchExtractor
     broker: Any = None  # schema.events.Broker of complaint events
     alert_broker: Any = None  # schema.events.Broker of schema.alerts.AlertEventData
-    projections: Any = None  # graph.projections.Projections
     audit: Any = None  # schema.auditing.GroupCommit
     extract_lock: Any = None
+    # graph.projections.Projections, one per kind of viewer: with sealed complaints or not
+    _projections: dict[bool, Any] = field(default_factory=dict)
+
+    def projections(self, viewer: Viewer) -> Any:
+        """The analytics projection ``viewer`` may see (built on first use)."""
+        from graph.projections import Projections
+
+        scope = viewer.sealed_visible
+        if scope not in self._projections:
+            assert self.store is not None
+            self._projections.setdefault(scope, Projections(self.store, viewer=viewer))
+        return self._projections[scope]
 
 
 def _json_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -5,6 +5,9 @@ of a ``graph.reads`` function (one statement per label or link kind), and cache 
 the request, so a page of 50 actors with their incidents and places costs the same
 number of queries as a page of 5. Store calls run in worker threads: the driver is
 synchronous and the event loop must not wait on it.
+
+Every loader reads for the request's ``viewer`` (``graph.policy``, from the token's
+role): what the role may not see is never read for the request.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import anyio.to_thread
 from strawberry.dataloader import DataLoader
 
 from graph import reads
-from graph.reads import LinkPage, LinkSpec
+from graph.policy import Viewer, viewer_for
+from graph.reads import Disclosure, LinkPage, LinkSpec
+from graph.redaction import Subject
 from graph.repository import NodeView
 from graph.store import Store
 
@@ -53,17 +58,42 @@ class Context:
     def role(self) -> str | None:
         return None if self.principal is None else str(self.principal.role)
 
+    @property
+    def viewer(self) -> Viewer:
+        """What the request may see (a websocket's principal arrives after the context
+        is made, so this is read each time)."""
+        return viewer_for(self.role)
+
     def __post_init__(self) -> None:
         self.nodes: DataLoader[str, NodeView | None] = DataLoader(load_fn=self._load_nodes)
         self.texts: DataLoader[str, str | None] = DataLoader(load_fn=self._load_texts)
+        self.complaint_disclosures: DataLoader[str, Disclosure | None] = DataLoader(
+            load_fn=partial(self._load_disclosures, reads.complaint_disclosures)
+        )
+        self.incident_disclosures: DataLoader[str, Disclosure | None] = DataLoader(
+            load_fn=partial(self._load_disclosures, reads.incident_disclosures)
+        )
+        self._protected: tuple[Subject, ...] | None = None
 
     async def _load_nodes(self, ids: Sequence[str]) -> list[NodeView | None]:
-        found = await in_thread(reads.nodes_by_ids, self.store, list(ids))
+        found = await in_thread(reads.nodes_by_ids, self.store, list(ids), viewer=self.viewer)
         return [found.get(i) for i in ids]
 
     async def _load_texts(self, ids: Sequence[str]) -> list[str | None]:
-        found = await in_thread(reads.complaint_texts, self.store, list(ids))
+        found = await in_thread(reads.complaint_texts, self.store, list(ids), viewer=self.viewer)
         return [found.get(i) for i in ids]
+
+    async def _load_disclosures(
+        self, fn: Callable[..., dict[str, Disclosure]], ids: Sequence[str]
+    ) -> list[Disclosure | None]:
+        found = await in_thread(fn, self.store, list(ids), viewer=self.viewer)
+        return [found.get(i) for i in ids]
+
+    async def protected_subjects(self) -> tuple[Subject, ...]:
+        """Every protected person (read once per request, when first needed)."""
+        if self._protected is None:
+            self._protected = await in_thread(reads.protected_subjects, self.store)
+        return self._protected
 
     def links(self, spec: LinkSpec, limit: int) -> DataLoader[str, LinkPage]:
         """The loader of ``spec``'s edges, first ``limit`` per node, for this request."""
@@ -72,7 +102,9 @@ class Context:
         if loader is None:
 
             async def load(ids: Sequence[str]) -> list[LinkPage]:
-                found = await in_thread(reads.links, self.store, spec, list(ids), limit)
+                found = await in_thread(
+                    reads.links, self.store, spec, list(ids), limit, viewer=self.viewer
+                )
                 return [found.get(i, LinkPage()) for i in ids]
 
             loader = DataLoader(load_fn=load)

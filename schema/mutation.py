@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import alerts, intake
+from graph import alerts, intake, reads
 from graph.alerts import AlertChange
 from graph.errors import ModelError
 from graph.intake import ComplaintIn
@@ -20,10 +20,10 @@ from graph.rows import utc_now
 from schema.alerts import AlertMutation, events_of
 from schema.context import in_thread
 from schema.curation import CurationMutation
-from schema.enums import Channel, Confidentiality
+from schema.enums import Channel, ComplaintStatus, Confidentiality
 from schema.errors import USER_ERRORS, UserError, ValidationError, as_result
 from schema.events import ComplaintEventData
-from schema.types import Complaint, Ctx, to_type
+from schema.types import Complaint, Ctx, load_node
 
 MAX_BATCH = 100
 
@@ -45,8 +45,18 @@ class ComplaintInput:
 
 @strawberry.type(description="A stored complaint and what extraction made of it.")
 class ComplaintSubmitted:
-    complaint: Complaint
+    complaint_id: strawberry.ID
+    status: ComplaintStatus
+    status_detail: str | None = strawberry.field(description="Why extraction failed.")
     duplicate: bool = strawberry.field(description="The same text was stored before.")
+
+    @strawberry.field(
+        description="The complaint and what was extracted, as far as the token's role may "
+        "see it (an intake token sees only complaintId and status)."
+    )
+    async def complaint(self, info: Ctx) -> Complaint | None:
+        found: Complaint | None = await load_node(info, self.complaint_id)
+        return found
 
 
 @strawberry.type
@@ -112,10 +122,9 @@ async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[Complaint
             services.alert_broker.publish(event)
     out = []
     for cid, created in received:
-        view = await info.context.nodes.load(cid)
-        if view is None:  # pragma: no cover - stored a moment ago
+        stored = await in_thread(reads.submission, services.store, cid)
+        if stored is None:  # pragma: no cover - stored a moment ago
             raise ModelError(f"complaint {cid} vanished")
-        stored = view.props
         broker = services.broker
         if broker is not None:
             at = utc_now()
@@ -128,7 +137,14 @@ async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[Complaint
                     kind, cid, str(stored["status"]), at, stored.get("status_detail"), by
                 )
             )
-        out.append(ComplaintSubmitted(complaint=to_type(view), duplicate=not created))
+        out.append(
+            ComplaintSubmitted(
+                complaint_id=strawberry.ID(cid),
+                status=ComplaintStatus(stored["status"]),
+                status_detail=stored.get("status_detail"),
+                duplicate=not created,
+            )
+        )
     return out
 
 

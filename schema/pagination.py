@@ -56,7 +56,9 @@ class Connection(Generic[T]):
 
     @strawberry.field(description="How many match the filter, over all pages.")
     async def total_count(self, info: Info[Context, None]) -> int:
-        return await in_thread(reads.count, info.context.store, self.kind, self.criteria)
+        return await in_thread(
+            reads.count, info.context.store, self.kind, self.criteria, viewer=info.context.viewer
+        )
 
     @strawberry.field(description="The nodes of this page (the edges' nodes).")
     def nodes(self) -> list[T]:
@@ -82,6 +84,7 @@ async def connection(
         info.context.store,
         kind,
         criteria,
+        viewer=info.context.viewer,
         order=order,
         descending=descending,
         first=first,

@@ -299,4 +299,4 @@ class Patterns:
 class PatternQuery:
     @strawberry.field(description="Patterns of abuse: repeat perpetrators, key actors, …")
     def patterns(self, info: Ctx) -> Patterns:
-        return Patterns(projections=info.context.services.projections)
+        return Patterns(projections=info.context.services.projections(info.context.viewer))

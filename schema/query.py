@@ -78,14 +78,13 @@ class Query(AlertQuery, PatternQuery, AuditQuery):
     async def submission(self, info: Ctx, id: strawberry.ID) -> Submission | None:
         if not str(id).startswith("cmp_"):
             return None
-        view = await info.context.nodes.load(str(id))
-        if view is None:
+        p = await in_thread(reads.submission, info.context.store, str(id))
+        if p is None:
             return None
-        p = view.props
         if info.context.role == "intake" and p.get("submitted_by") != info.context.who():
             return None
         return Submission(
-            complaint_id=strawberry.ID(view.id),
+            complaint_id=strawberry.ID(str(id)),
             status=ComplaintStatus(p["status"]),
             received_at=p.get("received_at"),
             extracted_at=p.get("extracted_at"),
@@ -106,7 +105,9 @@ class Query(AlertQuery, PatternQuery, AuditQuery):
     async def fact(self, info: Ctx, id: strawberry.ID) -> Fact | None:
         try:
             rel_type, fact_id = parse_fact_gid(id)
-            edge = await in_thread(reads.get_fact, info.context.store, rel_type, fact_id)
+            edge = await in_thread(
+                reads.get_fact, info.context.store, rel_type, fact_id, viewer=info.context.viewer
+            )
         except ModelError:
             return None
         return None if edge is None else to_fact(edge)
@@ -201,7 +202,9 @@ class Query(AlertQuery, PatternQuery, AuditQuery):
         first: int = PAGE,
     ) -> list[SearchHit]:
         labels = [SEARCH_LABELS[k.value] for k in kinds] if kinds else list(reads.SEARCHABLE)
-        hits = await in_thread(reads.search, info.context.store, text, labels, first)
+        hits = await in_thread(
+            reads.search, info.context.store, text, labels, first, viewer=info.context.viewer
+        )
         return [SearchHit(score=h.score, matched=h.matched, node_id=h.id) for h in hits]
 
     @strawberry.field(
@@ -218,7 +221,14 @@ class Query(AlertQuery, PatternQuery, AuditQuery):
         first: int = 10,
     ) -> list[Graph]:
         paths = await in_thread(
-            reads.connections, info.context.store, from_id, to_id, max_hops, _via(via), first
+            reads.connections,
+            info.context.store,
+            from_id,
+            to_id,
+            max_hops,
+            _via(via),
+            first,
+            viewer=info.context.viewer,
         )
         return [to_graph(p) for p in paths]
 
@@ -234,7 +244,15 @@ class Query(AlertQuery, PatternQuery, AuditQuery):
         limit: int = 100,
         via: list[RelationshipType] | None = None,
     ) -> Graph:
-        sub = await in_thread(reads.neighbourhood, info.context.store, id, depth, limit, _via(via))
+        sub = await in_thread(
+            reads.neighbourhood,
+            info.context.store,
+            id,
+            depth,
+            limit,
+            _via(via),
+            viewer=info.context.viewer,
+        )
         return to_graph(sub)
 
     @strawberry.field(
@@ -242,7 +260,9 @@ class Query(AlertQuery, PatternQuery, AuditQuery):
         "case, oldest first."
     )
     async def timeline(self, info: Ctx, id: strawberry.ID) -> list[TimelineEntry]:
-        moments = await in_thread(reads.timeline, info.context.store, id)
+        moments = await in_thread(
+            reads.timeline, info.context.store, id, viewer=info.context.viewer
+        )
         for m in moments:
             info.context.nodes.prime(m.incident.id, m.incident)
         return [to_entry(m) for m in moments]

@@ -7,8 +7,11 @@ schema with a root field the table does not name: a new field without a rule fai
 start-up, and the table-driven test (``tests/test_roles.py``) fails with it.
 
 Outcomes: ``allowed``; ``denied`` (the field answers a ``Forbidden`` error and no data);
-``pseudonymised`` (allowed, and natural persons are shown under pseudonyms — trainers:
-every person; analysts: protected persons) — see README, "Roles".
+``pseudonymised`` (allowed, and what it shows is read for the role's ``Viewer`` —
+``graph.policy``: trainers see every person as "Persona N" and no sealed complaint;
+analysts see protected persons as "Persona N" and no sealed complaint's words) — see
+README, "Roles". A role with a ``pseudonymised`` cell must have a viewer that
+pseudonymises (checked by ``tests/test_roles.py``).
 """
 
 from __future__ import annotations
@@ -83,11 +86,6 @@ TABLE: dict[str, dict[str, Outcome]] = {
 }
 
 
-# Pseudonymisation is not yet applied inside the queries, so until it is, a field whose
-# rule says ``pseudonymised`` fails closed: refused, never served with real names.
-PSEUDONYMS_ENFORCED = False
-
-
 def outcome(key: str, role: str | None) -> Outcome:
     """What ``role`` gets from root field ``key`` (``Type.field``); no role: denied."""
     if role is None:
@@ -96,11 +94,8 @@ def outcome(key: str, role: str | None) -> Outcome:
 
 
 def served(key: str, role: str | None) -> bool:
-    """Whether the field answers ``role`` at all, as enforced now."""
-    got = outcome(key, role)
-    if got is Outcome.PSEUDONYMISED:
-        return PSEUDONYMS_ENFORCED
-    return got is Outcome.ALLOWED
+    """Whether the field answers ``role`` at all."""
+    return outcome(key, role) is not Outcome.DENIED
 
 
 def principal_of(info: Any) -> Any:

@@ -8,6 +8,7 @@ load through the request's DataLoaders: one query per field kind, whatever the p
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
@@ -18,6 +19,7 @@ from graph.cypher_read import ALL_ROLES, ROLE_TYPES
 from graph.errors import ModelError
 from graph.reads import MAX_LINKS, Edge, LinkSpec, Moment, Subgraph
 from graph.repository import NodeView
+from schema import disclosure
 from schema.context import Context
 from schema.enums import (
     CaseStatus,
@@ -51,7 +53,10 @@ LINKS_DEFAULT = 50
 @strawberry.type(description="One piece of evidence: a span of a complaint.")
 class Evidence:
     complaint_id: strawberry.ID
-    quote: str = strawberry.field(description="The sentence (or span) that supports the fact.")
+    quote: str | None = strawberry.field(
+        description="The sentence (or span) that supports the fact, persons redacted as the "
+        "token's role requires; null when the role may not read that complaint (sealed)."
+    )
     start: int = strawberry.field(description="Where the supporting span starts in the text.")
     end: int = strawberry.field(description="Where it ends (exclusive).")
     method: Method
@@ -77,19 +82,31 @@ class Fact:
     type: RelationshipType
     review: ReviewStatus | None
     confidence: float | None
-    review_note: str | None
     reviewed_by: str | None
     reviewed_at: str | None
     role: str | None = strawberry.field(description="In MEMBER_OF/WORKS_FOR: apu, president…")
     side: str | None = strawberry.field(description="In PARTY_TO: claimant or respondent.")
     perpetration: str | None = strawberry.field(description="In PERPETRATOR_OF: alleged…")
-    source_ids: list[strawberry.ID] = strawberry.field(description="Complaints that support it.")
     start_id: strawberry.ID
     end_id: strawberry.ID
     props: strawberry.Private[Mapping[str, Any]]
 
-    @strawberry.field(description="Every piece of evidence, in the order it arrived.")
-    def evidence(self) -> list[Evidence]:
+    @strawberry.field(description="The reviewer's note.")
+    async def review_note(self, info: Ctx) -> str | None:
+        return await disclosure.note(info.context, self.props.get("review_note"))
+
+    @strawberry.field(description="Complaints that support it (those the role may see).")
+    async def source_ids(self, info: Ctx) -> list[strawberry.ID]:
+        sources = [str(s) for s in self.props.get("sources") or []]
+        seen = await asyncio.gather(
+            *(disclosure.complaint_visible(info.context, s) for s in sources)
+        )
+        return [strawberry.ID(s) for s, ok in zip(sources, seen, strict=True) if ok]
+
+    @strawberry.field(
+        description="Every piece of evidence the role may see, in the order it arrived."
+    )
+    async def evidence(self, info: Ctx) -> list[Evidence]:
         p = self.props
         review = ReviewStatus(p.get("review") or "extracted")
         out = []
@@ -102,10 +119,18 @@ class Fact:
             p.get("confidences") or [],
             strict=False,
         )
-        for key, quote, start, end, method, confidence in columns:
+        rows = [(str(key).rsplit(":", 2)[0], *rest) for key, *rest in columns]
+        ctx = info.context
+        # gathered, so the request's loaders batch every complaint in one statement
+        seen = await asyncio.gather(*(disclosure.complaint_visible(ctx, r[0]) for r in rows))
+        rows = [r for r, ok in zip(rows, seen, strict=True) if ok]
+        quotes = await asyncio.gather(*(disclosure.from_complaint(ctx, r[0], r[1]) for r in rows))
+        for (complaint_id, _, start, end, method, confidence), quote in zip(
+            rows, quotes, strict=True
+        ):
             out.append(
                 Evidence(
-                    complaint_id=strawberry.ID(str(key).rsplit(":", 2)[0]),
+                    complaint_id=strawberry.ID(complaint_id),
                     quote=quote,
                     start=start,
                     end=end,
@@ -124,13 +149,11 @@ def to_fact(edge: Edge) -> Fact:
         type=RelationshipType(edge.type.lower()),
         review=member(ReviewStatus, p.get("review")),
         confidence=p.get("confidence"),
-        review_note=p.get("review_note"),
         reviewed_by=p.get("reviewed_by"),
         reviewed_at=p.get("reviewed_at"),
         role=p.get("role"),
         side=p.get("side"),
         perpetration=p.get("status"),
-        source_ids=[strawberry.ID(s) for s in p.get("sources") or []],
         start_id=strawberry.ID(edge.start),
         end_id=strawberry.ID(edge.end),
         props=p,
@@ -270,9 +293,15 @@ class Incident(Node):
     date: str | None = strawberry.field(description="YYYY-MM-DD, YYYY-MM or YYYY.")
     date_precision: DatePrecision | None
     severity: int | None
-    summary: str | None
     created_at: str | None
     updated_at: str | None
+    raw_summary: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="The sentence it was extracted from, persons redacted as the role requires."
+    )
+    async def summary(self, info: Ctx) -> str | None:
+        return await disclosure.from_incident(info.context, self.id, self.raw_summary)
 
     async def _role(self, info: Ctx, rel: str, first: int) -> list[Link[Actor]]:
         return await _links(info, self.id, _spec("Incident", rel, False, "Actor"), first)
@@ -412,17 +441,25 @@ class Complaint(Node):
     language: str | None
     received_at: str
     channel: Channel | None
-    source: str | None
     confidentiality: Confidentiality
     status: ComplaintStatus
     status_detail: str | None
     attempts: int | None
     extracted_at: str | None
     extractor: str | None
+    raw_source: strawberry.Private[str | None]
 
-    @strawberry.field(description="The complaint as received, verbatim.")
+    @strawberry.field(description="Who or what brought it (an office, a partner).")
+    async def source(self, info: Ctx) -> str | None:
+        return await disclosure.note(info.context, self.raw_source)
+
+    @strawberry.field(
+        description="The complaint as received, verbatim for prosecutors; persons redacted "
+        "for roles that see pseudonyms; null when the role may not read it (sealed)."
+    )
     async def text(self, info: Ctx) -> str | None:
-        return await info.context.texts.load(self.id)
+        text = await info.context.texts.load(self.id)
+        return await disclosure.from_complaint(info.context, self.id, text, whole=True)
 
     @strawberry.field(description="Incidents extracted from it.")
     async def incidents(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Incident]]:
@@ -529,7 +566,7 @@ def to_type(view: NodeView) -> Any:
             date=p.get("date"),
             date_precision=member(DatePrecision, p.get("date_precision")),
             severity=p.get("severity"),
-            summary=p.get("summary"),
+            raw_summary=p.get("summary"),
         )
     node_id = strawberry.ID(view.id)
     if kind == "Place":
@@ -573,7 +610,7 @@ def to_type(view: NodeView) -> Any:
             language=p.get("language"),
             received_at=p["received_at"],
             channel=member(Channel, p.get("channel")),
-            source=p.get("source"),
+            raw_source=p.get("source"),
             confidentiality=Confidentiality(p["confidentiality"]),
             status=ComplaintStatus(p["status"]),
             status_detail=p.get("status_detail"),
