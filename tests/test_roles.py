@@ -33,9 +33,9 @@ from graphql.pyutils import Undefined
 
 from graph.intake import Extraction, Outcome
 from graph.model import ROLES
+from graph.policy import viewer_for
 from graph.store import Store
 from schema.app import build_schema
-from graph.policy import viewer_for
 from schema.roles import TABLE
 from schema.roles import Outcome as Access
 from server import Config, create_app
