@@ -147,6 +147,7 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
     """The ASGI app. Its lifespan owns the store: it opens it and closes it on
     shutdown (a store handed over stays open: its owner closes it). ``extractor`` (a
     batch extractor) is loaded on the first submission when not given."""
+    from graph.names import NameIndex
     from schema.app import Endpoint, Services
     from schema.auditing import GroupCommit
     from schema.events import Broker
@@ -169,6 +170,7 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
         services.broker = Broker()
         services.alert_broker = Broker()
         services.audit = GroupCommit(store)
+        services.names = NameIndex(store)
         services.extract_lock = threading.Lock()
         log.info("store ready: %s", store.where)
         try:

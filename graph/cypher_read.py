@@ -658,10 +658,13 @@ def incident_sources(viewer: Viewer) -> str:
     )
 
 
+# Every person (or every protected one), for redaction (graph.names).
 PROTECTED_PERSONS = (
     "MATCH (p:Person) WHERE p.protected = true "
     "RETURN p.pseudonym_no AS no, p.name AS name, p.aliases AS aliases"
 )
+ALL_PERSONS = "MATCH (p:Person) RETURN p.pseudonym_no AS no, p.name AS name, p.aliases AS aliases"
+PERSONS_FINGERPRINT = "MATCH (p:Person) RETURN count(p) AS persons, max(p.updated_at) AS last"
 
 
 def _types(rel_types: Sequence[str]) -> str:

@@ -196,11 +196,6 @@ def incident_disclosures(
     }
 
 
-def protected_subjects(store: Store) -> tuple[Subject, ...]:
-    """Every protected person, for redacting free text that no complaint scopes."""
-    return _subjects(store.read(q.PROTECTED_PERSONS))
-
-
 # --- links ----------------------------------------------------------------------------
 
 

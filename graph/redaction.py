@@ -62,7 +62,7 @@ def _pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
     alts = sorted({f for f in forms if f}, key=lambda f: (-len(f), f))
     if not alts:
         return None
-    body = "|".join(r"\s+".join(map(re.escape, f.split())) for f in alts)
+    body = "|".join(r"\W+".join(map(re.escape, f.split())) for f in alts)
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
@@ -119,7 +119,7 @@ class Redactor:
         folded = fold_keep_length(text)
         if self._form_re is not None:
             for m in self._form_re.finditer(folded):
-                mark(m.start(), m.end(), self._forms[" ".join(m.group().split())])
+                mark(m.start(), m.end(), self._forms[" ".join(re.findall(r"\w+", m.group()))])
         if self._part_re is not None:
             for m in self._part_re.finditer(folded):
                 if text[m.start()].isupper():  # written as a name

@@ -108,6 +108,7 @@ class Services:
     broker: Any = None  # schema.events.Broker of complaint events
     alert_broker: Any = None  # schema.events.Broker of schema.alerts.AlertEventData
     audit: Any = None  # schema.auditing.GroupCommit
+    names: Any = None  # graph.names.NameIndex
     extract_lock: Any = None
     # graph.projections.Projections, one per kind of viewer: with sealed complaints or not
     _projections: dict[bool, Any] = field(default_factory=dict)

@@ -12,7 +12,7 @@ role): what the role may not see is never read for the request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -21,9 +21,10 @@ import anyio.to_thread
 from strawberry.dataloader import DataLoader
 
 from graph import reads
-from graph.policy import Viewer, viewer_for
-from graph.reads import Disclosure, LinkPage, LinkSpec
-from graph.redaction import Subject
+from graph.names import screen
+from graph.policy import Pseudonyms, Viewer, viewer_for
+from graph.reads import Disclosure, Link, LinkPage, LinkSpec
+from graph.redaction import Redactor
 from graph.repository import NodeView
 from graph.store import Store
 
@@ -73,10 +74,33 @@ class Context:
         self.incident_disclosures: DataLoader[str, Disclosure | None] = DataLoader(
             load_fn=partial(self._load_disclosures, reads.incident_disclosures)
         )
-        self._protected: tuple[Subject, ...] | None = None
+
+    def redactor(self) -> Redactor | None:
+        """The names of every person the viewer sees under a pseudonym (None: no one);
+        blocking (call it in a worker thread)."""
+        viewer = self.viewer
+        if not viewer.pseudonymises:
+            return None
+        protected_only = viewer.pseudonyms is Pseudonyms.PROTECTED
+        return self.services.names.redactor(protected_only=protected_only)  # type: ignore[no-any-return]
+
+    def screened(self, views: Iterable[NodeView]) -> list[NodeView]:
+        """Views with persons' names taken out of other nodes' names (``graph.names``);
+        blocking."""
+        redactor = self.redactor()
+        return list(views) if redactor is None else [screen(v, redactor) for v in views]
+
+    def _screened_links(self, page: LinkPage) -> LinkPage:
+        nodes = self.screened(link.node for link in page.items)
+        links = [Link(link.edge, n) for link, n in zip(page.items, nodes, strict=True)]
+        return LinkPage(links, page.total)
 
     async def _load_nodes(self, ids: Sequence[str]) -> list[NodeView | None]:
-        found = await in_thread(reads.nodes_by_ids, self.store, list(ids), viewer=self.viewer)
+        def load() -> dict[str, NodeView]:
+            found = reads.nodes_by_ids(self.store, list(ids), viewer=self.viewer)
+            return {v.id: v for v in self.screened(found.values())}
+
+        found = await in_thread(load)
         return [found.get(i) for i in ids]
 
     async def _load_texts(self, ids: Sequence[str]) -> list[str | None]:
@@ -89,22 +113,18 @@ class Context:
         found = await in_thread(fn, self.store, list(ids), viewer=self.viewer)
         return [found.get(i) for i in ids]
 
-    async def protected_subjects(self) -> tuple[Subject, ...]:
-        """Every protected person (read once per request, when first needed)."""
-        if self._protected is None:
-            self._protected = await in_thread(reads.protected_subjects, self.store)
-        return self._protected
-
     def links(self, spec: LinkSpec, limit: int) -> DataLoader[str, LinkPage]:
         """The loader of ``spec``'s edges, first ``limit`` per node, for this request."""
         key = (spec, limit)
         loader = self._links.get(key)
         if loader is None:
 
+            def read(ids: Sequence[str]) -> dict[str, LinkPage]:
+                found = reads.links(self.store, spec, list(ids), limit, viewer=self.viewer)
+                return {k: self._screened_links(page) for k, page in found.items()}
+
             async def load(ids: Sequence[str]) -> list[LinkPage]:
-                found = await in_thread(
-                    reads.links, self.store, spec, list(ids), limit, viewer=self.viewer
-                )
+                found = await in_thread(read, ids)
                 return [found.get(i, LinkPage()) for i in ids]
 
             loader = DataLoader(load_fn=load)

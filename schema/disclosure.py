@@ -4,24 +4,28 @@ incident summaries, staff notes.
 The statements already leave out what the viewer may not see (``graph.policy``); text
 is the one thing a statement cannot pseudonymise, since names sit inside it. Here each
 text is checked against the complaints it comes from (a sealed one's words are
-withheld from viewers who may not read them) and redacted (``graph.redaction``) with
-the persons the viewer sees under pseudonyms: those the complaints name, and for
-analysts every protected person. A prosecutor's request reads nothing extra.
+withheld from viewers who may not read them) and redacted (``graph.redaction``) twice:
+with the persons those complaints name (their mention spans first, then their names),
+then with the names of every person the viewer sees under a pseudonym (``graph.names``:
+every person for trainers, every protected person for analysts), which catches a
+person extraction missed in this text but knows from another. A prosecutor's request
+reads nothing extra.
 """
 
 from __future__ import annotations
 
 from graph.policy import Pseudonyms
 from graph.reads import Disclosure
-from graph.redaction import Redactor, Subject
-from schema.context import Context
+from graph.redaction import Redactor
+from schema.context import Context, in_thread
 
 
-async def _redactor(ctx: Context, disclosure: Disclosure) -> Redactor:
-    subjects: tuple[Subject, ...] = disclosure.subjects
-    if ctx.viewer.pseudonyms is Pseudonyms.PROTECTED:
-        subjects = (*subjects, *(await ctx.protected_subjects()))
-    return Redactor(subjects)
+async def _redact(ctx: Context, text: str, disclosure: Disclosure, whole: bool) -> str:
+    if disclosure.subjects:
+        text = Redactor(disclosure.subjects).redact(text, spans=whole)
+    protected_only = ctx.viewer.pseudonyms is Pseudonyms.PROTECTED
+    every = await in_thread(ctx.services.names.redactor, protected_only=protected_only)
+    return every.redact(text)  # type: ignore[no-any-return]
 
 
 async def complaint_visible(ctx: Context, complaint_id: str) -> bool:
@@ -44,7 +48,7 @@ async def from_complaint(
         return None
     if not viewer.pseudonymises:
         return text
-    return (await _redactor(ctx, disclosure)).redact(text, spans=whole)
+    return await _redact(ctx, text, disclosure, whole)
 
 
 async def from_incident(ctx: Context, incident_id: str, text: str | None) -> str | None:
@@ -57,17 +61,17 @@ async def from_incident(ctx: Context, incident_id: str, text: str | None) -> str
         return None
     if not viewer.pseudonymises:
         return text
-    return (await _redactor(ctx, disclosure)).redact(text)
+    return await _redact(ctx, text, disclosure, False)
 
 
 async def note(ctx: Context, text: str | None) -> str | None:
     """A note staff wrote (a review note, a consultation, a reason): withheld from
-    viewers who get no notes, redacted of protected persons for the others."""
+    viewers who get no notes, redacted for the others."""
     viewer = ctx.viewer
     if text is None or viewer.unrestricted:
         return text
-    if not viewer.notes or viewer.pseudonyms is Pseudonyms.ALL:
-        return None  # no note can be redacted of every person who may be in it
+    if not viewer.notes:
+        return None
     if not viewer.pseudonymises:
         return text
-    return (await _redactor(ctx, Disclosure((), ()))).redact(text)
+    return await _redact(ctx, text, Disclosure((), ()), False)

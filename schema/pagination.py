@@ -79,17 +79,22 @@ async def connection(
     if not 0 <= first <= reads.MAX_PAGE:
         raise ModelError(f"first must be within 0..{reads.MAX_PAGE}; got {first}")
     cursor = decode_cursor(after) if after else None
-    page = await in_thread(
-        reads.list_page,
-        info.context.store,
-        kind,
-        criteria,
-        viewer=info.context.viewer,
-        order=order,
-        descending=descending,
-        first=first,
-        after=cursor,
-    )
+    ctx = info.context
+
+    def read() -> reads.Page:
+        page = reads.list_page(
+            ctx.store,
+            kind,
+            criteria,
+            viewer=ctx.viewer,
+            order=order,
+            descending=descending,
+            first=first,
+            after=cursor,
+        )
+        return reads.Page(ctx.screened(page.items), page.cursors, page.has_next)
+
+    page = await in_thread(read)
     for v in page.items:
         info.context.nodes.prime(v.id, v)
     edges = [

@@ -202,10 +202,21 @@ class Query(AlertQuery, PatternQuery, AuditQuery):
         first: int = PAGE,
     ) -> list[SearchHit]:
         labels = [SEARCH_LABELS[k.value] for k in kinds] if kinds else list(reads.SEARCHABLE)
-        hits = await in_thread(
-            reads.search, info.context.store, text, labels, first, viewer=info.context.viewer
-        )
-        return [SearchHit(score=h.score, matched=h.matched, node_id=h.id) for h in hits]
+        ctx = info.context
+
+        def read() -> list[SearchHit]:
+            hits = reads.search(ctx.store, text, labels, first, viewer=ctx.viewer)
+            redactor = ctx.redactor()  # an organisation may bear a person's name
+            return [
+                SearchHit(
+                    score=h.score,
+                    matched=redactor.redact(h.matched) if redactor else h.matched,
+                    node_id=h.id,
+                )
+                for h in hits
+            ]
+
+        return await in_thread(read)
 
     @strawberry.field(
         description="The shortest paths between two nodes (at most maxHops edges, 1..6), "
