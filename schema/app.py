@@ -31,7 +31,7 @@ from graph.store import Store
 from graph.tokens import Principal
 from schema.alerts import Alert
 from schema.context import Context
-from schema.limits import extensions
+from schema.limits import MAX_ERRORS, extensions
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.ratelimit import RateLimiter
@@ -182,6 +182,16 @@ class Endpoint(GraphQL[Context, None]):
         self.ide_page = ide_page
         self.timeout = timeout
         self.limiter = RateLimiter(rate_limit)
+
+    async def process_result(self, request: Request, result: Any) -> Any:
+        """The response body; an operation that fails many ways gets its first
+        ``MAX_ERRORS`` errors and a count of the rest (no error flood to amplify)."""
+        body = await super().process_result(request, result)
+        errors = body.get("errors") or []
+        if len(errors) > MAX_ERRORS:
+            more = len(errors) - MAX_ERRORS
+            body["errors"] = [*errors[:MAX_ERRORS], {"message": f"… and {more} more errors."}]
+        return body
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         store = self.services.store

@@ -1,6 +1,8 @@
 """Hardening of the GraphQL endpoint: operation limits and error masking.
 
-Limits per operation: depth, aliases, tokens and directives. Errors the user can act
+Limits per operation: depth, aliases, tokens, directives, and the same field repeated in
+one selection (graphql-cop's "field duplication": graphql-core merges duplicates, but
+each still costs parsing and validation). Errors the user can act
 on (a bad argument, an id that does not exist, a conflict) keep their message; any
 other failure is masked: the client sees an error id, the server log has the details.
 """
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import ASTValidationRule, GraphQLError, ValidationRule
-from graphql.language import DirectiveNode
+from graphql.language import DirectiveNode, FieldNode, SelectionSetNode
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -35,6 +37,8 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
 MAX_DIRECTIVES = 20
+MAX_DUPLICATES = 5  # the same response key at most this often in one selection set
+MAX_ERRORS = 5  # errors shown per response; the rest are counted
 CACHED_DOCUMENTS = 256
 
 
@@ -51,6 +55,25 @@ class MaxDirectivesRule(ValidationRule):
             self.report_error(
                 GraphQLError(f"The operation has more than {MAX_DIRECTIVES} directives.", node)
             )
+
+
+class MaxDuplicateFieldsRule(ValidationRule):
+    """Refuses a selection set that asks for one field more than ``MAX_DUPLICATES`` times."""
+
+    def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
+        counts: dict[str, int] = {}
+        for selection in node.selections:
+            if isinstance(selection, FieldNode):
+                key = (selection.alias or selection.name).value
+                counts[key] = counts.get(key, 0) + 1
+                if counts[key] == MAX_DUPLICATES + 1:
+                    self.report_error(
+                        GraphQLError(
+                            f"The operation selects {key!r} more than {MAX_DUPLICATES} times "
+                            "in one place.",
+                            selection,
+                        )
+                    )
 
 
 def _unexpected(error: GraphQLError) -> bool:
@@ -92,6 +115,7 @@ LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
     depth_validator(MAX_DEPTH, None, None),
     aliases_validator(MAX_ALIASES),
     MaxDirectivesRule,
+    MaxDuplicateFieldsRule,
 )
 
 
