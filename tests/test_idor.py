@@ -69,8 +69,13 @@ def world() -> tuple[list[NodeRecord], list[FactRecord]]:
             {"type": "property_damage", "date": "2024-04-28", "summary": SEALED_TEXT},
         ),
     ]
-    pub = lambda q: _ev("cmp_pub", PUBLIC_TEXT, q)  # noqa: E731
-    sea = lambda q: _ev("cmp_sea", SEALED_TEXT, q)  # noqa: E731
+
+    def pub(quote: str) -> Evidence:
+        return _ev("cmp_pub", PUBLIC_TEXT, quote)
+
+    def sea(quote: str) -> Evidence:
+        return _ev("cmp_sea", SEALED_TEXT, quote)
+
     facts = [
         FactRecord("REPORTS", "cmp_pub", "inc_pub", evidence=pub("amenazada")),
         FactRecord("MENTIONS", "cmp_pub", "per_rosa", evidence=pub(PROTECTED)),
@@ -225,3 +230,60 @@ def test_complaint_texts_are_redacted_or_withheld(api: Any) -> None:
     assert "Rosa" not in analyst and "Lucho Tapia" in analyst
     assert ask(api, "analyst", q, id="cmp_sea")["node"]["text"] is None
     assert ask(api, "prosecutor", q, id="cmp_sea")["node"]["text"] == SEALED_TEXT
+
+
+def test_the_alerts_subscription_shows_an_analyst_pseudonyms_only(
+    api: Any, store_session: Store
+) -> None:
+    """An alert about a protected defender, pushed to a subscribed analyst: the subject
+    is a pseudonym and every quote and note is redacted (the prosecutor gets names)."""
+    import asyncio
+    import json as j
+
+    import websockets
+    from starlette.routing import Route
+
+    app = create_app(Config.from_env({}), store_session)
+    endpoint = next(r.endpoint for r in app.routes if isinstance(r, Route) and r.path == "/graphql")
+    services = endpoint.services  # type: ignore[attr-defined]
+    assessment = {
+        "subject_id": "per_rosa", "score": 80.0, "level": "extreme", "as_of": "2024-05-01",
+        "urgent": True, "latest_incident": "inc_pub",
+        "factors": [{"name": "attacks", "label": "agresiones", "weight": 1.0, "points": 80.0,
+                     "detail": "1 agresión", "evidence": [
+                         {"incident_id": "inc_pub", "complaint_id": "cmp_pub",
+                          "quote": PUBLIC_TEXT, "node_id": None}]}],
+    }  # fmt: skip
+    alert = {
+        "id": "alr_sub", "level": "extreme", "status": "new", "urgent": True, "score": 80.0,
+        "subject_id": "per_rosa", "latest_incident": "inc_pub", "complaint_id": "cmp_pub",
+        "assessment": j.dumps(assessment),
+        "consultation_note": f"{PROTECTED} pide no ser trasladada.",
+        "history": [j.dumps({"at": "2024-05-01", "by": "x", "action": "created", "from": None,
+                             "to": "new", "reason": f"amenaza a {PROTECTED}"})],
+    }  # fmt: skip
+    document = """subscription { alerts { alert { subject { ... on Person { name aliases } }
+      consultationNote history { reason }
+      assessment { factors { evidence { quote incident { summary } } } } } } }"""
+
+    async def first_event(url: str, auth: dict[str, str]) -> str:
+        ws_url = url.replace("http", "ws") + "/graphql"
+        async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            await ws.send(j.dumps({"type": "connection_init", "payload": auth}))
+            assert j.loads(await ws.recv())["type"] == "connection_ack"
+            await ws.send(j.dumps({"id": "1", "type": "subscribe", "payload": {"query": document}}))
+            while services.alert_broker.subscribers == 0:
+                await asyncio.sleep(0.02)
+            from schema.alerts import AlertEventData
+
+            services.alert_broker.publish(AlertEventData("created", alert))
+            message = j.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert message["type"] == "next", message
+            return j.dumps(message["payload"], ensure_ascii=False)
+
+    with serve(app) as url:
+        analyst = asyncio.run(first_event(url, bearer(store_session, "analyst")))
+        prosecutor = asyncio.run(first_event(url, bearer(store_session, "prosecutor")))
+    assert "Rosa" not in analyst and "Quispe" not in analyst
+    assert analyst.count("Persona ") >= 4 and "Lucho Tapia" in analyst
+    assert prosecutor.count(PROTECTED) >= 4
