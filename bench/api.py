@@ -16,6 +16,11 @@ the rounds (the machine is shared and noisy).
 
     .venv/bin/python bench/api.py                  # 24k actors, 2 rounds
     .venv/bin/python bench/api.py --actors 5000    # a quick run
+    .venv/bin/python bench/api.py --roles prosecutor,analyst,trainer
+
+With ``--roles``, each round sends the same requests with a token of each role against
+the same baseline (the prosecutor's statements through the driver), so the ratios of
+the roles side by side show what the viewers' conditions and pseudonyms cost.
 
 This script imports ``neo4j`` itself on purpose: the bare driver is the baseline.
 """
@@ -264,7 +269,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="per query and side")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--roles", default="prosecutor", help="comma-separated token roles")
     args = parser.parse_args()
+    roles = [r.strip() for r in args.roles.split(",") if r.strip()]
     data = generate(args.actors)
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
     with tempfile.TemporaryDirectory(prefix="defensores-api-bench-") as tmp:
@@ -302,18 +309,24 @@ def main() -> None:
             driver = neo4j.GraphDatabase.driver(
                 state.bolt_uri, auth=(USER, read_secret(paths, create=False))
             )
-            token, _ = tokens.create(store, "prosecutor", "bench-api")
-            auth = {"Authorization": f"Bearer {token}"}
+            auths = {}
+            for role in roles:
+                token, _ = tokens.create(store, role, f"bench-api-{role}")
+                auths[role] = {"Authorization": f"Bearer {token}"}
             port = free_port()
             server = start_server(tmp, port, args.workers)
             url = f"http://127.0.0.1:{port}/graphql"
             try:
-                rows: dict[str, list[tuple[Figures, Figures]]] = {n: [] for n in QUERIES}
+                rows: dict[str, list[tuple[Figures, Figures]]] = {}
                 for _ in range(args.rounds):
                     for name in QUERIES:
                         bare = over_driver(driver, store.database, recorded[name])
-                        api = asyncio.run(over_http(url, QUERIES[name], variables[name], auth))
-                        rows[name].append((api, bare))
+                        for role in roles:
+                            api = asyncio.run(
+                                over_http(url, QUERIES[name], variables[name], auths[role])
+                            )
+                            key = name if len(roles) == 1 else f"{name}/{role[:5]}"
+                            rows.setdefault(key, []).append((api, bare))
             finally:
                 server.send_signal(signal.SIGTERM)
                 server.wait(timeout=60)
@@ -333,8 +346,9 @@ def report(rows: dict[str, list[tuple[Figures, Figures]]], statements: dict[str,
         ratio = statistics.median(ratios)
         worst = max(worst, ratio)
         api, bare = runs[-1]
+        base = name.split("/")[0]
         print(
-            f"{name:<15}{statements[name]:>6.1f}{api.p50:>12.1f}{api.p95:>8.1f}{api.rps:>7.0f}"
+            f"{name:<15}{statements[base]:>6.1f}{api.p50:>12.1f}{api.p95:>8.1f}{api.rps:>7.0f}"
             f"{bare.p50:>12.1f}{bare.p95:>8.1f}{bare.rps:>7.0f}{ratio:>11.2f}"
             f"   (rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
         )
