@@ -276,7 +276,50 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not re-assess risk or raise alerts (alerta temprana) after extraction",
     )
+    exp = sub.add_parser("export", help="the graph (or a window of it) for Gephi, Neo4j, FtM…")
+    exp.add_argument("--format", required=True, help="graphml|gexf|csv|json|ftm")
+    exp.add_argument("--out", required=True, help="a file (csv: a folder for its four files)")
+    exp.add_argument(
+        "--as-role",
+        default="prosecutor",
+        help="export what this role may see (trainer: pseudonyms, no sealed complaints)",
+    )
+    exp.add_argument("--region", help="only incidents in this UBIGEO prefix, and around them")
+    exp.add_argument("--from", dest="date_from", help="only incidents from this date")
+    exp.add_argument("--to", dest="date_to", help="only incidents up to this date")
+    exp.add_argument(
+        "--source-url", help="base URL of complaints, for FtM's sourceUrl (e.g. the explorer)"
+    )
     return parser
+
+
+def _export(args: argparse.Namespace, config: Config) -> int:
+    from graph import export
+    from graph.model import ROLES
+    from graph.policy import viewer_for
+
+    if args.as_role not in ROLES:
+        raise ConfigError(f"--as-role must be one of {', '.join(ROLES)}; got {args.as_role!r}")
+    if args.format not in export.FORMATS:
+        raise ConfigError(f"--format must be one of {', '.join(export.FORMATS)}")
+    window = export.Window(args.region, args.date_from, args.date_to)
+    with open_store(config.store) as store:
+        found = export.gather(store, viewer_for(args.as_role), window)
+        files = export.render(found, args.format, source_base=args.source_url)
+    out = Path(args.out)
+    written = []
+    if args.format == "csv":
+        out.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            (out / name).write_text(content, encoding="utf-8")
+            written.append(str(out / name))
+    else:
+        [(_, content)] = files.items()
+        out.write_text(content, encoding="utf-8")
+        written.append(str(out))
+    summary = {"format": args.format, "as_role": args.as_role, **export.counts(found)}
+    print(json.dumps({**summary, "files": written}, ensure_ascii=False))
+    return 0
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -531,6 +574,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _token(args, config)
         if args.command == "audit":
             return _audit(args, config)
+        if args.command == "export":
+            return _export(args, config)
         return _db(args, config)
     except DefensoresError as exc:
         print(f"defensores: error: {exc}", file=sys.stderr)

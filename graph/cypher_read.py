@@ -593,6 +593,18 @@ def page(
     )
 
 
+def ids_where(label: str, where_body: str) -> str:
+    return f"MATCH (n:{_label(label)}) WHERE {where_body} RETURN n.id AS id"
+
+
+def visible_where(label: str, viewer: Viewer) -> str:
+    """Every node of a label ``viewer`` may see (merged actors out): an export's body."""
+    conds = visible_nodes(viewer, "n")
+    if label == "Actor":
+        conds.append("n.merged_into IS NULL")
+    return _and(conds)
+
+
 def total(spec: Listing, where_body: str) -> str:
     return f"MATCH (n:{_label(spec.label)}) WHERE {where_body} RETURN count(n) AS total"
 

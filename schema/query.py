@@ -14,6 +14,7 @@ from schema.alerts import AlertQuery
 from schema.auditlog import AuditQuery
 from schema.context import in_thread
 from schema.enums import ComplaintStatus, RelationshipType, SearchKind
+from schema.exports import ExportQuery
 from schema.pagination import Connection, connection
 from schema.patterns import PatternQuery
 from schema.types import (
@@ -70,7 +71,7 @@ class Submission:
 
 
 @strawberry.type
-class Query(AlertQuery, PatternQuery, AuditQuery):
+class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery):
     @strawberry.field(
         description="The intake status of a complaint. An intake token sees only the "
         "complaints it submitted."

@@ -59,6 +59,7 @@ TABLE: dict[str, dict[str, Outcome]] = {
     "Query.neighbourhood": READ,
     "Query.timeline": READ,
     "Query.patterns": READ,
+    "Query.export": READ,
     # queries: the early-warning procedure
     "Query.riskAssessment": OPERATIONS,
     "Query.alerts": OPERATIONS,

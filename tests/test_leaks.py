@@ -14,6 +14,7 @@ and keeps every string the API answers: data, cursors and error messages.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -35,6 +36,7 @@ from graphql import (
 )
 from graphql.pyutils import Undefined
 
+from graph.export import FORMATS
 from graph.extraction import NlpBatchExtractor
 from graph.intake import ComplaintIn, receive_many, resume_batches
 from graph.model import MODEL
@@ -260,7 +262,8 @@ def _run(w: World, role: str, crawl: Crawl, query: str) -> Any:
     root = query.split("{", 2)[1].split("(")[0].split()[0]
     crawl.seconds[root] = crawl.seconds.get(root, 0.0) + time.monotonic() - started
     crawl.requests += 1
-    crawl.texts += list(strings(body.get("data")))
+    # export files are text too (GraphML writes "&#225;" for "á")
+    crawl.texts += [html.unescape(t) for t in strings(body.get("data"))]
     crawl.texts += [e.get("message", "") for e in body.get("errors", [])]
     crawl.seen |= {s for s in strings(body.get("data")) if re.fullmatch(r"[a-z]{3}_\w+", s)}
     return body
@@ -287,6 +290,7 @@ def _root_calls(w: World) -> dict[str, list[str]]:
         "riskAssessment": [f"(actorId: {q(i)})" for i in some],
         "alert": [],  # alerts are crawled through the listing
         "submission": [f"(id: {q(i)})" for i in w.ids["Complaint"]],
+        "export": [f"(format: {f.upper()})" for f in FORMATS],
     }
 
 
