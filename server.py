@@ -180,8 +180,12 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
                 await anyio.to_thread.run_sync(store.close)
                 store = None
 
+    from schema.explore import explore_asset, explore_page
+
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
+        Route("/explore", explore_page),
+        Route("/explore/{name}", explore_asset),
         Route("/graphql", endpoint),
         WebSocketRoute("/graphql", endpoint),
     ]
