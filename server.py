@@ -294,7 +294,36 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--source-url", help="base URL of complaints, for FtM's sourceUrl (e.g. the explorer)"
     )
+    dos = sub.add_parser("dossier", help="a prosecutor's case dossier as one HTML file")
+    dos.add_argument("case_id", help="the case's id (cas_…)")
+    dos.add_argument("--out", required=True, help="the HTML file to write")
+    pack = sub.add_parser("training-pack", help="pseudonymised case studies for training")
+    pack.add_argument("--out", required=True, help="the folder to write")
+    pack.add_argument("--region", help="only land disputes in this UBIGEO prefix")
     return parser
+
+
+def _dossier(args: argparse.Namespace, config: Config) -> int:
+    from graph import dossier
+    from graph.policy import PROSECUTOR
+
+    with open_store(config.store) as store:
+        found = dossier.gather(store, args.case_id, PROSECUTOR)
+    Path(args.out).write_text(dossier.render(found).html(), encoding="utf-8")
+    summary = {"case": args.case_id, "incidents": len(found.incidents),
+               "complaints": len(found.complaints), "file": args.out}  # fmt: skip
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def _training_pack(args: argparse.Namespace, config: Config) -> int:
+    from graph import training
+
+    with open_store(config.store) as store:
+        pack = training.build(store, args.region)
+    written = pack.write(Path(args.out))
+    print(json.dumps({"documents": len(pack.documents), "files": len(written), "out": args.out}))
+    return 0
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:
@@ -580,6 +609,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _audit(args, config)
         if args.command == "export":
             return _export(args, config)
+        if args.command == "dossier":
+            return _dossier(args, config)
+        if args.command == "training-pack":
+            return _training_pack(args, config)
         return _db(args, config)
     except DefensoresError as exc:
         print(f"defensores: error: {exc}", file=sys.stderr)

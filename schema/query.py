@@ -13,6 +13,7 @@ from schema import filters as f
 from schema.alerts import AlertQuery
 from schema.auditlog import AuditQuery
 from schema.context import in_thread
+from schema.dossier import DossierQuery
 from schema.enums import ComplaintStatus, RelationshipType, SearchKind
 from schema.exports import ExportQuery
 from schema.pagination import Connection, connection
@@ -71,7 +72,7 @@ class Submission:
 
 
 @strawberry.type
-class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery):
+class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery, DossierQuery):
     @strawberry.field(
         description="The intake status of a complaint. An intake token sees only the "
         "complaints it submitted."

@@ -60,6 +60,8 @@ TABLE: dict[str, dict[str, Outcome]] = {
     "Query.timeline": READ,
     "Query.patterns": READ,
     "Query.export": READ,
+    # the prosecutor's case file: names and quotes in full, for prosecutors only
+    "Query.caseDossier": _row(D, D, D, A, D),
     # queries: the early-warning procedure
     "Query.riskAssessment": OPERATIONS,
     "Query.alerts": OPERATIONS,
