@@ -106,7 +106,7 @@ def append_many(store: Store, entries: Sequence[Entry]) -> list[int]:
         chained = _chain(entries, seq, prev)
         rows = [{"id": f"aud_{r['seq']:012d}", "props": r} for r in chained]
         try:
-            done = store.write(
+            done = store.bookkeeping(
                 cypher.AUDIT_APPEND_MANY,
                 head=HEAD_ID,
                 genesis=GENESIS,

@@ -134,12 +134,18 @@ class Store:
     def write(self, query: str, **params: Any) -> list[Row]:
         """Run one write statement in its own transaction (retried on transient errors)."""
         try:
-            with _translated("write"):
-                records, _, _ = self._driver.execute_query(
-                    query, params, database_=self.database, routing_=RoutingControl.WRITE
-                )
+            return self.bookkeeping(query, **params)
         finally:
             self.generation += 1  # after: a cache built meanwhile is seen as stale
+
+    def bookkeeping(self, query: str, **params: Any) -> list[Row]:
+        """``write`` for records beside the graph (the audit log, tokens): caches of the
+        graph's data stay valid, so this does not bump ``generation`` (every API request
+        appends to the audit log, and must not throw away the analytics projections)."""
+        with _translated("write"):
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self.database, routing_=RoutingControl.WRITE
+            )
         return [record.data() for record in records]
 
     def transaction(self, work: Callable[[Tx], T]) -> T:

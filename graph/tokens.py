@@ -54,7 +54,9 @@ def create(store: Store, role: str, name: str, *, by: str = "cli") -> tuple[str,
     token = PREFIX + secrets.token_urlsafe(32)
     hashed = digest(token)
     props = {"name": name, "role": role, "hash": hashed, "created_by": by}
-    rows = store.write(cypher.ACCESS_CREATE, id=f"tok_{hashed[:20]}", props=props, now=utc_now())
+    rows = store.bookkeeping(
+        cypher.ACCESS_CREATE, id=f"tok_{hashed[:20]}", props=props, now=utc_now()
+    )
     record = {k: v for k, v in rows[0]["props"].items() if k != "hash"}
     return token, record
 
@@ -77,7 +79,7 @@ def listing(store: Store) -> list[dict[str, Any]]:
 
 def revoke(store: Store, key: str, *, by: str = "cli") -> dict[str, Any]:
     """Revoke a token by id or by the name of an active one; revoking twice is a no-op."""
-    rows = store.write(cypher.ACCESS_REVOKE, key=key, by=by, now=utc_now())
+    rows = store.bookkeeping(cypher.ACCESS_REVOKE, key=key, by=by, now=utc_now())
     if not rows:
         raise NotFound(f"no token with id or active name {key!r}")
     return dict(rows[0])

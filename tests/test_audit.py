@@ -98,6 +98,23 @@ def test_concurrent_requests_are_all_recorded_in_one_chain(store: Store) -> None
     assert seqs == list(range(1, 31))
 
 
+def test_audit_records_and_tokens_leave_the_graph_caches_valid(store: Store) -> None:
+    """Every request appends to the log: that must not count as a change of the graph,
+    or the analytics projections and the name index would be rebuilt on every request."""
+    upsert(store, [NodeRecord("Person", "per_gen", {"name": "Ana Gen"})], [])
+    auth = bearer(store, "trainer")
+    before = store.generation
+    query = {"query": '{ node(id: "per_gen") { id } }'}
+    app = create_app(Config.from_env({}), store)
+    with serve(app) as url:
+        for _ in range(3):
+            assert httpx.post(f"{url}/graphql", json=query, headers=auth, timeout=30).is_success
+    assert audit.verify(store).records == 3
+    assert store.generation == before
+    upsert(store, [NodeRecord("Person", "per_gen2", {"name": "Ana Gen Dos"})], [])
+    assert store.generation > before  # a change of the graph still counts
+
+
 def test_an_intact_chain_verifies(store: Store) -> None:
     chain(store)
     verdict = audit.verify(store)
