@@ -297,6 +297,7 @@ def _parser() -> argparse.ArgumentParser:
     dos = sub.add_parser("dossier", help="a prosecutor's case dossier as one HTML file")
     dos.add_argument("case_id", help="the case's id (cas_…)")
     dos.add_argument("--out", required=True, help="the HTML file to write")
+    dos.add_argument("--pdf", help="also write it as PDF to this file")
     pack = sub.add_parser("training-pack", help="pseudonymised case studies for training")
     pack.add_argument("--out", required=True, help="the folder to write")
     pack.add_argument("--region", help="only land disputes in this UBIGEO prefix")
@@ -309,9 +310,12 @@ def _dossier(args: argparse.Namespace, config: Config) -> int:
 
     with open_store(config.store) as store:
         found = dossier.gather(store, args.case_id, PROSECUTOR)
-    Path(args.out).write_text(dossier.render(found).html(), encoding="utf-8")
+    page = dossier.render(found).html()
+    Path(args.out).write_text(page, encoding="utf-8")
+    if args.pdf:
+        Path(args.pdf).write_bytes(dossier.pdf(page))
     summary = {"case": args.case_id, "incidents": len(found.incidents),
-               "complaints": len(found.complaints), "file": args.out}  # fmt: skip
+               "complaints": len(found.complaints), "file": args.out, "pdf": args.pdf}  # fmt: skip
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

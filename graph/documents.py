@@ -19,6 +19,8 @@ STYLE = (
     "padding:.25rem .4rem;text-align:left;vertical-align:top}blockquote{margin:.4rem 0;"
     "padding:.3rem .6rem;background:#f0f4f8;border-left:3px solid #829ab1}"
     ".small{color:#52606d;font-size:.85rem}code{word-break:break-all}"
+    "figure{margin:1rem 0}figure svg{max-width:100%;height:auto}"
+    "@page{size:A4;margin:1.5cm}td{overflow-wrap:anywhere}"
 )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from graph.cypher_read import ALL_ROLES
 from graph.documents import Doc
 from graph.drawing import graph_svg
-from graph.errors import NotFound
+from graph.errors import ConfigError, NotFound
 from graph.policy import Viewer
 from graph.reads import Edge, LinkSpec, links, nodes_by_ids
 from graph.repository import NodeView
@@ -137,5 +137,14 @@ def _places(d: Dossier, incident_id: str) -> str:
     return ", ".join(names) or "—"
 
 
-def dossier_html(store: Store, case_id: str, viewer: Viewer) -> str:
-    return render(gather(store, case_id, viewer)).html()
+def pdf(html: str) -> bytes:
+    """The dossier's HTML as PDF (WeasyPrint, which needs the Pango library)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError):
+        raise ConfigError(
+            "PDF output needs WeasyPrint and the Pango library (apt-get install "
+            "libpango-1.0-0); the HTML dossier does not"
+        ) from None
+    data: bytes = HTML(string=html).write_pdf()
+    return data

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from graph import dossier, training
-from graph.errors import NotFound
+from graph.errors import ConfigError, NotFound
 from graph.policy import PROSECUTOR
 from graph.repository import delete_all_data, upsert
 from graph.rows import FactRecord, NodeRecord
@@ -104,6 +104,21 @@ def test_the_appendix_hash_is_the_text_hash_for_real_complaints(graph: Store) ->
     upsert(graph, [], [FactRecord("REPORTS", cid, "inc_pub")])
     page = dossier.render(dossier.gather(graph, "cas_dos", PROSECUTOR)).html()
     assert hashlib.sha256(text.encode("utf-8")).hexdigest() in page
+
+
+def test_the_dossier_as_pdf_holds_the_same(graph: Store, tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    page = dossier.render(dossier.gather(graph, "cas_dos", PROSECUTOR)).html()
+    try:
+        data = dossier.pdf(page)
+    except ConfigError as exc:  # no Pango on this machine: the HTML is the dossier
+        pytest.skip(str(exc))
+    path = tmp_path / "dossier.pdf"
+    path.write_bytes(data)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(path).pages)
+    for expected in ("CF 123-2024", "inc_pub", "inc_sea", PROTECTED, WITNESS, "cmp_pub"):
+        assert expected in text, expected
+    assert "fue amenazada por Lucho Tapia" in text
 
 
 def test_an_unknown_case_is_not_found(graph: Store) -> None:
