@@ -140,7 +140,7 @@ def _places(d: Dossier, incident_id: str) -> str:
 def pdf(html: str) -> bytes:
     """The dossier's HTML as PDF (WeasyPrint, which needs the Pango library)."""
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # type: ignore[import-untyped]
     except (ImportError, OSError):
         raise ConfigError(
             "PDF output needs WeasyPrint and the Pango library (apt-get install "
