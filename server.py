@@ -294,6 +294,10 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--source-url", help="base URL of complaints, for FtM's sourceUrl (e.g. the explorer)"
     )
+    bak = sub.add_parser("backup", help="write every node and relationship to a file")
+    bak.add_argument("out", help="the backup file to write (gzipped JSON lines)")
+    res = sub.add_parser("restore", help="restore a backup into an empty store")
+    res.add_argument("file", help="a file written by defensores backup")
     dos = sub.add_parser("dossier", help="a prosecutor's case dossier as one HTML file")
     dos.add_argument("case_id", help="the case's id (cas_…)")
     dos.add_argument("--out", required=True, help="the HTML file to write")
@@ -302,6 +306,18 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--out", required=True, help="the folder to write")
     pack.add_argument("--region", help="only land disputes in this UBIGEO prefix")
     return parser
+
+
+def _backup(args: argparse.Namespace, config: Config) -> int:
+    from graph import backup
+
+    with open_store(config.store) as store:
+        if args.command == "backup":
+            done = backup.backup(store, Path(args.out))
+        else:
+            done = backup.restore(store, Path(args.file))
+    print(json.dumps(done, sort_keys=True))
+    return 0
 
 
 def _dossier(args: argparse.Namespace, config: Config) -> int:
@@ -613,6 +629,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _audit(args, config)
         if args.command == "export":
             return _export(args, config)
+        if args.command in ("backup", "restore"):
+            return _backup(args, config)
         if args.command == "dossier":
             return _dossier(args, config)
         if args.command == "training-pack":

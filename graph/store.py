@@ -131,6 +131,18 @@ class Store:
             )
         return [record.data() for record in records]
 
+    def stream(self, query: str, **params: Any) -> Iterator[Row]:
+        """The rows of a read statement one at a time (for reads too big to hold whole:
+        backups). Consume it fully or close it: it holds a session meanwhile."""
+        with (
+            _translated("read"),
+            self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session,
+        ):
+            for record in session.run(query, params):
+                yield record.data()
+
     def write(self, query: str, **params: Any) -> list[Row]:
         """Run one write statement in its own transaction (retried on transient errors)."""
         try:
