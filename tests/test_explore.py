@@ -121,6 +121,18 @@ def test_a_prosecutor_searches_expands_reads_evidence_and_finds_paths(
         page.locator("#edge-list button", has_text="VICTIM_OF").first.click()
         expect(page.locator("#evidence")).to_contain_text("La defensora " + PROTECTED)
         expect(page.locator("#evidence")).to_contain_text("cmp_pub")
+        # filters: only threats, then only from a date after both incidents
+        page.select_option("#f-type", "threat")
+        page.click("#f-apply")
+        expect(page.locator("#node-list")).not_to_contain_text("property_damage")
+        expect(page.locator("#node-list")).to_contain_text("threat")
+        page.select_option("#f-type", "")
+        page.fill("#f-from", "2024-05-01")
+        page.click("#f-apply")
+        expect(page.locator("#node-list")).not_to_contain_text("threat")
+        page.fill("#f-from", "")
+        page.click("#f-apply")
+        expect(page.locator("#node-list")).to_contain_text("property_damage")
         # paths between two actors
         page.fill("#p-from", "per_rosa")
         page.fill("#p-to", "per_mario")
