@@ -129,7 +129,7 @@ def world(store_session: Store) -> Iterator[World]:
     assert sealed, "the demo data has sealed complaints"
     ids: dict[str, list[str]] = {}
     for kind in ("Person", "Organization", "Community", "Incident", "Place", "LandDispute",
-                 "Complaint"):  # fmt: skip
+                 "Case", "Complaint"):  # fmt: skip
         label = MODEL.node(kind).labels[-1]
         ids[kind] = [str(r["id"]) for r in store.read(f"MATCH (n:{label}) RETURN n.id AS id")]
     facts = [
@@ -291,6 +291,7 @@ def _root_calls(w: World) -> dict[str, list[str]]:
         "alert": [],  # alerts are crawled through the listing
         "submission": [f"(id: {q(i)})" for i in w.ids["Complaint"]],
         "export": [f"(format: {f.upper()})" for f in FORMATS],
+        "caseDossier": [f"(caseId: {q(i)})" for i in w.ids["Case"]] or ['(caseId: "cas_none")'],
     }
 
 
