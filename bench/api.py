@@ -34,8 +34,6 @@ import os
 import random
 import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -46,6 +44,7 @@ from typing import Any, cast
 
 import httpx
 import neo4j
+from serving import free_port, start_server
 
 from graph import tokens
 from graph.config import StoreConfig
@@ -224,43 +223,6 @@ def over_driver(
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         list(pool.map(one, requests))
     return figures(latencies, time.perf_counter() - started)
-
-
-def start_server(data_dir: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    env.update(
-        {
-            "DEFENSORES_DATA_DIR": data_dir,
-            "DEFENSORES_PORT": str(port),
-            "DEFENSORES_WORKERS": str(workers),
-            # one token makes every request here: a real deployment's limit would stop it
-            "DEFENSORES_RATE_LIMIT": "1000000",
-        }
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the server did not start")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> None:

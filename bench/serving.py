@@ -1,0 +1,50 @@
+"""A Defensores server for benchmarks: started as its own process on 127.0.0.1, on the
+data dir of a benchmark's store, stopped by the caller (by its PID)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_server(data_dir: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    env.update(
+        {
+            "DEFENSORES_DATA_DIR": data_dir,
+            "DEFENSORES_PORT": str(port),
+            "DEFENSORES_WORKERS": str(workers),
+            # one token makes every request here: a real deployment's limit would stop it
+            "DEFENSORES_RATE_LIMIT": "1000000",
+        }
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
