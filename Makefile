@@ -50,6 +50,7 @@ bench: install
 	$(PY) bench/ingest.py
 	$(PY) bench/api.py
 	$(PY) bench/analytics.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
