@@ -1,7 +1,8 @@
 """Pictures for documents: a graph drawing and a bar chart, as self-contained SVG.
 
-No plotting library and no fonts to fetch: a spring layout from networkx (seeded, so
-the same graph draws the same way) and a few SVG elements. Every label is escaped:
+No plotting library and no fonts to fetch: a networkx layout (Kamada-Kawai for small
+graphs, a seeded spring layout for large ones, so the same graph draws the same way) and
+a few SVG elements. Every label is escaped:
 names come from complaints.
 """
 
@@ -37,7 +38,12 @@ def graph_svg(
     G = nx.DiGraph()
     G.add_nodes_from(nodes)
     G.add_edges_from((s, t) for s, t, _ in edges if s in nodes and t in nodes)
-    pos = nx.spring_layout(G, seed=7) if len(G) > 1 else {n: (0.0, 0.0) for n in G}
+    if len(G) <= 1:
+        pos = {n: (0.0, 0.0) for n in G}
+    elif len(G) <= 200:  # spreads small graphs evenly; deterministic
+        pos = nx.rescale_layout_dict(nx.kamada_kawai_layout(G.to_undirected()))
+    else:
+        pos = nx.spring_layout(G, seed=7)
     pad = 70
 
     def xy(n: str) -> tuple[float, float]:
