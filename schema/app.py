@@ -26,6 +26,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
 from graph import tokens
+from graph.errors import StoreError
 from graph.policy import Viewer
 from graph.store import Store
 from graph.tokens import Principal
@@ -122,6 +123,9 @@ class Services:
             assert self.store is not None
             self._projections.setdefault(scope, Projections(self.store, viewer=viewer))
         return self._projections[scope]
+
+
+STORE_DOWN = "The graph store is unavailable; nothing was read or written. Try again shortly."
 
 
 def _json_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -237,7 +241,10 @@ class Endpoint(GraphQL[Context, None]):
         request = Request(scope, receive)
         refusal = await self._refuse(request)
         if refusal is None:
-            refusal = await self._authenticate(request)
+            try:
+                refusal = await self._authenticate(request)
+            except StoreError:  # the token is checked in the store: it is down
+                refusal = _json_error(503, STORE_DOWN, {"Retry-After": "5"})
         body = b""
         if refusal is None:
             read = await _bounded_body(receive)

@@ -210,3 +210,35 @@ def test_corrupt_store_is_one_clear_line(tmp_path: Path) -> None:
     text = one_line(info.value)
     assert "damaged" in text or "failed to start" in text, text
     assert jvms(tmp_path) == []
+
+
+def test_the_api_answers_503_while_the_store_is_down(tmp_path: Path) -> None:
+    """The store's JVM killed under a running server: requests get a clear 503 with
+    Retry-After (not a 500, nothing half-written); /healthz says unavailable."""
+    import httpx
+
+    from graph import tokens
+    from server import Config, create_app
+    from tests.live import serve
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    store = open_store(StoreConfig.from_env(env, data_dir=str(tmp_path)))
+    try:
+        token, _ = tokens.create(store, "prosecutor", "fault-test")
+        auth = {"Authorization": f"Bearer {token}"}
+        query = {"query": "{ actors(first: 1) { totalCount } }"}
+        with serve(create_app(Config.from_env({}), store)) as url:
+            assert httpx.post(f"{url}/graphql", json=query, headers=auth).status_code == 200
+            state = read_state(Paths(tmp_path.resolve()))
+            assert state is not None
+            os.kill(state.jvm_pid, signal.SIGKILL)
+            assert wait_until(lambda: gone(state.jvm_pid), 30)
+            r = httpx.post(f"{url}/graphql", json=query, headers=auth, timeout=60)
+            assert r.status_code == 503, r.text
+            assert r.headers["retry-after"] == "5"
+            assert "graph store is unavailable" in r.json()["errors"][0]["message"]
+            assert "data" not in r.json() and token not in r.text
+            health = httpx.get(f"{url}/healthz", timeout=60)
+            assert health.status_code == 503 and health.json() == {"status": "unavailable"}
+    finally:
+        store.close()
