@@ -228,17 +228,19 @@ def test_the_api_answers_503_while_the_store_is_down(tmp_path: Path) -> None:
         auth = {"Authorization": f"Bearer {token}"}
         query = {"query": "{ actors(first: 1) { totalCount } }"}
         with serve(create_app(Config.from_env({}), store)) as url:
-            assert httpx.post(f"{url}/graphql", json=query, headers=auth).status_code == 200
+            first = httpx.post(f"{url}/graphql", json=query, headers=auth, timeout=60)
+            assert first.status_code == 200
             state = read_state(Paths(tmp_path.resolve()))
             assert state is not None
             os.kill(state.jvm_pid, signal.SIGKILL)
             assert wait_until(lambda: gone(state.jvm_pid), 30)
-            r = httpx.post(f"{url}/graphql", json=query, headers=auth, timeout=60)
+            # the driver retries for 30 s with exponential back-off first: up to a minute
+            r = httpx.post(f"{url}/graphql", json=query, headers=auth, timeout=150)
             assert r.status_code == 503, r.text
             assert r.headers["retry-after"] == "5"
             assert "graph store is unavailable" in r.json()["errors"][0]["message"]
             assert "data" not in r.json() and token not in r.text
-            health = httpx.get(f"{url}/healthz", timeout=60)
+            health = httpx.get(f"{url}/healthz", timeout=150)
             assert health.status_code == 503 and health.json() == {"status": "unavailable"}
     finally:
         store.close()
