@@ -375,6 +375,20 @@ def _export(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def complaint_of(record: Any, confidentiality: str = "restricted") -> Any:
+    """The complaint a record of ``nlp.sources.read`` holds (``confidentiality`` when it
+    names none); the record must carry a text (no ``error``)."""
+    from graph.intake import ComplaintIn, normalise_instant
+
+    return ComplaintIn(
+        text=record.text,
+        received_at=normalise_instant(record.received_at),
+        channel=record.channel or "import",
+        confidentiality=record.confidentiality or confidentiality,
+        source=record.source,
+    )
+
+
 def _config(args: argparse.Namespace) -> Config:
     return Config.from_env(
         data_dir=args.data_dir,
@@ -529,7 +543,6 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
     from graph.intake import (
         ComplaintIn,
         get,
-        normalise_instant,
         receive_many,
         resume_batches,
         validate,
@@ -561,13 +574,7 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
                     summary["invalid"].append({"record": rec.origin, "error": rec.error})
                     continue
                 try:
-                    complaint = ComplaintIn(
-                        text=rec.text,
-                        received_at=normalise_instant(rec.received_at),
-                        channel=rec.channel or "import",
-                        confidentiality=rec.confidentiality or args.confidentiality,
-                        source=rec.source,
-                    )
+                    complaint = complaint_of(rec, args.confidentiality)
                     validate(complaint)
                 except DefensoresError as exc:
                     summary["invalid"].append({"record": rec.origin, "error": str(exc)})

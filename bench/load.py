@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import signal
@@ -31,6 +30,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -42,7 +42,8 @@ from graph.config import StoreConfig
 from graph.extraction import NlpBatchExtractor
 from graph.intake import ComplaintIn, receive_many, resume_batches
 from nlp.pipeline import Extractor
-from server import open_store
+from nlp.sources import read
+from server import complaint_of, open_store
 
 DEMO = "tests/data/demo/complaints.jsonl"
 READS = {
@@ -75,16 +76,7 @@ class Tally:
 
 
 def _load(store: Any, extra: int) -> None:
-    with open(DEMO, encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines if line.strip()]
-    complaints = [
-        ComplaintIn(
-            text=r["text"],
-            received_at=r["received_at"],
-            confidentiality=r.get("confidentiality", "restricted"),
-        )
-        for r in rows
-    ]
+    complaints = [complaint_of(r) for r in read(Path(DEMO))]
     complaints += [ComplaintIn(text=t, received_at=r) for t, r in generate(extra, seed=21)]
     for i in range(0, len(complaints), 100):
         receive_many(store, complaints[i : i + 100])

@@ -39,16 +39,9 @@ from graph.repository import NodeView
 from graph.store import Store
 
 FORMATS = ("graphml", "gexf", "csv", "json", "ftm")
-KINDS = (
-    "Person",
-    "Organization",
-    "Community",
-    "Incident",
-    "Place",
-    "LandDispute",
-    "Case",
-    "ProtectionMeasure",
-    "Complaint",
+# every domain kind but the records of the procedures (alerts, merges)
+KINDS = tuple(
+    k.name for k in MODEL.nodes if not k.internal and k.name not in ("Alert", "ActorMerge")
 )
 EDGE_TYPES = q.WALKABLE  # every fact: the domain's and MENTIONS/REPORTS
 FREE_TEXT = frozenset({"summary", "quotes", "review_note", "source", "text"})

@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -38,15 +39,16 @@ from graphql.pyutils import Undefined
 
 from graph.export import FORMATS
 from graph.extraction import NlpBatchExtractor
-from graph.intake import ComplaintIn, receive_many, resume_batches
+from graph.intake import receive_many, resume_batches
 from graph.model import MODEL
 from graph.repository import delete_all_data
 from graph.store import Store
 from nlp.pipeline import Extractor
+from nlp.sources import read
 from nlp.text import fold
 from schema.app import build_schema
 from schema.roles import TABLE, Outcome
-from server import Config, create_app
+from server import Config, complaint_of, create_app
 from tests.auth import bearer
 from tests.live import serve
 
@@ -85,19 +87,7 @@ class World:
 
 
 def _ingest(store: Store) -> None:
-    with open(DEMO, encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines if line.strip()]
-    complaints = [
-        ComplaintIn(
-            text=r["text"],
-            received_at=r["received_at"],
-            channel=r.get("channel", "web"),
-            confidentiality=r.get("confidentiality", "restricted"),
-            source=r.get("source"),
-        )
-        for r in rows
-    ]
-    receive_many(store, complaints)
+    receive_many(store, [complaint_of(r) for r in read(Path(DEMO))])
     resume_batches(store, NlpBatchExtractor(Extractor()))
 
 
