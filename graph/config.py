@@ -64,6 +64,10 @@ class StoreConfig:
     heap: str | None = None
     start_timeout: float = 90.0
     arcadedb_home: Path | None = None
+    # How long the driver retries a statement while the store is unreachable before the
+    # caller gets a StoreUnavailable (the API answers 503): short, so users are not kept
+    # waiting; the embedded store is joined again in the background meanwhile.
+    retry_time: float = 15.0
 
     @property
     def backend(self) -> str:
@@ -124,6 +128,7 @@ class StoreConfig:
             heap=heap,
             start_timeout=_seconds(source, "DEFENSORES_STORE_START_TIMEOUT", 90.0),
             arcadedb_home=Path(home_raw).resolve() if home_raw else None,
+            retry_time=_seconds(source, "DEFENSORES_STORE_RETRY_SECONDS", 15.0),
         )
 
     def describe(self) -> str:

@@ -9,6 +9,9 @@ Three roles, all on the local machine:
   two stores. The JVM gets ``PR_SET_PDEATHSIG``: if the keeper is killed, even with
   SIGKILL, the JVM is told to stop. A JVM left over anyway (another OS, a stale state
   file) is found by its command line and reaped at the next start.
+  A JVM that dies under its keeper is started again on the same ports (up to
+  ``MAX_RESTARTS`` times in ``RESTART_WINDOW``), so clients' drivers reconnect by
+  themselves; a client whose keeper is gone starts a new one (see ``graph.store``).
 * **clients** (the server, ``defensores ingest``, the tests) hold a shared lock on
   ``store.clients`` while they use the store. The kernel drops that lock when a client
   dies, however it dies, so the keeper sees it within a second.
@@ -36,7 +39,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,6 +59,10 @@ USER = "root"
 POLL = 0.1
 KEEPER_POLL = 0.5
 STOP_GRACE = 30.0
+# A JVM that dies under a running keeper is started again on the same ports (so the
+# clients' drivers reconnect by themselves), unless it died this often lately.
+MAX_RESTARTS = 5
+RESTART_WINDOW = 600.0
 _PR_SET_PDEATHSIG = 1
 
 
@@ -101,7 +109,7 @@ class Paths:
 class State:
     """What the keeper publishes in ``store.json``."""
 
-    status: str  # starting | ready | failed
+    status: str  # starting | ready | restarting | failed
     keeper_pid: int
     keeper_started: float
     database: str
@@ -194,7 +202,10 @@ def free_port() -> int:
 
 
 def port_in_use(port: int) -> bool:
+    """True if something listens on ``port`` (connections of a store that just died,
+    left in TIME_WAIT, do not count: the JVM binds with SO_REUSEADDR too)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError as exc:
@@ -446,21 +457,29 @@ def keep(
     )
     write_state(paths, ready)
     clients = paths.clients.open("a+")
+    restarts: list[float] = []
     try:
         while not stop:
             time.sleep(KEEPER_POLL)
             if proc.poll() is not None:
-                write_state(
-                    paths,
-                    State(
-                        **{
-                            **asdict(ready),
-                            "status": "failed",
-                            "error": f"embedded store exited unexpectedly (log: {paths.log})",
-                        }
-                    ),
+                restarts = [t for t in restarts if time.monotonic() - t < RESTART_WINDOW]
+                if len(restarts) >= MAX_RESTARTS:
+                    reason = (
+                        f"embedded store exited unexpectedly {len(restarts) + 1} times in "
+                        f"{RESTART_WINDOW / 60:.0f} minutes; not restarted (log: {paths.log})"
+                    )
+                    write_state(paths, replace(ready, status="failed", error=reason))
+                    return 1
+                restarts.append(time.monotonic())
+                write_state(paths, replace(ready, status="restarting", jvm_pid=0))
+                restarted = _relaunch(
+                    paths, runtime, database, (bolt, http), heap, timeout, lambda: stop
                 )
-                return 1
+                if restarted is None:
+                    break
+                proc = restarted
+                ready = replace(ready, status="ready", jvm_pid=proc.pid)
+                write_state(paths, ready)
             if _try_lock(clients, fcntl.LOCK_EX):  # no client holds the shared lock
                 break
         _stop_jvm(proc)
@@ -470,6 +489,29 @@ def keep(
         _stop_jvm(proc)
         lock.close()  # release the store lock first, then let waiting clients in
         clients.close()
+
+
+def _relaunch(
+    paths: Paths,
+    runtime: Path,
+    database: str,
+    ports: tuple[int, int],
+    heap: str | None,
+    timeout: float,
+    stopping: Callable[[], bool],
+) -> subprocess.Popen[bytes] | None:
+    """Start the JVM again on the same ports, retrying with back-off while they are
+    still held; None if the keeper was told to stop meanwhile."""
+    pause = 1.0
+    while not stopping():
+        try:
+            proc, _, _ = _launch(paths, runtime, database, *ports, heap, timeout)
+            return proc
+        except StoreStartError as exc:
+            print(f"keeper: restart failed, retrying: {exc}", file=sys.stderr, flush=True)
+            time.sleep(pause)
+            pause = min(pause * 2, 30.0)
+    return None
 
 
 # --- the client ----------------------------------------------------------------------

@@ -21,6 +21,10 @@ class StoreError(DefensoresError):
     """The graph store could not be reached or refused an operation."""
 
 
+class StoreUnavailable(StoreError):
+    """The store did not answer (down, restarting, unreachable): a retry later may work."""
+
+
 class StoreStartError(StoreError):
     """The embedded store could not be started."""
 

@@ -5,6 +5,12 @@ joins (starting it if needed) the embedded ArcadeDB for the data dir. Either way
 rest of the code sees the same object: ``read`` and ``write`` for single statements,
 ``transaction`` for a unit of work that commits whole or not at all.
 
+When the store stops answering, callers get ``StoreUnavailable`` once the driver has
+retried for ``retry_time`` seconds. The embedded store is then joined again in the
+background: its keeper restarts a JVM that died on the same ports (the driver simply
+reconnects), and if the keeper itself is gone a new one is started, on new ports, and
+the driver is swapped for one that points there. No process has to be restarted.
+
 This module and the rest of ``graph/`` are the only places that import ``neo4j``.
 Driver exceptions are turned into the project's own (``StoreError``, ``ConflictError``)
 here, with messages that carry no secret.
@@ -12,6 +18,8 @@ here, with messages that carry no secret.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
@@ -22,7 +30,9 @@ from neo4j import exceptions as neo4j_errors
 
 from graph.config import EMBEDDED, StoreConfig
 from graph.embedded import EmbeddedStore
-from graph.errors import ConflictError, StoreError
+from graph.errors import ConflictError, StoreError, StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -51,8 +61,10 @@ def _translated(where: str) -> Iterator[None]:
         raise ConflictError(f"{where}: {_first_line(exc.message)}") from None
     except neo4j_errors.AuthError:
         raise StoreError(f"{where}: the store rejected the credentials") from None
-    except neo4j_errors.ServiceUnavailable as exc:
-        raise StoreError(f"{where}: the store is unreachable ({_first_line(str(exc))})") from None
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
+        raise StoreUnavailable(
+            f"{where}: the store is unreachable ({_first_line(str(exc))})"
+        ) from None
     except neo4j_errors.Neo4jError as exc:
         raise StoreError(f"{where}: {_first_line(exc.message)}") from None
     except neo4j_errors.DriverError as exc:
@@ -73,12 +85,18 @@ class Store:
         backend: str,
         where: str,
         embedded: EmbeddedStore | None = None,
+        options: dict[str, Any] | None = None,
+        uri: str = "",
     ) -> None:
         self._driver = driver
         self.database = database
         self.backend = backend
         self.where = where
         self._embedded = embedded
+        self._options = options or {}
+        self._uri = uri
+        self._rejoining: threading.Thread | None = None
+        self._guard = threading.Lock()
         # Bumped by every write through this object: caches of derived data (the
         # analytics projections) compare it to know that this process changed the graph.
         self.generation = 0
@@ -101,21 +119,62 @@ class Store:
         else:
             assert config.uri is not None and config.password is not None
             uri, auth = config.uri, (config.user, config.password)
+        options = {"max_connection_lifetime": 3600, "max_transaction_retry_time": config.retry_time}
         try:
-            driver = GraphDatabase.driver(uri, auth=auth, max_connection_lifetime=3600)
-            with _translated(f"connecting to {config.describe()}"):
-                driver.verify_connectivity()
+            driver = _connect(uri, auth, options, f"connecting to {config.describe()}")
         except BaseException:
             if embedded is not None:
                 embedded.detach()
             raise
-        return cls(driver, config.database, config.backend, config.describe(), embedded)
+        return cls(
+            driver, config.database, config.backend, config.describe(), embedded, options, uri
+        )
 
     def close(self) -> None:
-        self._driver.close()
-        if self._embedded is not None:
-            self._embedded.detach()
-            self._embedded = None
+        with self._guard:
+            embedded, self._embedded = self._embedded, None
+            self._driver.close()
+        if embedded is not None:
+            embedded.detach()
+
+    @contextmanager
+    def _call(self, where: str) -> Iterator[None]:
+        """Translate driver errors; an unreachable store starts a rejoin."""
+        try:
+            with _translated(where):
+                yield
+        except StoreUnavailable:
+            self._rejoin_soon()
+            raise
+
+    def _rejoin_soon(self) -> None:
+        with self._guard:
+            if self._embedded is None or (self._rejoining and self._rejoining.is_alive()):
+                return
+            self._rejoining = threading.Thread(
+                target=self._rejoin, args=(self._embedded,), name="store-rejoin", daemon=True
+            )
+            self._rejoining.start()
+
+    def _rejoin(self, embedded: EmbeddedStore) -> None:
+        """Wait for the embedded store to be ready again (starting a keeper if none is
+        left); if it now listens elsewhere, swap the driver for one that points there."""
+        try:
+            endpoint = embedded.attach()
+            if endpoint.uri == self._uri:
+                return  # restarted on the same ports: the driver reconnects by itself
+            auth = (endpoint.user, endpoint.password)
+            driver = _connect(endpoint.uri, auth, self._options, "reconnecting to the store")
+        except StoreError as exc:
+            log.warning("the store is still unavailable: %s", exc)
+            return
+        with self._guard:
+            if self._embedded is None:  # closed meanwhile
+                driver.close()
+                return
+            old, self._driver, self._uri = self._driver, driver, endpoint.uri
+        old.close()
+        log.info("reconnected to the embedded store at its new address")
 
     def __enter__(self) -> Store:
         return self
@@ -125,7 +184,7 @@ class Store:
 
     def read(self, query: str, **params: Any) -> list[Row]:
         """Run one read statement (routed to a reader in a cluster)."""
-        with _translated("read"):
+        with self._call("read"):
             records, _, _ = self._driver.execute_query(
                 query, params, database_=self.database, routing_=RoutingControl.READ
             )
@@ -135,7 +194,7 @@ class Store:
         """The rows of a read statement one at a time (for reads too big to hold whole:
         backups). Consume it fully or close it: it holds a session meanwhile."""
         with (
-            _translated("read"),
+            self._call("read"),
             self._driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session,
@@ -154,7 +213,7 @@ class Store:
         """``write`` for records beside the graph (the audit log, tokens): caches of the
         graph's data stay valid, so this does not bump ``generation`` (every API request
         appends to the audit log, and must not throw away the analytics projections)."""
-        with _translated("write"):
+        with self._call("write"):
             records, _, _ = self._driver.execute_query(
                 query, params, database_=self.database, routing_=RoutingControl.WRITE
             )
@@ -167,7 +226,18 @@ class Store:
         ``work`` must be safe to run again: every write here is an idempotent MERGE.
         """
         try:
-            with _translated("transaction"), self._driver.session(database=self.database) as s:
+            with self._call("transaction"), self._driver.session(database=self.database) as s:
                 return s.execute_write(lambda tx: work(_Tx(tx)))
         finally:
             self.generation += 1
+
+
+def _connect(uri: str, auth: tuple[str, str], options: dict[str, Any], where: str) -> neo4j.Driver:
+    driver = GraphDatabase.driver(uri, auth=auth, **options)
+    try:
+        with _translated(where):
+            driver.verify_connectivity()
+    except BaseException:
+        driver.close()
+        raise
+    return driver

@@ -46,6 +46,7 @@ def test_neo4j_uri_selects_neo4j_and_needs_a_password() -> None:
         ({"DEFENSORES_STORE_HTTP_PORT": "70000"}, "DEFENSORES_STORE_HTTP_PORT"),
         ({"DEFENSORES_STORE_HEAP": "lots"}, "DEFENSORES_STORE_HEAP"),
         ({"DEFENSORES_STORE_START_TIMEOUT": "-1"}, "DEFENSORES_STORE_START_TIMEOUT"),
+        ({"DEFENSORES_STORE_RETRY_SECONDS": "0"}, "DEFENSORES_STORE_RETRY_SECONDS"),
         ({"DEFENSORES_PORT": "http"}, "DEFENSORES_PORT"),
         ({"DEFENSORES_PORT": "0"}, "DEFENSORES_PORT"),
         ({"DEFENSORES_IDE": "maybe"}, "DEFENSORES_IDE"),

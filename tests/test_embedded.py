@@ -212,35 +212,70 @@ def test_corrupt_store_is_one_clear_line(tmp_path: Path) -> None:
     assert jvms(tmp_path) == []
 
 
-def test_the_api_answers_503_while_the_store_is_down(tmp_path: Path) -> None:
-    """The store's JVM killed under a running server: requests get a clear 503 with
-    Retry-After (not a 500, nothing half-written); /healthz says unavailable."""
+def test_the_api_answers_503_while_the_store_is_down_and_recovers_by_itself(
+    tmp_path: Path,
+) -> None:
+    """Two outages under one running server, which is never restarted:
+
+    1. the JVM dies while its keeper cannot act (stopped): requests get a clear 503 with
+       Retry-After (not a 500); when the keeper runs again it restarts the JVM on the
+       same ports and the next requests succeed;
+    2. the keeper itself is killed (its JVM follows it): the server starts a new keeper,
+       which serves on new ports, and switches its driver there.
+
+    Nothing stored before either outage is lost."""
     import httpx
 
     from graph import tokens
     from server import Config, create_app
     from tests.live import serve
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    store = open_store(StoreConfig.from_env(env, data_dir=str(tmp_path)))
+    store = open_store(config(tmp_path, store_retry_seconds="3"))
+    paths = Paths(tmp_path.resolve())
     try:
         token, _ = tokens.create(store, "prosecutor", "fault-test")
+        upsert(store, [NodeRecord("Person", "per_outage", {"name": "Ana Outage Ríos"})])
         auth = {"Authorization": f"Bearer {token}"}
-        query = {"query": "{ actors(first: 1) { totalCount } }"}
+        query = {"query": '{ actor(id: "per_outage") { name } }'}
+
+        def ask() -> httpx.Response:
+            return httpx.post(f"{url}/graphql", json=query, headers=auth, timeout=120)
+
+        def answers() -> bool:
+            r = ask()
+            return r.status_code == 200 and r.json()["data"]["actor"]["name"] == "Ana Outage Ríos"
+
         with serve(create_app(Config.from_env({}), store)) as url:
-            first = httpx.post(f"{url}/graphql", json=query, headers=auth, timeout=60)
-            assert first.status_code == 200
-            state = read_state(Paths(tmp_path.resolve()))
-            assert state is not None
-            os.kill(state.jvm_pid, signal.SIGKILL)
-            assert wait_until(lambda: gone(state.jvm_pid), 30)
-            # the driver retries for 30 s with exponential back-off first: up to a minute
-            r = httpx.post(f"{url}/graphql", json=query, headers=auth, timeout=150)
-            assert r.status_code == 503, r.text
-            assert r.headers["retry-after"] == "5"
-            assert "graph store is unavailable" in r.json()["errors"][0]["message"]
-            assert "data" not in r.json() and token not in r.text
-            health = httpx.get(f"{url}/healthz", timeout=150)
-            assert health.status_code == 503 and health.json() == {"status": "unavailable"}
+            assert answers()
+            first = read_state(paths)
+            assert first is not None and first.status == "ready"
+
+            # 1. the JVM dies; its keeper is stopped, so it stays down for a while
+            os.kill(first.keeper_pid, signal.SIGSTOP)
+            try:
+                os.kill(first.jvm_pid, signal.SIGKILL)
+                assert wait_until(lambda: gone(first.jvm_pid), 30)
+                r = ask()
+                assert r.status_code == 503, r.text
+                assert r.headers["retry-after"] == "5"
+                assert "graph store is unavailable" in r.json()["errors"][0]["message"]
+                assert "data" not in r.json() and token not in r.text
+                health = httpx.get(f"{url}/healthz", timeout=120)
+                assert health.status_code == 503 and health.json() == {"status": "unavailable"}
+            finally:
+                os.kill(first.keeper_pid, signal.SIGCONT)
+            assert wait_until(answers, 180), "the API did not recover after the JVM restart"
+            second = read_state(paths)
+            assert second is not None and second.keeper_pid == first.keeper_pid
+            assert second.jvm_pid != first.jvm_pid and second.bolt_port == first.bolt_port
+
+            # 2. the keeper is killed: its JVM stops too; the server starts a new keeper
+            os.kill(second.keeper_pid, signal.SIGKILL)
+            assert wait_until(lambda: gone(second.jvm_pid), 60)
+            assert wait_until(answers, 180), "the API did not recover after losing the keeper"
+            third = read_state(paths)
+            assert third is not None and third.keeper_pid != second.keeper_pid
+            assert len(jvms(tmp_path)) == 1
     finally:
         store.close()
+    assert wait_until(lambda: jvms(tmp_path) == [], 60)
