@@ -537,11 +537,19 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+STORE_DOWN_BEFORE = "not stored: the store stopped answering before it was written"
+STORE_DOWN_DURING = "stored, not extracted: the store stopped answering; a re-run extracts it"
+
+
 def _ingest(args: argparse.Namespace, config: Config) -> int:
     from graph.alerts import after_intake
+    from graph.errors import StoreUnavailable
     from graph.extraction import NlpBatchExtractor
     from graph.intake import (
+        ELSEWHERE,
+        UNAVAILABLE,
         ComplaintIn,
+        complaint_id,
         get,
         receive_many,
         resume_batches,
@@ -554,18 +562,28 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
         "stored": 0,
         "duplicates": 0,
         "extracted": 0,
+        "extracted_by_others": 0,  # by another ingest or the server, running meanwhile
         "failed": [],
         "invalid": [],
     }
     show = sys.stderr.isatty() and not args.quiet
+    origins: dict[str, str] = {}  # complaint id -> the first record that carried it
     with open_store(config.store) as store:
-        valid: list[ComplaintIn] = []
+        valid: list[tuple[str, ComplaintIn]] = []
+        down: StoreUnavailable | None = None
 
         def store_valid() -> None:  # one statement per 100 complaints, not one per record
-            if not valid:
-                return
-            for _, created in receive_many(store, valid):
-                summary["stored" if created else "duplicates"] += 1
+            nonlocal down
+            if valid and down is None:
+                try:
+                    for _, created in receive_many(store, [c for _, c in valid]):
+                        summary["stored" if created else "duplicates"] += 1
+                except StoreUnavailable as exc:
+                    down = exc
+            if down is not None:  # this batch, and every record after it, is not stored
+                summary["failed"].extend(
+                    {"record": origin, "error": STORE_DOWN_BEFORE} for origin, _ in valid
+                )
             valid.clear()
 
         for path in args.paths:
@@ -579,10 +597,15 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
                 except DefensoresError as exc:
                     summary["invalid"].append({"record": rec.origin, "error": str(exc)})
                     continue
-                valid.append(complaint)
+                origins.setdefault(complaint_id(complaint.text), rec.origin)
+                valid.append((rec.origin, complaint))
                 if len(valid) >= INGEST_BATCH:
                     store_valid()
         store_valid()
+        if down is not None:
+            summary["interrupted"] = str(down)
+            print(json.dumps(summary, ensure_ascii=False, indent=2))
+            return 1
         extractor = NlpBatchExtractor(Extractor())
         done = 0
 
@@ -606,12 +629,24 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
         for cid, st in status.items():
             if st == "extracted":
                 summary["extracted"] += 1
+            elif st == ELSEWHERE:
+                summary["extracted_by_others"] += 1
+            elif st == UNAVAILABLE:
+                summary["interrupted"] = "the store stopped answering during extraction"
+                summary["failed"].append(_failure(origins, cid, STORE_DOWN_DURING))
             elif st == "failed":
-                summary["failed"].append(
-                    {"complaint": cid, "error": get(store, cid).get("status_detail")}
-                )
+                detail = get(store, cid).get("status_detail")
+                summary["failed"].append(_failure(origins, cid, str(detail)))
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return 1 if summary["failed"] or summary["invalid"] else 0
+
+
+def _failure(origins: Mapping[str, str], cid: str, error: str) -> dict[str, str]:
+    """A failed complaint, named by its record when this run read it."""
+    out = {"complaint": cid, "error": error}
+    if cid in origins:
+        out = {"record": origins[cid], **out}
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import psutil
 
 from graph import cypher
-from graph.errors import DefensoresError, ModelError, NotFound
+from graph.errors import DefensoresError, ModelError, NotFound, StoreUnavailable
 from graph.model import CHANNELS, CONFIDENTIALITY, MODEL
 from graph.repository import Written, write_all
 from graph.resolution import flag_candidates
@@ -35,6 +35,14 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 200_000  # longer texts are refused at intake (see README)
 MAX_ATTEMPTS = 3
+# The status ``resume_batches`` gives complaints it could not finish because the store
+# stopped answering: they stay stored (received, or claimed by a process now gone), and
+# the next ``resume`` finishes them. An outage is not the complaint's fault, so it does
+# not count as one of its attempts.
+UNAVAILABLE = "unavailable"
+# The status ``resume_batches`` gives complaints another process claimed or finished
+# between listing and claiming (two ingests at once): not this run's to report.
+ELSEWHERE = "elsewhere"
 
 
 @dataclass(frozen=True)
@@ -249,6 +257,8 @@ def _finish(store: Store, cid: str, outcome: Extraction | Exception) -> str:
         return "failed"
     try:
         complete(store, cid, outcome)
+    except StoreUnavailable:
+        raise
     except DefensoresError as exc:
         fail(store, cid, f"{type(exc).__name__}: {exc}")
         log.warning("writing the extraction of %s failed: %s", cid, type(exc).__name__)
@@ -306,6 +316,8 @@ def _write(
         for cid, outcome in pairs:
             if isinstance(outcome, Exception):
                 status[cid] = _finish(store, cid, outcome)
+    except StoreUnavailable:
+        raise  # not the complaints' fault: each stays stored, and a re-run finishes it
     except DefensoresError:
         for cid, outcome in pairs:
             status[cid] = _finish(store, cid, outcome)
@@ -459,6 +471,10 @@ def resume_batches(
 
     A batch's facts are written in a background thread while the next batch is being
     extracted: the store works on one core while the NLP works on the other.
+
+    If the store stops answering, the run ends there: every complaint not finished gets
+    ``UNAVAILABLE`` (what was written stays written, whole). Complaints another process
+    took first get ``ELSEWHERE``.
     """
     status: dict[str, str] = {}
     todo = _pending(store, max_attempts=max_attempts, limit=100_000)
@@ -468,26 +484,32 @@ def resume_batches(
 
     def write_then_claim(
         claimed: Claimed, outcomes: list[Outcome], next_ids: Listed
-    ) -> tuple[dict[str, str], Claimed, dict[str, str]]:
-        written = _write(store, claimed, outcomes, after) if claimed else {}
-        upcoming, skipped = _claim(store, next_ids) if next_ids else ([], {})
-        return written, upcoming, skipped
+    ) -> tuple[Claimed, dict[str, str]]:
+        if claimed:  # noted at once: the claim below may fail, this stays written
+            status.update(_write(store, claimed, outcomes, after))
+        return _claim(store, next_ids) if next_ids else ([], {})
 
     # The store writes batch i-1 and claims batch i+1 while batch i is being extracted;
     # a crash costs an extraction attempt to at most one batch that was not tried.
-    claimed, skipped = _claim(store, batches[0])
-    status.update(skipped)
-    previous: tuple[Claimed, list[Outcome]] = ([], [])
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-writer") as writer:
-        for i in range(len(batches)):
-            next_ids = batches[i + 1] if i + 1 < len(batches) else []
-            job = writer.submit(write_then_claim, previous[0], previous[1], next_ids)
-            outcomes = _extract(claimed, extractor) if claimed else []
-            written, upcoming, skipped = job.result()
-            status.update(written)
-            status.update(skipped)
-            previous = (claimed, outcomes)
-            claimed = upcoming
-        if previous[0]:
-            status.update(_write(store, previous[0], previous[1], after))
+    try:
+        claimed, skipped = _claim(store, batches[0])
+        status.update(dict.fromkeys(skipped, ELSEWHERE))
+        previous: tuple[Claimed, list[Outcome]] = ([], [])
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-writer") as writer:
+            for i in range(len(batches)):
+                next_ids = batches[i + 1] if i + 1 < len(batches) else []
+                job = writer.submit(write_then_claim, previous[0], previous[1], next_ids)
+                outcomes = _extract(claimed, extractor) if claimed else []
+                upcoming, skipped = job.result()
+                status.update(dict.fromkeys(skipped, ELSEWHERE))
+                previous = (claimed, outcomes)
+                claimed = upcoming
+            if previous[0]:
+                status.update(_write(store, previous[0], previous[1], after))
+    except StoreUnavailable as exc:
+        left = [cid for cid, _ in todo if cid not in status]
+        log.error(
+            "the store stopped answering; %d complaints left for a re-run: %s", len(left), exc
+        )
+        status.update(dict.fromkeys(left, UNAVAILABLE))
     return status

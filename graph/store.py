@@ -19,7 +19,9 @@ here, with messages that carry no secret.
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
@@ -33,6 +35,10 @@ from graph.embedded import EmbeddedStore
 from graph.errors import ConflictError, StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
+# Two writers that MERGE the same new key at once (overlapping ingests) can both decide
+# to create it; the store then refuses the second on its unique index. Every write here
+# is an idempotent MERGE, so running it again finds the node the other one made.
+CONFLICT_RETRIES = 4
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -213,11 +219,15 @@ class Store:
         """``write`` for records beside the graph (the audit log, tokens): caches of the
         graph's data stay valid, so this does not bump ``generation`` (every API request
         appends to the audit log, and must not throw away the analytics projections)."""
-        with self._call("write"):
+
+        def once() -> list[Row]:
             records, _, _ = self._driver.execute_query(
                 query, params, database_=self.database, routing_=RoutingControl.WRITE
             )
-        return [record.data() for record in records]
+            return [record.data() for record in records]
+
+        with self._call("write"):
+            return _again_on_conflict(once)
 
     def transaction(self, work: Callable[[Tx], T]) -> T:
         """Run ``work`` in one write transaction: it commits whole or not at all.
@@ -226,10 +236,26 @@ class Store:
         ``work`` must be safe to run again: every write here is an idempotent MERGE.
         """
         try:
-            with self._call("transaction"), self._driver.session(database=self.database) as s:
-                return s.execute_write(lambda tx: work(_Tx(tx)))
+
+            def once() -> T:
+                with self._driver.session(database=self.database) as s:
+                    return s.execute_write(lambda tx: work(_Tx(tx)))
+
+            with self._call("transaction"):
+                return _again_on_conflict(once)
         finally:
             self.generation += 1
+
+
+def _again_on_conflict(once: Callable[[], T]) -> T:
+    """Run an idempotent write; again, after a short random pause, if a concurrent
+    writer created the same key first (a real conflict fails every time, and is raised)."""
+    for attempt in range(1, CONFLICT_RETRIES):
+        try:
+            return once()
+        except neo4j_errors.ConstraintError:
+            time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter only
+    return once()
 
 
 def _connect(uri: str, auth: tuple[str, str], options: dict[str, Any], where: str) -> neo4j.Driver:

@@ -1,0 +1,220 @@
+"""Faults during ingest and serving, as they happen to real processes: the store killed
+mid-ingest, the server killed with SIGKILL, a malformed file inside a batch, two ingests
+of overlapping files at once. Each test runs its own store in its own data dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from graph.config import StoreConfig
+from graph.embedded import Paths, read_state
+from graph.store import Store
+from server import open_store
+from tests.live import free_port
+from tests.test_embedded import gone, jvms, wait_until
+
+pytestmark = [pytest.mark.store, pytest.mark.slow]
+
+EXE = [sys.executable, "-c", "import sys, server; sys.exit(server.main())"]
+DEMO = Path(__file__).parent / "data" / "demo" / "complaints.jsonl"
+DUPLICATE_EDGES = """
+MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, count(r) AS n WHERE n > 1 RETURN count(*) AS n
+"""
+DUPLICATE_IDS = """
+MATCH (x) WITH labels(x) AS l, x.id AS id, count(*) AS n WHERE n > 1 RETURN count(*) AS n
+"""
+STATUSES = "MATCH (c:Complaint) RETURN c.status AS status, count(*) AS n"
+
+
+def env(**extra: str) -> dict[str, str]:
+    out = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    out.update(extra)
+    return out
+
+
+def corpus(n: int) -> list[dict[str, Any]]:
+    """``n`` distinct invented complaints: the demo's, each told again under new numbers
+    (so the same actors recur across records, as they do in real intake)."""
+    demo = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines()]
+    out = []
+    for i in range(n):
+        rec = dict(demo[i % len(demo)])
+        rec["text"] = f"{rec['text']} Expediente de la denuncia: {1000 + i}."
+        out.append(rec)
+    return out
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def ingest(data_dir: Path, *paths: Path, **extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*EXE, "--data-dir", str(data_dir), "ingest", "--quiet", *map(str, paths)],
+        env=env(**extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finished(proc: subprocess.Popen[str], timeout: float = 600) -> tuple[int, dict[str, Any]]:
+    out, err = proc.communicate(timeout=timeout)
+    assert out.strip(), err[-2000:]
+    return proc.returncode, json.loads(out)
+
+
+@pytest.fixture
+def observer(tmp_path: Path) -> Iterator[Store]:
+    """The test's own hold on the store of ``tmp_path / 'data'`` (one more client)."""
+    store = open_store(StoreConfig.from_env(env(), data_dir=str(tmp_path / "data")))
+    yield store
+    store.close()
+
+
+def statuses(store: Store) -> dict[str, int]:
+    return {str(r["status"]): int(r["n"]) for r in store.read(STATUSES)}
+
+
+def assert_whole(store: Store, complaints: int) -> None:
+    """Every complaint stored once and extracted, and nothing in the graph twice."""
+    assert statuses(store) == {"extracted": complaints}
+    assert store.read(DUPLICATE_IDS)[0]["n"] == 0
+    assert store.read(DUPLICATE_EDGES)[0]["n"] == 0
+
+
+def test_the_store_killed_during_an_ingest_loses_nothing(tmp_path: Path, observer: Store) -> None:
+    """The store's JVM dies mid-extraction and stays down: the ingest ends, naming every
+    record it could not finish; once the store is back, a re-run completes the rest with
+    no duplicate and no complaint lost."""
+    data = tmp_path / "data"
+    records = corpus(120)
+    path = write_jsonl(tmp_path / "batch.jsonl", records)
+    proc = ingest(data, path, DEFENSORES_STORE_RETRY_SECONDS="2")
+    state = read_state(Paths(data.resolve()))
+    assert state is not None
+    assert wait_until(lambda: statuses(observer).get("extracted", 0) >= 10, 300), statuses(observer)
+    os.kill(state.keeper_pid, signal.SIGSTOP)  # so the JVM stays down for a while
+    try:
+        os.kill(state.jvm_pid, signal.SIGKILL)
+        code, summary = finished(proc)
+    finally:
+        os.kill(state.keeper_pid, signal.SIGCONT)
+    assert code == 1
+    assert summary["stored"] == 120 and summary["invalid"] == []
+    assert "stopped answering" in summary["interrupted"]
+    failed = summary["failed"]
+    assert failed and summary["extracted"] + len(failed) == 120, summary
+    assert summary["extracted"] >= 10, summary
+    assert all(f["record"].startswith(str(path)) and "re-run" in f["error"] for f in failed)
+    # back on the same ports: the observer's driver reconnects by itself
+    assert wait_until(lambda: statuses(observer).get("extracted", 0) >= summary["extracted"], 180)
+
+    code, again = finished(ingest(data, path))
+    assert code == 0, again
+    assert again["stored"] == 0 and again["duplicates"] == 120
+    assert again["extracted"] == len(failed) and again["failed"] == []
+    assert_whole(observer, 120)
+
+
+def test_a_malformed_file_inside_a_batch_and_overlapping_ingests(
+    tmp_path: Path, observer: Store
+) -> None:
+    """Two ingests at once over overlapping files, one with a malformed file (binary, a
+    broken JSONL line) between good ones: every good record stored once and extracted."""
+    data = tmp_path / "data"
+    records = corpus(150)
+    first = tmp_path / "first"
+    first.mkdir()
+    write_jsonl(first / "a.jsonl", records[:50])
+    (first / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    lines = [json.dumps(r, ensure_ascii=False) for r in records[50:100]]
+    lines.insert(25, '{"text": "a line cut short')
+    (first / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    second = write_jsonl(tmp_path / "second.jsonl", records[60:150])
+    both = [ingest(data, first), ingest(data, second)]
+    results = [finished(p) for p in both]
+    (code_a, a), (code_b, b) = results
+    assert code_a == 1 and code_b == 0, results
+    invalid = {Path(i["record"]).name: i["error"] for i in a["invalid"]}
+    assert set(invalid) == {"b.txt", "c.jsonl:26"}, invalid
+    assert a["failed"] == [] and b["failed"] == [] and b["invalid"] == []
+    # the 40 shared records were stored by one ingest and met as duplicates by the other
+    assert a["stored"] + b["stored"] == 150
+    assert a["stored"] + a["duplicates"] == 100 and b["stored"] + b["duplicates"] == 90
+    # each complaint extracted by exactly one of the two
+    assert a["extracted"] + b["extracted"] == 150
+    assert_whole(observer, 150)
+
+
+def test_the_server_killed_with_sigkill_leaves_no_store_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    """A complaint acknowledged by the server is in the store after the server is
+    SIGKILLed; the store's processes do not outlive it; the next start sees everything."""
+    data = tmp_path / "data"
+    made = subprocess.run(
+        [*EXE, "--data-dir", str(data), "token", "create", "--role", "intake", "--name", "t"],
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    token = made.stdout.strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen(
+        [*EXE, "--data-dir", str(data), "serve", "--port", str(port)],
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+
+        def healthy() -> bool:
+            try:
+                return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+            except httpx.TransportError:
+                return server.poll() is not None
+
+        assert wait_until(healthy, 180) and server.poll() is None
+        state = read_state(Paths(data.resolve()))
+        assert state is not None
+        text = corpus(1)[0]["text"]
+        r = httpx.post(
+            f"{url}/graphql",
+            json={
+                "query": "mutation($t: String!) { submitComplaint(input: {text: $t}) "
+                "{ ... on ComplaintSubmitted { complaintId status } } }",
+                "variables": {"t": text},
+            },
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=180,
+        )
+        assert r.status_code == 200, r.text
+        acknowledged = r.json()["data"]["submitComplaint"]["complaintId"]
+        server.kill()
+        server.wait()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert wait_until(lambda: gone(state.jvm_pid) and gone(state.keeper_pid), 60)
+    assert jvms(data) == []
+    with open_store(StoreConfig.from_env(env(), data_dir=str(data))) as store:
+        rows = store.read("MATCH (c:Complaint {id: $id}) RETURN c.status AS s", id=acknowledged)
+        assert rows and rows[0]["s"] in ("received", "extracted")
+        assert store.read(DUPLICATE_IDS)[0]["n"] == 0
+    assert wait_until(lambda: jvms(data) == [], 60)
