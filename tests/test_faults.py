@@ -4,6 +4,7 @@ of overlapping files at once. Each test runs its own store in its own data dir."
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -126,6 +127,49 @@ def test_the_store_killed_during_an_ingest_loses_nothing(tmp_path: Path, observe
     assert again["stored"] == 0 and again["duplicates"] == 120
     assert again["extracted"] == len(failed) and again["failed"] == []
     assert_whole(observer, 120)
+
+
+def test_the_store_down_before_records_are_written(tmp_path: Path, observer: Store) -> None:
+    """The store dies after the ingest started and before it writes (its input is a pipe
+    that is written only then): every record is reported as not stored, and nothing is
+    half-written; the re-run stores and extracts them all."""
+    data = tmp_path / "data"
+    records = corpus(30)
+    pipe = tmp_path / "late.jsonl"
+    os.mkfifo(pipe)
+    proc = ingest(data, pipe, DEFENSORES_STORE_RETRY_SECONDS="2")
+    writer = -1
+
+    def reading() -> bool:  # the ingest has opened its input: the store is set up
+        nonlocal writer
+        try:
+            writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO or proc.poll() is not None:  # not: no reader yet
+                raise AssertionError(f"ingest gone ({proc.poll()}) or {exc}") from exc
+        return writer >= 0
+
+    assert wait_until(reading, 180)
+    state = read_state(Paths(data.resolve()))
+    assert state is not None
+    os.kill(state.keeper_pid, signal.SIGSTOP)
+    try:
+        os.kill(state.jvm_pid, signal.SIGKILL)
+        assert wait_until(lambda: gone(state.jvm_pid), 30)
+        os.set_blocking(writer, True)
+        with os.fdopen(writer, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        code, summary = finished(proc)
+    finally:
+        os.kill(state.keeper_pid, signal.SIGCONT)
+    assert code == 1 and summary["stored"] == 0 and "unreachable" in summary["interrupted"]
+    assert [f["record"] for f in summary["failed"]] == [f"{pipe}:{n}" for n in range(1, 31)]
+    assert all(f["error"].startswith("not stored") for f in summary["failed"])
+    assert wait_until(lambda: statuses(observer) == {}, 180)  # back, and nothing written
+    path = write_jsonl(tmp_path / "again.jsonl", records)
+    code, again = finished(ingest(data, path))
+    assert code == 0 and again["stored"] == 30 and again["extracted"] == 30, again
+    assert_whole(observer, 30)
 
 
 def test_a_malformed_file_inside_a_batch_and_overlapping_ingests(
