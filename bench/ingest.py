@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import resource
 import statistics
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import psutil
+from generate import simple_pairs
 
 from graph.config import StoreConfig
 from graph.embedded import Paths, read_state
@@ -42,131 +42,8 @@ from graph.store import Store
 from nlp.pipeline import Extractor, detect_language
 from server import open_store
 
-FIRST = [
-    "Teodoro",
-    "Rosa",
-    "Marleni",
-    "Elías",
-    "Luz",
-    "Abner",
-    "Delia",
-    "Gil",
-    "Edwin",
-    "Julio",
-    "Hernán",
-    "Segundo",
-    "Nelly",
-    "Wilmer",
-    "Carmen",
-    "Raúl",
-]
-SURNAMES = [
-    "Huamán",
-    "Grández",
-    "Shuna",
-    "Tapullima",
-    "Ccahuana",
-    "Quinchori",
-    "Hualinga",
-    "Untsui",
-    "Saldaña",
-    "Mahua",
-    "Estrella",
-    "Pacaya",
-    "Rengifo",
-    "Sinti",
-    "Pezo",
-    "Tello",
-    "Vásquez",
-    "Mori",
-    "Quispe",
-    "Condori",
-]
-COMMUNITIES = [
-    "Comunidad Nativa Santa Rosa de Alto Yanayacu",
-    "Comunidad Nativa Nuevo Paraíso",
-    "comunidad campesina de Tres Cruces de Oro",
-    "CN Nueva Esperanza de Callería",
-    "Comunidad Nativa Wawas Entsa",
-    "comunidad campesina de Pumamarca Alta",
-]
-PLACES = [
-    "Puerto Inca, Huánuco",
-    "el distrito de Yuyapichis, provincia de Puerto Inca",
-    "Nueva Requena, Ucayali",
-    "Tahuanía, Atalaya",
-    "Livitaca, Chumbivilcas, Cusco",
-    "El Cenepa, Amazonas",
-    "Tocache, San Martín",
-    "Pucallpa",
-]
-COMPANIES = [
-    "Agroindustrial Palmeras del Oriente S.A.C.",
-    "Minera Cordillera Azul S.A.C.",
-    "Maderera Río Pisqui E.I.R.L.",
-    "Forestal Lupuna Verde E.I.R.L.",
-]
-ES = [
-    "El {d} {v}, defensora de la {c}, fue amenazada de muerte por {p} en {l}.",
-    "El {d}, efectivos de la PNP desalojaron a las familias de la {c} en {l}. "
-    "El apu {v} fue golpeado por los policías.",
-    "Denunciamos que {p}, alias 'el Chato', disparó contra {v}, dirigente de la {c}, el {d} "
-    "en {l}, por un conflicto de tierras con {co}.",
-    "La Fiscalía Provincial Penal de Puerto Inca denunció penalmente a {v} por el delito de "
-    "usurpación el {d}, tras una denuncia de {co}.",
-    "Desde el {d} trabajadores de {co} vigilan la casa de {v}, presidenta de la {c}, y la "
-    "llaman terrorista en la radio de {l}.",
-    "El {d} {v}, guardaparque de la {c}, fue asesinado por sicarios en {l}. La comunidad "
-    "denuncia la tala ilegal de {co}.",
-]
-EN = [
-    "On {d} {v}, a defender of the {c}, was threatened by {p} in {l}.",
-    "{v}, leader of the {c}, was shot dead by hitmen on {d} in {l}, over a land dispute with {co}.",
-    "Police officers evicted families of the {c} on {d}; {v} was beaten and detained.",
-]
-MONTHS_ES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
-
-
-def generate(n: int, seed: int = 5) -> list[tuple[str, str]]:
-    """(text, received_at) pairs; every text distinct."""
-    rng = random.Random(seed)
-    out: list[tuple[str, str]] = []
-    for i in range(n):
-        when = date(2022, 1, 1) + timedelta(days=rng.randrange(900))
-        english = rng.random() < 0.3
-        tpl = rng.choice(EN if english else ES)
-        d = (
-            when.strftime("%B %d, %Y")
-            if english
-            else f"{when.day} de {MONTHS_ES[when.month - 1]} de {when.year}"
-        )
-        person = f"{rng.choice(FIRST)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
-        perp = f"{rng.choice(FIRST)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
-        text = tpl.format(
-            d=d,
-            v=person,
-            p=perp,
-            c=rng.choice(COMMUNITIES),
-            l=rng.choice(PLACES),
-            co=rng.choice(COMPANIES),
-        )
-        text += f" (Registro {i + 1}.)"
-        received = when + timedelta(days=rng.randrange(1, 20))
-        out.append((text, f"{received.isoformat()}T12:00:00Z"))
-    return out
+# The complaints this bench has always used (bench/analytics.py imports them from here).
+generate = simple_pairs
 
 
 @dataclass

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from ingest import generate
+from generate import simple_pairs as generate
 from serving import free_port, start_server
 
 from graph import tokens
