@@ -329,9 +329,11 @@ SECTORS = {
     "infrastructure": (("Constructora", "Consorcio Vial"), ("S.A.C.", "S.A.")),
 }
 CRIMINAL_DRIVERS = ("coca", "land_trafficking")
+# Coined words, so that no generated company is named like a registered one ("Minera
+# Cerro Verde" would be): the companies here are invented, and commit invented abuses.
 NAME_A = _words(
-    "Río Cerro Nevado Valle Monte Sol Lago Bosque Cóndor Amanecer Horizonte Puma Roble Mirador "
-    "Pico Llano Camino Paraje"
+    "Quelvar Turmanta Sivaray Plenor Calduro Miranto Yuvessa Corvandi Telsuma Arquivo "
+    "Ventulca Maroquén Silvandra Pontesur Qalmira Durvessa Olvante Carintia"
 )
 NAME_B = _words(
     "Azul|Verde|Dorado|Alto|Andino|Grande|del Sur|del Norte|Nuevo|Real|Sagrado|Escondido|"
