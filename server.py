@@ -52,6 +52,7 @@ class Config:
     request_timeout: float = 30.0
     workers: int = 1
     rate_limit: int = 600  # requests per minute per token
+    patterns_max_stale: float = 0.0  # seconds; see graph.projections
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Config:
@@ -86,6 +87,15 @@ class Config:
                 f"DEFENSORES_RATE_LIMIT must be requests per minute per token, 1 to 1000000, "
                 f"got {raw_rate!r}"
             )
+        raw_stale = source.get("DEFENSORES_PATTERNS_MAX_STALE", "").strip() or "0"
+        try:
+            stale = float(raw_stale)
+        except ValueError:
+            stale = -1.0
+        if not 0 <= stale <= 3600:
+            raise ConfigError(
+                f"DEFENSORES_PATTERNS_MAX_STALE must be seconds within 0..3600, got {raw_stale!r}"
+            )
         return cls(
             store=StoreConfig.from_env(source),
             host=host,
@@ -94,6 +104,7 @@ class Config:
             request_timeout=timeout,
             workers=int(raw_workers),
             rate_limit=int(raw_rate),
+            patterns_max_stale=stale,
         )
 
 
@@ -153,7 +164,7 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
     from schema.events import Broker
 
     ide_page = _ide(config)
-    services = Services(extractor=extractor)
+    services = Services(extractor=extractor, patterns_max_stale=config.patterns_max_stale)
     endpoint = Endpoint(
         services, ide_page=ide_page, timeout=config.request_timeout, rate_limit=config.rate_limit
     )

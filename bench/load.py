@@ -166,6 +166,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline", type=float, default=15, help="seconds, one client")
     parser.add_argument("--extra", type=int, default=300, help="generated complaints loaded")
+    parser.add_argument(
+        "--patterns-max-stale",
+        default="0",
+        help="the server's DEFENSORES_PATTERNS_MAX_STALE (seconds a pattern may lag writes)",
+    )
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
     tmp_dir = tempfile.TemporaryDirectory(prefix="defensores-load-")
@@ -184,7 +189,9 @@ def main() -> None:
             f"{time.perf_counter() - started:.0f} s"
         )
         port = free_port()
-        server = start_server(tmp, port, 1)
+        stale = {"DEFENSORES_PATTERNS_MAX_STALE": args.patterns_max_stale}
+        server = start_server(tmp, port, 1, stale)
+        print(f"patterns may lag writes by up to {args.patterns_max_stale} s")
         url = f"http://127.0.0.1:{port}/graphql"
         count = args.clients * int(args.seconds) + 100
         texts = [(f"{t} (Carga {i}.)", r) for i, (t, r) in enumerate(generate(count, seed=33))]

@@ -15,7 +15,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_server(data_dir: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(
+    data_dir: str, port: int, workers: int, settings: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """``settings``: more ``DEFENSORES_*`` variables for the server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
     env.update(
         {
@@ -24,6 +27,7 @@ def start_server(data_dir: str, port: int, workers: int) -> subprocess.Popen[byt
             "DEFENSORES_WORKERS": str(workers),
             # one token makes every request here: a real deployment's limit would stop it
             "DEFENSORES_RATE_LIMIT": "1000000",
+            **(settings or {}),
         }
     )
     proc = subprocess.Popen(

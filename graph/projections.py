@@ -10,10 +10,17 @@ query at most every ``check_every`` seconds.
 
 A projection is made for one ``Viewer``: a viewer who may not see sealed complaints
 gets one without what only they support (``graph.cypher_read.projection_*``).
+
+With ``max_stale`` > 0, a projection that is out of date but less than ``max_stale``
+seconds old is still served while one rebuild runs in the background: under a steady
+stream of intake, pattern requests then stop waiting for a rebuild after every write
+(they see the graph as it was at most ``max_stale`` seconds ago). With 0 (the default)
+every answer reflects every write made before it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -24,10 +31,12 @@ import networkx as nx  # type: ignore[import-untyped]
 
 from graph import analytics
 from graph import cypher_read as q
+from graph.errors import DefensoresError
 from graph.policy import FULL, Viewer
 from graph.store import Store
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def facts_graph(store: Store, viewer: Viewer = FULL) -> nx.MultiDiGraph:
@@ -52,38 +61,77 @@ class _Built:
     fingerprint: tuple[Any, ...]
     checked: float
     values: dict[str, Any]
+    made: float  # when its reading of the store began
 
 
 class Projections:
     """The facts graph and its projections for one store, rebuilt when it changes."""
 
-    def __init__(self, store: Store, *, viewer: Viewer = FULL, check_every: float = 30.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        viewer: Viewer = FULL,
+        check_every: float = 30.0,
+        max_stale: float = 0.0,
+    ) -> None:
         self._store = store
         self.viewer = viewer
         self._check_every = check_every
+        self._max_stale = max_stale
         self._lock = threading.Lock()
         self._built: _Built | None = None
+        self._refreshing: threading.Thread | None = None
         self.builds = 0  # how many times the facts graph was read from the store
 
     def _fingerprint(self) -> tuple[Any, ...]:
         row = self._store.read(q.PROJECTION_FINGERPRINT)[0]
         return (row["complaints"], row["last"])
 
-    def _current(self) -> _Built:
-        built = self._built
+    def _valid(self, built: _Built, now: float) -> bool:
+        if built.generation != self._store.generation:
+            return False
+        if now - built.checked < self._check_every:
+            return True
+        if self._fingerprint() == built.fingerprint:
+            built.checked = now
+            return True
+        return False
+
+    def _make(self) -> _Built:
         now = time.monotonic()
-        if built is not None and built.generation == self._store.generation:
-            if now - built.checked < self._check_every:
-                return built
-            if self._fingerprint() == built.fingerprint:
-                built.checked = now
-                return built
         generation = self._store.generation  # read before: a write meanwhile shows
         fingerprint = self._fingerprint()
         graph = facts_graph(self._store, self.viewer)
         self.builds += 1
-        self._built = _Built(generation, fingerprint, now, {"facts": graph})
+        return _Built(generation, fingerprint, now, {"facts": graph}, now)
+
+    def _current(self) -> _Built:
+        """The projection to answer from (called holding the lock)."""
+        built = self._built
+        now = time.monotonic()
+        if built is not None and self._valid(built, now):
+            return built
+        if built is not None and now - built.made < self._max_stale:
+            if self._refreshing is None or not self._refreshing.is_alive():
+                self._refreshing = threading.Thread(
+                    target=self._refresh, name="projection-refresh", daemon=True
+                )
+                self._refreshing.start()
+            return built
+        self._built = self._make()
         return self._built
+
+    def _refresh(self) -> None:
+        """Rebuild without holding the lock (requests go on meanwhile), then swap."""
+        try:
+            fresh = self._make()
+        except DefensoresError as exc:
+            log.warning("background refresh of the projection failed: %s", exc)
+            return
+        with self._lock:
+            if self._built is None or self._built.made < fresh.made:
+                self._built = fresh
 
     def _get(self, name: str, make: Callable[[nx.MultiDiGraph], T]) -> T:
         with self._lock:

@@ -111,6 +111,7 @@ class Services:
     audit: Any = None  # schema.auditing.GroupCommit
     names: Any = None  # graph.names.NameIndex
     extract_lock: Any = None
+    patterns_max_stale: float = 0.0  # see graph.projections
     # graph.projections.Projections, one per kind of viewer: with sealed complaints or not
     _projections: dict[bool, Any] = field(default_factory=dict)
 
@@ -121,7 +122,8 @@ class Services:
         scope = viewer.sealed_visible
         if scope not in self._projections:
             assert self.store is not None
-            self._projections.setdefault(scope, Projections(self.store, viewer=viewer))
+            made = Projections(self.store, viewer=viewer, max_stale=self.patterns_max_stale)
+            self._projections.setdefault(scope, made)
         return self._projections[scope]
 
 

@@ -244,3 +244,29 @@ def test_projection_is_rebuilt_after_a_write_and_kept_otherwise(store: Store) ->
     rebuilt = cache.facts()
     assert rebuilt is not first and cache.builds == 2
     assert rebuilt.has_edge("com_pt2", "inc_pt_9", key="VICTIM_OF")
+
+
+def test_a_stale_projection_is_served_while_it_is_rebuilt_in_the_background(
+    store: Store,
+) -> None:
+    """With ``max_stale``: after a write, the old projection answers at once and one
+    rebuild runs in the background; past ``max_stale`` the next answer waits for it."""
+    upsert(store, *known())
+    cache = Projections(store, max_stale=60)
+    first = cache.facts()
+    upsert(
+        store,
+        [NodeRecord("Incident", "inc_pt_10", {"type": "eviction", "date": day(2)})],
+        [FactRecord("VICTIM_OF", "com_pt2", "inc_pt_10")],
+    )
+    assert cache.facts() is first  # stale, served, a rebuild started
+    assert cache._refreshing is not None
+    cache._refreshing.join(60)
+    fresh = cache.facts()
+    assert fresh is not first and fresh.has_edge("com_pt2", "inc_pt_10", key="VICTIM_OF")
+    assert cache.builds == 2
+
+    strict = Projections(store, max_stale=0.0)
+    old = strict.facts()
+    upsert(store, [NodeRecord("Incident", "inc_pt_11", {"type": "threat", "date": day(1)})])
+    assert strict.facts() is not old  # no staleness allowed: rebuilt before answering

@@ -54,6 +54,8 @@ def test_neo4j_uri_selects_neo4j_and_needs_a_password() -> None:
         ({"DEFENSORES_REQUEST_TIMEOUT": "0"}, "DEFENSORES_REQUEST_TIMEOUT"),
         ({"DEFENSORES_WORKERS": "0"}, "DEFENSORES_WORKERS"),
         ({"DEFENSORES_WORKERS": "two"}, "DEFENSORES_WORKERS"),
+        ({"DEFENSORES_PATTERNS_MAX_STALE": "-5"}, "DEFENSORES_PATTERNS_MAX_STALE"),
+        ({"DEFENSORES_PATTERNS_MAX_STALE": "soon"}, "DEFENSORES_PATTERNS_MAX_STALE"),
     ],
 )
 def test_bad_settings_fail_fast_naming_the_setting(env: dict[str, str], named: str) -> None:
