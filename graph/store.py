@@ -171,7 +171,7 @@ class Store:
                 return  # restarted on the same ports: the driver reconnects by itself
             auth = (endpoint.user, endpoint.password)
             driver = _connect(endpoint.uri, auth, self._options, "reconnecting to the store")
-        except StoreError as exc:
+        except (StoreError, OSError) as exc:
             log.warning("the store is still unavailable: %s", exc)
             return
         with self._guard:
