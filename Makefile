@@ -51,6 +51,7 @@ bench: install
 	$(PY) bench/api.py
 	$(PY) bench/analytics.py
 	$(PY) bench/load.py
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -37,8 +37,8 @@ MAX_TEXT = 200_000  # longer texts are refused at intake (see README)
 MAX_ATTEMPTS = 3
 # The status ``resume_batches`` gives complaints it could not finish because the store
 # stopped answering: they stay stored (received, or claimed by a process now gone), and
-# the next ``resume`` finishes them. An outage is not the complaint's fault, so it does
-# not count as one of its attempts.
+# the next ``resume`` finishes them. An outage is not the complaint's fault: it is not
+# marked failed (a claim made before the outage still counts as one of its attempts).
 UNAVAILABLE = "unavailable"
 # The status ``resume_batches`` gives complaints another process claimed or finished
 # between listing and claiming (two ingests at once): not this run's to report.
