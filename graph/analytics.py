@@ -18,9 +18,11 @@ A place without a ubigeo (e.g. a locality) takes that of its nearest ``PART_OF``
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import combinations
 from typing import Any
@@ -474,8 +476,45 @@ def companies_across_disputes(G: nx.MultiDiGraph, *, min_disputes: int = 2) -> l
 # --- places and time ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class HotspotIndex:
+    """What ``hotspots`` needs of a facts graph, built once per graph: every dated,
+    placed incident sorted by its first day, and per level the Place that names each
+    area. A window is then a slice of the list, not a pass over every edge."""
+
+    days: list[date]
+    incidents: list[str]
+    codes: list[set[str]]
+    places: dict[str, dict[str, str]]  # level -> area code -> place id
+
+
+def hotspot_index(G: nx.MultiDiGraph) -> HotspotIndex:
+    dated = []
+    for incident, codes in _incident_codes(G).items():
+        day = _first_day(_attr(G, incident, "date"))
+        if day is not None:
+            dated.append((day, incident, codes))
+    dated.sort(key=lambda t: (t[0], t[1]))
+    coded = [n for n in G.nodes if _kind(G, n) == "Place" and _ubigeo(G, n) is not None]
+    places: dict[str, dict[str, str]] = {}
+    for level in LEVELS:
+        by_code: dict[str, str] = {}
+        for place in sorted(coded, key=lambda n: (_attr(G, n, "level") != level, n)):
+            by_code.setdefault(str(_ubigeo(G, place)), place)
+        places[level] = by_code
+    return HotspotIndex(
+        [d for d, _, _ in dated], [i for _, i, _ in dated], [c for _, _, c in dated], places
+    )
+
+
 def hotspots(
-    G: nx.MultiDiGraph, *, level: str = "district", start: str, end: str, top: int = 20
+    G: nx.MultiDiGraph,
+    *,
+    level: str = "district",
+    start: str,
+    end: str,
+    top: int = 20,
+    index: HotspotIndex | None = None,
 ) -> list[Row]:
     """Count incidents per area in a window and compare with the window before it.
 
@@ -495,6 +534,8 @@ def hotspots(
         The window, as dates "YYYY-MM-DD"; start must be before end.
     top : int
         How many areas to return at most, 1..1000.
+    index : HotspotIndex, optional
+        ``hotspot_index(G)``, when the caller keeps it for many windows.
 
     Returns
     -------
@@ -514,27 +555,15 @@ def hotspots(
     _check_int("top", top, 1, MAX_TOP)
     before = first - (stop - first)
     digits = LEVELS[level]
+    idx = index if index is not None else hotspot_index(G)
     current: dict[str, set[str]] = defaultdict(set)
     previous: dict[str, set[str]] = defaultdict(set)
-    for incident, codes in _incident_codes(G).items():
-        day = _first_day(_attr(G, incident, "date"))
-        if day is None:
-            continue
-        if first <= day < stop:
-            bucket = current
-        elif before <= day < first:
-            bucket = previous
-        else:
-            continue
-        for area in _areas(codes, digits):
-            bucket[area].add(incident)
-    places: dict[str, str] = {}
-    candidates = sorted(
-        (n for n in G.nodes if _kind(G, n) == "Place" and _ubigeo(G, n) is not None),
-        key=lambda n: (_attr(G, n, "level") != level, n),
-    )
-    for place in candidates:
-        places.setdefault(str(_ubigeo(G, place)), place)
+    lo, hi = bisect.bisect_left(idx.days, before), bisect.bisect_left(idx.days, stop)
+    for i in range(lo, hi):
+        bucket = current if idx.days[i] >= first else previous
+        for area in _areas(idx.codes[i], digits):
+            bucket[area].add(idx.incidents[i])
+    places = idx.places[level]
     out: list[Row] = []
     for area, incidents in current.items():
         count, prior = len(incidents), len(previous.get(area, ()))

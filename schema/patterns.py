@@ -248,11 +248,14 @@ class Patterns:
     ) -> list[Hotspot]:
         lvl = str(level.value)
         limit = _first(top)
-        rows = await in_thread(  # one worker-thread hop; windows vary, so not cached
-            lambda: analytics.hotspots(
-                self.projections.facts(), level=lvl, start=from_, end=to, top=limit
+
+        def count() -> list[dict[str, Any]]:  # windows vary: the index is kept, not them
+            facts, index = self.projections.cached(  # both of one build of the projection
+                "hotspot-index", lambda g: (g, analytics.hotspot_index(g))
             )
-        )
+            return analytics.hotspots(facts, level=lvl, start=from_, end=to, top=limit, index=index)
+
+        rows = await in_thread(count)
         return [
             Hotspot(
                 ubigeo=r["ubigeo"],

@@ -11,6 +11,7 @@ from graph.analytics import (
     clusters,
     companies_across_disputes,
     dispute_actor_graph,
+    hotspot_index,
     hotspots,
     impunity,
     incident_actor_graph,
@@ -402,6 +403,20 @@ def test_hotspots_province_and_region() -> None:
     assert [(r["ubigeo"], r["count"], r["previous"], r["place_id"]) for r in regions] == [
         ("25", 13, 7, "plc_reg")
     ]
+
+
+def test_one_kept_index_answers_every_window_and_level() -> None:
+    """The server keeps ``hotspot_index`` per projection and slices it per request."""
+    G = hotspot_graph()
+    index = hotspot_index(G)
+    windows = [(START, END), ("2024-03-04", "2024-03-07"), ("2023-01-01", "2025-01-01")]
+    windows.append(("2030-01-01", "2030-02-01"))  # nothing in it
+    for level in ("district", "province", "region"):
+        for start, end in windows:
+            kept = hotspots(G, level=level, start=start, end=end, index=index)
+            assert kept == hotspots(G, level=level, start=start, end=end)
+    assert hotspots(G, start="2030-01-01", end="2030-02-01", index=index) == []
+    assert index.days == sorted(index.days) and len(index.days) == len(index.incidents)
 
 
 @pytest.mark.parametrize(
