@@ -279,7 +279,8 @@ def _resolve(outcome: Outcome) -> Extraction | Exception:
         return exc
 
 
-def _claim(store: Store, listed: Listed) -> tuple[Claimed, dict[str, str]]:
+def _claim(store: Store, listed: Listed) -> tuple[Claimed, list[str]]:
+    """Claim what nobody claimed since it was listed: (claimed, ids taken by others)."""
     rows = store.write(
         cypher.COMPLAINTS_CLAIM,
         rows=[{"id": cid, "expected": expected} for cid, expected in listed],
@@ -288,7 +289,7 @@ def _claim(store: Store, listed: Listed) -> tuple[Claimed, dict[str, str]]:
     )
     claimed = [(str(r["id"]), str(r["text"]), str(r["received_at"])) for r in rows]
     taken = {c for c, _, _ in claimed}
-    return claimed, {cid: str(get(store, cid)["status"]) for cid, _ in listed if cid not in taken}
+    return claimed, [cid for cid, _ in listed if cid not in taken]
 
 
 def _extract(claimed: Claimed, extractor: BatchExtractor) -> list[Outcome]:
@@ -346,7 +347,8 @@ def process_batch(
     after: AfterWrite | None = None,
 ) -> dict[str, str]:
     """Extract several stored complaints in one batch; returns id → status."""
-    claimed, status = _claim(store, _listed(store, cids))
+    claimed, others = _claim(store, _listed(store, cids))
+    status = {cid: str(get(store, cid)["status"]) for cid in others}  # where they stand now
     if claimed:
         status.update(_write(store, claimed, _extract(claimed, extractor), after))
     return status
@@ -484,10 +486,10 @@ def resume_batches(
 
     def write_then_claim(
         claimed: Claimed, outcomes: list[Outcome], next_ids: Listed
-    ) -> tuple[Claimed, dict[str, str]]:
+    ) -> tuple[Claimed, list[str]]:
         if claimed:  # noted at once: the claim below may fail, this stays written
             status.update(_write(store, claimed, outcomes, after))
-        return _claim(store, next_ids) if next_ids else ([], {})
+        return _claim(store, next_ids) if next_ids else ([], [])
 
     # The store writes batch i-1 and claims batch i+1 while batch i is being extracted;
     # a crash costs an extraction attempt to at most one batch that was not tried.

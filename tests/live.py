@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import subprocess
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +19,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def healthy(port: int, proc: subprocess.Popen[Any]) -> bool:
+    """True once the server process on ``port`` says it is healthy, or once it has
+    exited (so a wait for it ends; the caller checks which)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+            return r.status == 200 and bool(json.load(r)["status"] == "ok")
+    except OSError:
+        return proc.poll() is not None
 
 
 @contextmanager

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
 
 from graph.migrations import SCHEMA_VERSION
+from tests.live import free_port, healthy
 from tests.test_embedded import gone, jvms, wait_until
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
@@ -76,12 +75,6 @@ def test_failures_are_one_line_and_exit_2(
     assert "Traceback" not in out.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_server_serves_and_stops_cleanly(tmp_path: Path, stop_signal: signal.Signals) -> None:
     port = free_port()
@@ -93,15 +86,7 @@ def test_server_serves_and_stops_cleanly(tmp_path: Path, stop_signal: signal.Sig
         text=True,
     )
     try:
-
-        def healthy() -> bool:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    return r.status == 200 and bool(json.load(r)["status"] == "ok")
-            except OSError:
-                return proc.poll() is not None
-
-        assert wait_until(healthy, 120)
+        assert wait_until(lambda: healthy(port, proc), 120)
         assert proc.poll() is None
         listening = {
             c.laddr.ip

@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +20,12 @@ from graph.config import StoreConfig
 from graph.embedded import Paths, read_state
 from graph.store import Store
 from server import open_store
-from tests.live import free_port
+from tests.live import free_port, healthy
+from tests.test_cli import EXE, clean_env
 from tests.test_embedded import gone, jvms, wait_until
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 
-EXE = [sys.executable, "-c", "import sys, server; sys.exit(server.main())"]
 DEMO = Path(__file__).parent / "data" / "demo" / "complaints.jsonl"
 DUPLICATE_EDGES = """
 MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, count(r) AS n WHERE n > 1 RETURN count(*) AS n
@@ -35,12 +34,6 @@ DUPLICATE_IDS = """
 MATCH (x) WITH labels(x) AS l, x.id AS id, count(*) AS n WHERE n > 1 RETURN count(*) AS n
 """
 STATUSES = "MATCH (c:Complaint) RETURN c.status AS status, count(*) AS n"
-
-
-def env(**extra: str) -> dict[str, str]:
-    out = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    out.update(extra)
-    return out
 
 
 def corpus(n: int) -> list[dict[str, Any]]:
@@ -63,7 +56,7 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
 def ingest(data_dir: Path, *paths: Path, **extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*EXE, "--data-dir", str(data_dir), "ingest", "--quiet", *map(str, paths)],
-        env=env(**extra),
+        env=clean_env(**extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -79,7 +72,7 @@ def finished(proc: subprocess.Popen[str], timeout: float = 600) -> tuple[int, di
 @pytest.fixture
 def observer(tmp_path: Path) -> Iterator[Store]:
     """The test's own hold on the store of ``tmp_path / 'data'`` (one more client)."""
-    store = open_store(StoreConfig.from_env(env(), data_dir=str(tmp_path / "data")))
+    store = open_store(StoreConfig.from_env(clean_env(), data_dir=str(tmp_path / "data")))
     yield store
     store.close()
 
@@ -210,7 +203,7 @@ def test_the_server_killed_with_sigkill_leaves_no_store_and_loses_nothing(
     data = tmp_path / "data"
     made = subprocess.run(
         [*EXE, "--data-dir", str(data), "token", "create", "--role", "intake", "--name", "t"],
-        env=env(),
+        env=clean_env(),
         capture_output=True,
         text=True,
         timeout=300,
@@ -220,20 +213,13 @@ def test_the_server_killed_with_sigkill_leaves_no_store_and_loses_nothing(
     port = free_port()
     server = subprocess.Popen(
         [*EXE, "--data-dir", str(data), "serve", "--port", str(port)],
-        env=env(),
+        env=clean_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         url = f"http://127.0.0.1:{port}"
-
-        def healthy() -> bool:
-            try:
-                return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
-            except httpx.TransportError:
-                return server.poll() is not None
-
-        assert wait_until(healthy, 180) and server.poll() is None
+        assert wait_until(lambda: healthy(port, server), 180) and server.poll() is None
         state = read_state(Paths(data.resolve()))
         assert state is not None
         text = corpus(1)[0]["text"]
@@ -257,7 +243,7 @@ def test_the_server_killed_with_sigkill_leaves_no_store_and_loses_nothing(
             server.wait()
     assert wait_until(lambda: gone(state.jvm_pid) and gone(state.keeper_pid), 60)
     assert jvms(data) == []
-    with open_store(StoreConfig.from_env(env(), data_dir=str(data))) as store:
+    with open_store(StoreConfig.from_env(clean_env(), data_dir=str(data))) as store:
         rows = store.read("MATCH (c:Complaint {id: $id}) RETURN c.status AS s", id=acknowledged)
         assert rows and rows[0]["s"] in ("received", "extracted")
         assert store.read(DUPLICATE_IDS)[0]["n"] == 0
