@@ -83,7 +83,7 @@ def _load(store: Any, extra: int) -> None:
     resume_batches(store, NlpBatchExtractor(Extractor()), batch_size=64)
 
 
-def _variables(kind: str, rng: random.Random, actors: list[str], names: list[str]) -> Any:
+def read_variables(kind: str, rng: random.Random, actors: list[str], names: list[str]) -> Any:
     if kind in ("actor", "neighbourhood"):
         return {"id": rng.choice(actors)}
     if kind == "connections":
@@ -113,7 +113,7 @@ async def _client(
                 body = {"query": SUBMIT, "variables": {"text": text, "at": at}}
             else:
                 kind, role = rng.choice(sorted(READS)), "prosecutor"
-                body = {"query": READS[kind], "variables": _variables(kind, rng, actors, names)}
+                body = {"query": READS[kind], "variables": read_variables(kind, rng, actors, names)}
             started = time.monotonic()
             try:
                 r = await client.post(url, json=body, headers=headers[role])

@@ -49,7 +49,7 @@ from typing import Any
 import httpx
 import psutil
 from generate import Distinct, Generated, complaints, records
-from load import ACTORS, NAMES, READS, _variables
+from load import ACTORS, NAMES, READS, read_variables
 from serving import free_port, start_server
 
 from graph import alerts, tokens
@@ -251,7 +251,7 @@ def measure_reads(
             if kind == "trivial":
                 query, variables = TRIVIAL, {}
             else:
-                query, variables = READS[kind], _variables(kind, rng, actors, names)
+                query, variables = READS[kind], read_variables(kind, rng, actors, names)
             took, outcome = client.post(query, variables)
             if i < warmup:
                 continue
