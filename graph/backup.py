@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from graph.cypher import _label, _rel
+from graph import cypher
 from graph.errors import ConflictError, ModelError
 from graph.migrations import current_version
 from graph.model import MODEL
@@ -149,28 +149,17 @@ def restore(store: Store, path: Path) -> dict[str, Any]:
             nodes[tuple(line["n"])].append({"id": line["p"]["id"], "p": line["p"]})
         else:
             has_id = "id" in line["p"]
-            row = {"s": line["s"], "e": line["e"], "rid": line["p"].get("id"), "p": line["p"]}
+            row = {"start": line["s"], "end": line["e"], "rid": line["p"].get("id"), "p": line["p"]}
             rels[(line["r"], line["sl"], line["el"], has_id)].append(row)
     for labels, rows in nodes.items():
-        # as the repository writes: match on the key label (its unique index), create
-        # with every label what is not there (ArcadeDB scans a MERGE on two labels)
-        key_label = _label(MODEL.kind_of_id(rows[0]["id"]).key_label)
-        all_labels = ":".join(_label(x) for x in labels)
-        update = f"UNWIND $rows AS row MATCH (n:{key_label} {{id: row.id}}) SET n = row.p"
-        create = (
-            f"UNWIND $rows AS row OPTIONAL MATCH (e:{key_label} {{id: row.id}}) "
-            f"WITH row, e WHERE e IS NULL CREATE (n:{all_labels}) SET n = row.p"
-        )
+        key_label = MODEL.kind_of_id(rows[0]["id"]).key_label
+        update = cypher.restore_nodes_update(key_label)
+        create = cypher.restore_nodes_create(key_label, labels)
         for i in range(0, len(rows), BATCH):
             store.write(update, rows=rows[i : i + BATCH])
             store.write(create, rows=rows[i : i + BATCH])
     for (rel_type, start, end, has_id), rows in rels.items():
-        rel = _rel(MODEL.relationship(rel_type))
-        pattern = f"[r:{rel} {{id: row.rid}}]" if has_id else f"[r:{rel}]"
-        statement = (
-            f"UNWIND $rows AS row MATCH (a:{_label(start)} {{id: row.s}}) "
-            f"MATCH (b:{_label(end)} {{id: row.e}}) MERGE (a)-{pattern}->(b) SET r = row.p"
-        )
+        statement = cypher.restore_edges(MODEL.relationship(rel_type), start, end, has_id)
         for i in range(0, len(rows), BATCH):
             store.write(statement, rows=rows[i : i + BATCH])
     digest, counts = checksum(store)

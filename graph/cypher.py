@@ -30,6 +30,21 @@ def _prop(kind: NodeKind, name: str) -> str:
     return kind.prop(name).name
 
 
+def _ends(rel: RelKind, start_label: str, end_label: str) -> str:
+    """``MATCH`` a row's two ends, ``a`` (``row.start``) and ``b`` (``row.end``), the
+    edge's anchor first (see ``RelKind.anchor``)."""
+    start = f"MATCH (a:{_label(start_label)} {{id: row.start}}) "
+    end = f"MATCH (b:{_label(end_label)} {{id: row.end}}) "
+    return end + start if rel.anchor == "end" else start + end
+
+
+def _edge(rel: RelKind, inside: str = "") -> str:
+    """The pattern of an edge ``r`` from ``a`` to ``b``, written from its anchor."""
+    if rel.anchor == "end":
+        return f"(b)<-[r:{_rel(rel)}{inside}]-(a)"
+    return f"(a)-[r:{_rel(rel)}{inside}]->(b)"
+
+
 # --- schema --------------------------------------------------------------------------
 
 
@@ -112,10 +127,8 @@ def merge_facts(rel: RelKind, start_label: str, end_label: str) -> str:
     added twice, so replaying a batch changes nothing.
     """
     return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{_label(start_label)} {{id: row.start}}) "
-        f"MATCH (b:{_label(end_label)} {{id: row.end}}) "
-        f"MERGE (a)-[r:{_rel(rel)}]->(b) "
+        f"UNWIND $rows AS row {_ends(rel, start_label, end_label)}"
+        f"MERGE {_edge(rel)} "
         "ON CREATE SET r.id = row.id, r.created_at = $now, r.review = 'extracted', "
         "r.sources = [], r.evidence_keys = [], r.quotes = [], r.starts = [], r.ends = [], "
         "r.methods = [], r.confidences = [], r.confidence = 0.0 "
@@ -134,6 +147,32 @@ def merge_facts(rel: RelKind, start_label: str, end_label: str) -> str:
         "r.confidence = CASE WHEN fresh AND row.confidence > r.confidence "
         "THEN row.confidence ELSE r.confidence END "
         "RETURN count(r) AS written"
+    )
+
+
+def restore_nodes_update(key_label: str) -> str:
+    """Give the existing nodes of a batch of ``{id, p}`` rows exactly ``p`` (a restore)."""
+    return f"UNWIND $rows AS row MATCH (n:{_label(key_label)} {{id: row.id}}) SET n = row.p"
+
+
+def restore_nodes_create(key_label: str, labels: tuple[str, ...]) -> str:
+    """Create with ``labels`` the nodes of a batch of ``{id, p}`` rows not there yet.
+
+    As the repository writes: match on the key label (its unique index), create with
+    every label what is missing (ArcadeDB scans a ``MERGE`` on two labels)."""
+    return (
+        f"UNWIND $rows AS row OPTIONAL MATCH (e:{_label(key_label)} {{id: row.id}}) "
+        f"WITH row, e WHERE e IS NULL CREATE (n:{':'.join(_label(x) for x in labels)}) "
+        "SET n = row.p"
+    )
+
+
+def restore_edges(rel: RelKind, start_label: str, end_label: str, has_id: bool) -> str:
+    """Upsert the edges of a batch of ``{start, end, rid, p}`` rows with exactly ``p``;
+    an edge with an id is told apart from its parallels by it."""
+    return (
+        f"UNWIND $rows AS row {_ends(rel, start_label, end_label)}"
+        f"MERGE {_edge(rel, ' {id: row.rid}' if has_id else '')} SET r = row.p"
     )
 
 
@@ -203,14 +242,6 @@ COMPLAINTS_RECEIVE = (
     "RETURN c.id AS id, c.created_at = $now AS created"
 )
 
-COMPLAINT_EXTRACTED = (
-    "MATCH (c:Complaint {id: $id}) "
-    "SET c.status = 'extracted', c.extracted_at = $now, c.extractor = $extractor, "
-    "c.language = coalesce($language, c.language), c.status_detail = null, "
-    "c.updated_at = $now "
-    "RETURN properties(c) AS complaint"
-)
-
 COMPLAINTS_CLAIM = (
     "UNWIND $rows AS row MATCH (c:Complaint {id: row.id}) "
     "WHERE c.status <> 'extracted' AND coalesce(c.claimed_by, '') = row.expected "
@@ -241,10 +272,11 @@ COMPLAINTS_PENDING = (
 )
 
 
-# Actors of a batch that were merged into others, and where to (see graph.curation).
-MERGED_INTO = (
-    "UNWIND $ids AS id MATCH (a:Actor {id: id}) WHERE a.merged_into IS NOT NULL "
-    "RETURN a.id AS id, a.merged_into AS into"
+# The actors of a batch already in the graph: their stored name, and where the ones
+# merged into others went (see graph.curation).
+ACTORS_KNOWN = (
+    "UNWIND $ids AS id MATCH (a:Actor {id: id}) "
+    "RETURN a.id AS id, a.name AS name, a.merged_into AS into"
 )
 
 
@@ -258,11 +290,14 @@ CANDIDATES_BY_NAME_KEYS = (
     "LIMIT $limit"
 )
 
+# Each side's own few contexts, compared: walking into a community from one side and
+# back out to the other would read every member of the community.
 SHARED_CONTEXT = (
     "UNWIND $pairs AS p "
-    "MATCH (a:Actor {id: p.a})-[:MEMBER_OF|WORKS_FOR|PARTY_TO]->(x)"
-    "<-[:MEMBER_OF|WORKS_FOR|PARTY_TO]-(b:Actor {id: p.b}) "
-    "RETURN p.a AS a, p.b AS b, count(DISTINCT x) AS shared"
+    "MATCH (a:Actor {id: p.a})-[:MEMBER_OF|WORKS_FOR|PARTY_TO]->(x) "
+    "WITH p, collect(DISTINCT x.id) AS mine "
+    "MATCH (b:Actor {id: p.b})-[:MEMBER_OF|WORKS_FOR|PARTY_TO]->(y) WHERE y.id IN mine "
+    "RETURN p.a AS a, p.b AS b, count(DISTINCT y) AS shared"
 )
 
 
@@ -309,10 +344,8 @@ def put_edges(rel: RelKind, start_label: str, end_label: str) -> str:
     """Give each edge of a batch of ``{start, end, props}`` rows exactly ``props``,
     creating the edges that do not exist; returns how many were written."""
     return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{_label(start_label)} {{id: row.start}}) "
-        f"MATCH (b:{_label(end_label)} {{id: row.end}}) "
-        f"MERGE (a)-[r:{_rel(rel)}]->(b) "
+        f"UNWIND $rows AS row {_ends(rel, start_label, end_label)}"
+        f"MERGE {_edge(rel)} "
         "SET r = row.props "
         "RETURN count(r) AS written"
     )
@@ -321,9 +354,8 @@ def put_edges(rel: RelKind, start_label: str, end_label: str) -> str:
 def delete_edges(rel: RelKind, start_label: str, end_label: str) -> str:
     """Delete the edges of a batch of ``{start, end}`` rows; absent ones are skipped."""
     return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{_label(start_label)} {{id: row.start}})"
-        f"-[r:{_rel(rel)}]->(b:{_label(end_label)} {{id: row.end}}) "
+        f"UNWIND $rows AS row {_ends(rel, start_label, end_label)}"
+        f"MATCH {_edge(rel)} "
         "DELETE r RETURN count(r) AS deleted"
     )
 
@@ -335,10 +367,8 @@ def manual_facts(rel: RelKind, start_label: str, end_label: str) -> str:
     however it came, is left as it is, so a retry changes nothing.
     """
     return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{_label(start_label)} {{id: row.start}}) "
-        f"MATCH (b:{_label(end_label)} {{id: row.end}}) "
-        f"MERGE (a)-[r:{_rel(rel)}]->(b) "
+        f"UNWIND $rows AS row {_ends(rel, start_label, end_label)}"
+        f"MERGE {_edge(rel)} "
         "ON CREATE SET r += row.props, r.created_at = $now, r.updated_at = $now "
         "RETURN count(r) AS written"
     )

@@ -27,7 +27,7 @@ from graph import cypher
 from graph.errors import DefensoresError, ModelError, NotFound, StoreUnavailable
 from graph.model import CHANNELS, CONFIDENTIALITY, MODEL
 from graph.repository import Written, write_all
-from graph.resolution import flag_candidates
+from graph.resolution import flag_candidates, to_look_up, unindexed
 from graph.rows import FactRecord, NodeRecord, fact_batches, node_batches, utc_now
 from graph.store import Store, Tx
 
@@ -189,28 +189,19 @@ def get(store: Store, cid: str) -> Mapping[str, Any]:
     return dict(rows[0]["complaint"])
 
 
-def complete(store: Store, cid: str, extraction: Extraction) -> Written:
+@dataclass(frozen=True)
+class Completed:
+    """What writing some complaints' facts did."""
+
+    written: Written
+    known: frozenset[str]  # the actors they name that were in the graph before
+
+
+def complete(store: Store, cid: str, extraction: Extraction) -> Completed:
     """Write the facts and mark the complaint ``extracted``, in one transaction."""
     node_batches(extraction.nodes)  # invalid records fail here, before any write
     fact_batches(extraction.facts)
-    now = utc_now()
-
-    def work(tx: Tx) -> Written:
-        records = redirect_merged(tx, extraction.nodes, extraction.facts)
-        nodes, facts = node_batches(records[0]), fact_batches(records[1])
-        written = write_all(tx, nodes, facts, now, 2000)
-        done = tx.run(
-            cypher.COMPLAINT_EXTRACTED,
-            id=cid,
-            now=now,
-            extractor=extraction.extractor,
-            language=extraction.language,
-        )
-        if not done:
-            raise NotFound(f"no complaint {cid}")
-        return written
-
-    return store.transaction(work)
+    return complete_many(store, [(cid, extraction)])
 
 
 def fail(store: Store, cid: str, reason: str) -> None:
@@ -247,7 +238,11 @@ def _listed(store: Store, cids: Sequence[str]) -> Listed:
     return out
 
 
-def _finish(store: Store, cid: str, outcome: Extraction | Exception) -> str:
+def _finish(
+    store: Store, cid: str, outcome: Extraction | Exception, known: dict[str, frozenset[str]]
+) -> str:
+    """Write one complaint's outcome alone; ``known`` gets the actors it named that were
+    in the graph before."""
     if isinstance(outcome, Exception):
         if isinstance(outcome, DefensoresError):
             fail(store, cid, f"{type(outcome).__name__}: {outcome}")
@@ -256,7 +251,7 @@ def _finish(store: Store, cid: str, outcome: Extraction | Exception) -> str:
             log.error("extraction of %s failed unexpectedly: %s", cid, type(outcome).__name__)
         return "failed"
     try:
-        complete(store, cid, outcome)
+        known[cid] = complete(store, cid, outcome).known
     except StoreUnavailable:
         raise
     except DefensoresError as exc:
@@ -308,22 +303,24 @@ def _write(
     ``after`` then gets the ids of the complaints extracted (e.g. to raise alerts); its
     failure is logged, never undoes what was stored."""
     status: dict[str, str] = {}
+    known: dict[str, frozenset[str]] = {}  # per complaint: its actors already in the graph
     pairs = list(zip([c for c, _, _ in claimed], map(_resolve, outcomes), strict=True))
     ready = [(cid, o) for cid, o in pairs if isinstance(o, Extraction)]
     try:
         if ready:
-            complete_many(store, ready)
+            before = complete_many(store, ready).known
+            known.update(dict.fromkeys((cid for cid, _ in ready), before))
         status.update({cid: "extracted" for cid, _ in ready})
         for cid, outcome in pairs:
             if isinstance(outcome, Exception):
-                status[cid] = _finish(store, cid, outcome)
+                status[cid] = _finish(store, cid, outcome, known)
     except StoreUnavailable:
         raise  # not the complaints' fault: each stays stored, and a re-run finishes it
     except DefensoresError:
         for cid, outcome in pairs:
-            status[cid] = _finish(store, cid, outcome)
+            status[cid] = _finish(store, cid, outcome, known)
     done = [
-        (cid, o.nodes)
+        (cid, to_look_up(o.nodes, o.facts, known.get(cid, frozenset())))
         for cid, o in pairs
         if status.get(cid) == "extracted" and isinstance(o, Extraction)
     ]
@@ -354,53 +351,66 @@ def process_batch(
     return status
 
 
-def redirect_merged(
-    tx: Tx, nodes: Sequence[NodeRecord], facts: Sequence[FactRecord]
-) -> tuple[list[NodeRecord], list[FactRecord]]:
-    """Point records about actors that were merged into others at those others.
+def _actors_known(tx: Tx, ids: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """For the actors among ``ids`` in the graph: their stored names, and where the ones
+    merged into others went (chains followed: A <- B <- C)."""
+    names: dict[str, str] = {}
+    into: dict[str, str] = {}
+    while ids:
+        rows = tx.run(cypher.ACTORS_KNOWN, ids=ids)
+        for r in rows:
+            names.setdefault(str(r["id"]), str(r["name"] or ""))
+        found = {str(r["id"]): str(r["into"]) for r in rows if r["into"] is not None}
+        for original, target in list(into.items()):
+            into[original] = found.get(target, target)
+        into.update({k: v for k, v in found.items() if k not in into})
+        ids = sorted(set(found.values()) - set(into)) if len(into) < 10_000 else []
+    return names, into
 
-    A merged actor keeps its node (a split restores it) but takes no new facts: the
-    actor it was merged into, which carries its name as an alias, takes them.
+
+def prepare(
+    tx: Tx, nodes: Sequence[NodeRecord], facts: Sequence[FactRecord]
+) -> tuple[list[NodeRecord], list[FactRecord], frozenset[str]]:
+    """The records to write, and the ids of the actors among them already in the graph.
+
+    Records about actors that were merged into others point at those others: a merged
+    actor keeps its node (a split restores it) but takes no new facts; the actor it was
+    merged into, which carries its name as an alias, takes them. The name index of
+    actors filed under it already is left out (``resolution.unindexed``).
     """
     ids = sorted(
         {n.id for n in nodes if "Actor" in MODEL.node(n.kind).labels}
         | {i for f in facts for i in (f.start, f.end) if i.split("_", 1)[0] in ACTOR_PREFIXES}
     )
-    into: dict[str, str] = {}
-    while ids:
-        rows = tx.run(cypher.MERGED_INTO, ids=ids)
-        found = {str(r["id"]): str(r["into"]) for r in rows}
-        for original, target in list(into.items()):  # follow chains: A <- B <- C
-            into[original] = found.get(target, target)
-        into.update({k: v for k, v in found.items() if k not in into})
-        ids = sorted(set(found.values()) - set(into)) if len(into) < 10_000 else []
-    if not into:
-        return list(nodes), list(facts)
-    kept = [n for n in nodes if n.id not in into]
-    moved = [
-        replace(f, start=into.get(f.start, f.start), end=into.get(f.end, f.end)) for f in facts
-    ]
-    return kept, [f for f in moved if f.start != f.end]
+    names, into = _actors_known(tx, ids)
+    kept, moved = unindexed(nodes, facts, names)
+    if into:
+        kept = [n for n in kept if n.id not in into]
+        moved = [
+            replace(f, start=into.get(f.start, f.start), end=into.get(f.end, f.end)) for f in moved
+        ]
+        moved = [f for f in moved if f.start != f.end]
+    return kept, moved, frozenset(names)
 
 
 ACTOR_PREFIXES = frozenset(k.id_prefix for k in MODEL.nodes if "Actor" in k.labels)
 
 
-def complete_many(store: Store, done: Sequence[tuple[str, Extraction]]) -> Written:
+def complete_many(store: Store, done: Sequence[tuple[str, Extraction]]) -> Completed:
     """Write several complaints' facts and mark them ``extracted``, in one transaction."""
     now = utc_now()
     marks = [{"id": cid, "extractor": x.extractor, "language": x.language} for cid, x in done]
 
-    def work(tx: Tx) -> Written:
-        records = redirect_merged(
+    def work(tx: Tx) -> Completed:
+        kept, moved, known = prepare(
             tx, [n for _, x in done for n in x.nodes], [f for _, x in done for f in x.facts]
         )
-        nodes, facts = node_batches(records[0]), fact_batches(records[1])
-        written = write_all(tx, nodes, facts, now, 2000)
+        written = write_all(tx, node_batches(kept), fact_batches(moved), now, 2000)
         result = tx.run(cypher.COMPLAINTS_EXTRACTED, rows=marks, now=now)
         if not result or int(result[0]["done"]) != len(marks):
-            raise NotFound("a complaint of the batch is missing")
-        return written
+            missing = "complaint " + done[0][0] if len(done) == 1 else "a complaint of the batch"
+            raise NotFound(f"{missing} is not stored")
+        return Completed(written, known)
 
     return store.transaction(work)
 

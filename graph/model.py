@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from graph.errors import ModelError
 
@@ -153,6 +153,12 @@ class RelKind:
 
     A group is a node kind name or an interface label such as ``Actor``.
     ``fact`` relationships carry provenance (see ``PROVENANCE``).
+
+    ``anchor`` is the end that usually has the fewer edges of this type (an incident has
+    a few perpetrators; a perpetrator may have hundreds of incidents). Statements that
+    look for one edge between two known nodes are written from that end: ArcadeDB walks
+    the edge list of the node a pattern starts from, so a ``MERGE`` written from a hub
+    costs in proportion to the hub's edges (Neo4j chooses the side itself).
     """
 
     type: str
@@ -160,6 +166,7 @@ class RelKind:
     props: tuple[Prop, ...] = ()
     fact: bool = True
     doc: str = ""
+    anchor: Literal["start", "end"] = "start"
     _by_name: dict[str, Prop] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -673,9 +680,10 @@ MODEL = Model(
             "PERPETRATOR_OF",
             (("Actor", "Incident"),),
             (Prop("status", choices=PERPETRATION, doc="Alleged or confirmed."),),
+            anchor="end",
         ),
-        RelKind("VICTIM_OF", (("Actor", "Incident"),)),
-        RelKind("WITNESS_OF", (("Person", "Incident"),)),
+        RelKind("VICTIM_OF", (("Actor", "Incident"),), anchor="end"),
+        RelKind("WITNESS_OF", (("Person", "Incident"),), anchor="end"),
         RelKind("OCCURRED_IN", (("Incident", "Place"),)),
         RelKind(
             "PART_OF",
@@ -686,6 +694,7 @@ MODEL = Model(
             "PARTY_TO",
             (("Actor", "LandDispute"),),
             (Prop("side", choices=DISPUTE_SIDES),),
+            anchor="end",
         ),
         RelKind(
             "LOCATED_IN",

@@ -14,7 +14,7 @@ so a look-up is an index hit, not a scan of every actor.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -25,6 +25,8 @@ from graph.store import Store
 from nlp.text import fold, phonetic
 
 ACTOR_KINDS = ("Person", "Organization", "Community")
+# Edges that give two actors a context in common: a community, an organisation, a dispute.
+CONTEXT = ("MEMBER_OF", "WORKS_FOR", "PARTY_TO")
 REVIEW_FLOOR = 80.0
 CONTEXT_BONUS = 10.0
 MAX_CANDIDATES = 2000
@@ -92,6 +94,44 @@ def similarity(a: str, b: str) -> float:
     # a surname alone ("Grández") against a full name: the words it has, a little less sure
     subset = fuzz.token_set_ratio(pa, pb) * 0.9
     return float(max(whole, subset))
+
+
+def unindexed(
+    nodes: Sequence[NodeRecord], facts: Sequence[FactRecord], stored: Mapping[str, str]
+) -> tuple[list[NodeRecord], list[FactRecord]]:
+    """The records without the name index of actors that are filed under it already.
+
+    ``stored`` maps the ids of actors in the graph to the names stored on them. An
+    actor's ``HAS_NAME_KEY`` edges are written in the transaction that stores its name,
+    so an actor whose stored name is the record's name has them: writing them again
+    would only make the store walk the actor's edges (hundreds, for a police unit named
+    in every other complaint).
+    """
+    indexed = {
+        n.id
+        for n in nodes
+        if n.kind in ACTOR_KINDS and n.id in stored and stored[n.id] == n.props.get("name")
+    }
+    if not indexed:
+        return list(nodes), list(facts)
+    kept = [f for f in facts if not (f.type == "HAS_NAME_KEY" and f.start in indexed)]
+    keys = {f.end for f in kept if f.type == "HAS_NAME_KEY"}
+    return [n for n in nodes if n.kind != "NameKey" or n.id in keys], kept
+
+
+def to_look_up(
+    nodes: Iterable[NodeRecord], facts: Iterable[FactRecord], known: Collection[str]
+) -> list[NodeRecord]:
+    """The actors of one complaint whose review candidates are looked up.
+
+    An actor new to the graph is. One that was ``known`` before the complaint was looked
+    up when it was created, against every actor there then, and every actor created
+    since looked it up in turn (the look-up is symmetric): its name alone brings nothing
+    new. A context can: a known actor the complaint puts in a community, an organisation
+    or a dispute is looked up again, as a shared context lifts a pair over the floor.
+    """
+    placed = {f.start for f in facts if f.type in CONTEXT}
+    return [n for n in nodes if n.kind in ACTOR_KINDS and (n.id not in known or n.id in placed)]
 
 
 def candidates(store: Store, nodes: Sequence[NodeRecord]) -> list[tuple[str, str, float, str]]:

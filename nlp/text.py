@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TAG = re.compile(r"<[^<>\n]{0,200}>")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5});")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# Words and names recur (the same police unit in every other complaint): the folded forms
+# of short strings are kept. Longer ones (sentences) are folded afresh, so the cache holds
+# at most CACHED entries of at most SHORT characters.
+SHORT = 64
+CACHED = 65_536
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+_fold_short = lru_cache(maxsize=CACHED)(_fold)
 
 
 def fold(text: str) -> str:
@@ -15,9 +32,7 @@ def fold(text: str) -> str:
 
     ``"Córdova  GRÁNDEZ"`` → ``"cordova grandez"``
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    return _fold_short(text) if len(text) <= SHORT else _fold(text)
 
 
 _BLOCK = re.compile(r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|table|section|article)\b", re.IGNORECASE)
@@ -43,6 +58,10 @@ def blank_markup(text: str) -> str:
 def phonetic(text: str) -> str:
     """A spelling-tolerant key for names: ``Grández``/``Grandes``, ``Córdova``/``Córdoba``,
     ``Kakataibo``/``Cacataibo`` share one."""
+    return _phonetic_short(text) if len(text) <= SHORT else _phonetic(text)
+
+
+def _phonetic(text: str) -> str:
     s = fold(text)
     for a, b in (
         ("qu", "k"),
@@ -57,3 +76,6 @@ def phonetic(text: str) -> str:
     ):
         s = s.replace(a, b)
     return re.sub(r"(.)\1+", r"\1", s)
+
+
+_phonetic_short = lru_cache(maxsize=CACHED)(_phonetic)
