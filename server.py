@@ -566,8 +566,8 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
         resume_batches,
         validate,
     )
-    from nlp.pipeline import Extractor
     from nlp.sources import read
+    from nlp.worker import ExtractorProcess
 
     summary: dict[str, Any] = {
         "stored": 0,
@@ -579,7 +579,9 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
     }
     show = sys.stderr.isatty() and not args.quiet
     origins: dict[str, str] = {}  # complaint id -> the first record that carried it
-    with open_store(config.store) as store:
+    # the NLP runs in a process of its own (started at the first batch): in this one it
+    # would take turns with the writes for the interpreter (see nlp.worker)
+    with open_store(config.store) as store, ExtractorProcess() as nlp:
         valid: list[tuple[str, ComplaintIn]] = []
         down: StoreUnavailable | None = None
 
@@ -617,7 +619,7 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
             summary["interrupted"] = str(down)
             print(json.dumps(summary, ensure_ascii=False, indent=2))
             return 1
-        extractor = NlpBatchExtractor(Extractor())
+        extractor = NlpBatchExtractor(nlp)
         done = 0
 
         def progress(batch: Sequence[tuple[str, str, str]]) -> list[Any]:

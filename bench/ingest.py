@@ -5,7 +5,10 @@ Generates N invented complaints (default 2,000; about 70 % Spanish), then
 * **bare NLP**: the same spaCy pipelines (with the project's components) over the same
   texts through ``nlp.pipe`` — the ceiling;
 * **ingest**: ``receive`` (stored first, status ``received``), then batched extraction
-  and one transaction of facts per complaint, into a fresh embedded store.
+  and one transaction of facts per batch, into a fresh embedded store, as ``defensores
+  ingest`` does it: the NLP in a process of its own (``nlp.worker``), the writes in
+  this one. ``--nlp thread`` runs the NLP in this process instead (as before), ``--nlp
+  both`` measures the two in each round.
 
 Prints docs/s for both, the ratio (goal: ingest ≥ 0.75 of the bare NLP rate) and peak
 memory of this process and of the store's JVM.
@@ -35,19 +38,36 @@ from generate import simple_pairs
 
 from graph.config import StoreConfig
 from graph.embedded import Paths, read_state
-from graph.extraction import NlpBatchExtractor
+from graph.extraction import ExtractsMany, NlpBatchExtractor
 from graph.intake import ComplaintIn, receive_many, resume_batches
 from graph.repository import counts
 from graph.store import Store
 from nlp.pipeline import Extractor, detect_language
+from nlp.worker import ExtractorProcess
 from server import open_store
 
 # The complaints this bench has always used (bench/analytics.py imports them from here).
 generate = simple_pairs
 
 
+def compiling_cpu_s(pid: int) -> float:
+    """CPU seconds the JVM's JIT compiler threads have used so far (Linux)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if not (task / "comm").read_text().startswith(("C1 Compiler", "C2 Compiler")):
+                continue
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 @dataclass
 class Round:
+    mode: str  # where the ingest's NLP ran: "process" or "thread"
     bare_s: float
     ingest_s: float
     stored_s: float
@@ -56,6 +76,7 @@ class Round:
     relationships: int
     jvm_mb: float
     jvm_cpu_s: float  # the store's CPU time during the timed ingest
+    jit_cpu_s: float  # of which its JIT compiler threads
     warm_rate: float | None  # docs/s of the untimed warm-up ingest (a cold store)
 
     @property
@@ -64,7 +85,7 @@ class Round:
 
 
 def _ingest(
-    store: Store, extractor: Extractor, items: list[tuple[str, str]], batch: int
+    store: Store, extractor: ExtractsMany, items: list[tuple[str, str]], batch: int
 ) -> tuple[float, dict[str, str]]:
     """Receive then extract ``items``; returns the seconds receiving took and the status."""
     start = time.perf_counter()
@@ -75,20 +96,31 @@ def _ingest(
     return stored_s, resume_batches(store, NlpBatchExtractor(extractor, batch), batch_size=batch)
 
 
-def one_round(
-    extractor: Extractor, items: list[tuple[str, str]], batch: int, warm: list[tuple[str, str]]
-) -> Round:
-    """Bare NLP then ingest into a fresh store, back to back (the same machine weather).
-
-    With ``warm`` complaints, the fresh store first ingests those (untimed): a store
-    that has been running is what an ingest meets, and a JVM that has just started
-    spends seconds of CPU compiling its hot paths (the bare NLP is warmed too)."""
+def bare_nlp(extractor: Extractor, items: list[tuple[str, str]], batch: int) -> float:
+    """Seconds the bare ``nlp.pipe`` of the pipelines takes over ``items``, here."""
     start = time.perf_counter()
     for _ in extractor.extract_many(
         [(t, date.fromisoformat(r[:10])) for t, r in items], batch_size=batch
     ):
         pass
-    bare_s = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def one_round(
+    extractor: Extractor,
+    items: list[tuple[str, str]],
+    batch: int,
+    warm: list[tuple[str, str]],
+    nlp: ExtractorProcess | None = None,
+) -> Round:
+    """Bare NLP then ingest into a fresh store, back to back (the same machine weather).
+
+    The ingest extracts with ``nlp`` (default: ``extractor``, in this process). With
+    ``warm`` complaints, the fresh store first ingests those (untimed): a store that has
+    been running is what an ingest meets, and a JVM that has just started spends
+    seconds of CPU compiling its hot paths (the bare NLP is warmed too)."""
+    bare_s = bare_nlp(extractor, items, batch)
+    used: ExtractsMany = extractor if nlp is None else nlp
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
     with tempfile.TemporaryDirectory(prefix="defensores-bench-") as tmp:
         config = StoreConfig.from_env(env, data_dir=tmp)
@@ -99,17 +131,19 @@ def one_round(
             warm_rate = None
             if warm:
                 start = time.perf_counter()
-                _ingest(store, extractor, warm, batch)
+                _ingest(store, used, warm, batch)
                 warm_rate = len(warm) / (time.perf_counter() - start)
-            jvm_cpu = sum(jvm.cpu_times()[:2])
+            jvm_cpu, jit_cpu = sum(jvm.cpu_times()[:2]), compiling_cpu_s(jvm.pid)
             start = time.perf_counter()
-            stored_s, status = _ingest(store, extractor, items, batch)
+            stored_s, status = _ingest(store, used, items, batch)
             ingest_s = time.perf_counter() - start
             jvm_cpu = sum(jvm.cpu_times()[:2]) - jvm_cpu
+            jit_cpu = compiling_cpu_s(jvm.pid) - jit_cpu
             total = counts(store)
             jvm_mb = jvm.memory_info().rss / 2**20
     extracted = sum(s == "extracted" for s in status.values())
     return Round(
+        "thread" if nlp is None else "process",
         bare_s,
         ingest_s,
         stored_s,
@@ -118,6 +152,7 @@ def one_round(
         total["relationships"],
         jvm_mb,
         jvm_cpu,
+        jit_cpu,
         warm_rate,
     )
 
@@ -133,7 +168,15 @@ def main() -> None:
         default=300,
         help="other complaints each fresh store ingests first, untimed (0: a cold store)",
     )
+    parser.add_argument(
+        "--nlp",
+        choices=("process", "thread", "both"),
+        default="process",
+        help="where the ingest runs the NLP: its own process (as defensores ingest does), "
+        "this one, or each in turn",
+    )
     args = parser.parse_args()
+    modes = ("process", "thread") if args.nlp == "both" else (args.nlp,)
     items = generate(args.n)
     warm = [(f"{t} (Previo.)", r) for t, r in generate(args.warm, seed=11)]
     langs = [detect_language(t) for t, _ in items]
@@ -144,30 +187,43 @@ def main() -> None:
     )
     extractor = Extractor()
     list(extractor.extract_many([(t, None) for t, _ in items[:64]], batch_size=args.batch))  # warm
-    rounds = [one_round(extractor, items, args.batch, warm) for _ in range(args.rounds)]
+    rounds: list[Round] = []
+    with ExtractorProcess() as worker:
+        worker.start()
+        for _ in range(args.rounds):
+            for mode in modes:
+                nlp = worker if mode == "process" else None
+                rounds.append(one_round(extractor, items, args.batch, warm, nlp))
+        worker_mb = psutil.Process(worker.pid).memory_info().rss / 2**20
     n = len(items)
     print(
-        f"\n{'round':<7}{'bare docs/s':>12}{'ingest docs/s':>15}{'receive s':>11}"
-        f"{'store CPU s':>13}{'cold docs/s':>13}{'ratio':>8}"
+        f"\n{'round':<7}{'NLP':<9}{'bare docs/s':>12}{'ingest docs/s':>15}{'receive s':>11}"
+        f"{'store CPU s':>13}{'of it JIT':>11}{'cold docs/s':>13}{'ratio':>8}"
     )
-    for i, r in enumerate(rounds, 1):
+    for i, r in enumerate(rounds):
         cold = "-" if r.warm_rate is None else f"{r.warm_rate:.1f}"
         print(
-            f"{i:<7}{n / r.bare_s:>12.1f}{n / r.ingest_s:>15.1f}{r.stored_s:>11.1f}"
-            f"{r.jvm_cpu_s:>13.1f}{cold:>13}{r.ratio:>8.2f}"
+            f"{i // len(modes) + 1:<7}{r.mode:<9}{n / r.bare_s:>12.1f}{n / r.ingest_s:>15.1f}"
+            f"{r.stored_s:>11.1f}{r.jvm_cpu_s:>13.1f}{r.jit_cpu_s:>11.1f}{cold:>13}"
+            f"{r.ratio:>8.2f}"
         )
-    ratios = sorted(r.ratio for r in rounds)
-    print(
-        f"ratio ingest/bare rate, median of {len(rounds)}: {statistics.median(ratios):.2f} "
-        f"(range {ratios[0]:.2f}-{ratios[-1]:.2f}; goal >= 0.75)"
-    )
+    for mode in modes:
+        ratios = sorted(r.ratio for r in rounds if r.mode == mode)
+        print(
+            f"ratio ingest/bare rate, NLP in {mode}, median of {len(ratios)}: "
+            f"{statistics.median(ratios):.2f} (range {ratios[0]:.2f}-{ratios[-1]:.2f}; "
+            "goal >= 0.75)"
+        )
     last = rounds[-1]
     print(
         f"extracted {last.extracted}/{n}; graph: {last.nodes} nodes, "
         f"{last.relationships} relationships"
     )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: this process {peak_mb:.0f} MB; store JVM at the end {last.jvm_mb:.0f} MB")
+    print(
+        f"peak memory: this process {peak_mb:.0f} MB (the bare NLP's pipelines included); "
+        f"NLP process at the end {worker_mb:.0f} MB; store JVM at the end {last.jvm_mb:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

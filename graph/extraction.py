@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import partial
+from typing import Protocol
 
 from graph.intake import Extraction, Outcome
 from graph.resolution import key_id, name_keys
@@ -26,7 +27,7 @@ from graph.rows import Evidence, FactRecord, NodeRecord
 from nlp.gazetteers import load as load_gazetteer
 from nlp.identity import identity_key
 from nlp.incidents import SEVERITY
-from nlp.pipeline import VERSION, Extractor
+from nlp.pipeline import VERSION
 from nlp.result import DocResult, Entity
 from nlp.result import Evidence as NlpEvidence
 
@@ -196,10 +197,19 @@ def to_extraction(cid: str, result: DocResult) -> Extraction:
     return Extraction(VERSION, result.language, nodes, facts)
 
 
+class ExtractsMany(Protocol):
+    """The NLP, in this process (``nlp.pipeline.Extractor``) or in its own
+    (``nlp.worker.ExtractorProcess``)."""
+
+    def extract_many(
+        self, items: Iterable[tuple[str, date | None]], batch_size: int = 32
+    ) -> Iterable[DocResult]: ...
+
+
 class NlpBatchExtractor:
     """The intake's batch extractor: the NLP pipeline, then ``to_extraction``."""
 
-    def __init__(self, extractor: Extractor, batch_size: int = 32) -> None:
+    def __init__(self, extractor: ExtractsMany, batch_size: int = 32) -> None:
         self.extractor = extractor
         self.batch_size = batch_size
 

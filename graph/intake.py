@@ -383,7 +383,8 @@ def prepare(
         | {i for f in facts for i in (f.start, f.end) if i.split("_", 1)[0] in ACTOR_PREFIXES}
     )
     names, into = _actors_known(tx, ids)
-    kept, moved = unindexed(nodes, facts, names)
+    # a merged actor's name index goes to the actor it was merged into, as its facts do
+    kept, moved = unindexed(nodes, facts, {i: n for i, n in names.items() if i not in into})
     if into:
         kept = [n for n in kept if n.id not in into]
         moved = [

@@ -99,6 +99,10 @@ _STOP = {
         "has",
         "had",
     },
+    # neighbours whose texts share Spanish's short words ("de", "en", "por"): their own
+    # words keep a French or Portuguese complaint from being read as a Spanish one
+    "fr": {"le", "les", "des", "est", "et", "une", "dans", "pour", "qui", "pas", "du", "au"},
+    "pt": {"o", "os", "da", "do", "das", "dos", "foi", "uma", "na", "em", "ao", "pela"},
 }
 
 
@@ -108,11 +112,11 @@ def detect_language(text: str) -> str:
     lang, _ = py3langid.classify(sample)
     if lang in MODELS:
         return str(lang)
-    words = re.findall(r"[a-záéíóúñ]+", sample.lower())
+    words = re.findall(r"[a-záéíóúñàâçèêëîïôûüãõ]+", sample.lower())
     if words:
         ratios = {code: sum(w in stop for w in words) / len(words) for code, stop in _STOP.items()}
-        best = max(ratios, key=lambda k: ratios[k])
-        if ratios[best] >= 0.12:
+        best = max(MODELS, key=lambda k: ratios[k])
+        if ratios[best] >= 0.12 and ratios[best] > ratios.get(str(lang), 0.0):
             return best
     return str(lang)
 

@@ -697,8 +697,10 @@ def test_facts_extracted_after_a_merge_go_to_the_actor_kept(store: Store) -> Non
             [
                 NodeRecord("Person", "per_gone", {"name": "Rosa Huaman Tapullima"}),
                 NodeRecord("Incident", "inc_after", {"type": "threat"}),
+                NodeRecord("NameKey", "nk_w_tapulima", {"key": "w:tapulima"}),
             ],
             [
+                FactRecord("HAS_NAME_KEY", "per_gone", "nk_w_tapulima"),
                 FactRecord("VICTIM_OF", "per_gone", "inc_after", evidence=ev),
                 FactRecord("PERPETRATOR_OF", "per_perp", "inc_after", evidence=ev),
                 FactRecord("MENTIONS", cid, "per_gone", evidence=ev),
@@ -709,3 +711,5 @@ def test_facts_extracted_after_a_merge_go_to_the_actor_kept(store: Store) -> Non
     assert neighbours(store, "per_gone") == []  # the merged actor takes no new facts
     kept = {(e.type, e.other.id) for e in neighbours(store, "per_keep")}
     assert ("VICTIM_OF", "inc_after") in kept and ("MENTIONS", received.id) in kept
+    # its name, an alias of the kept actor now, leads look-ups to the kept actor
+    assert ("HAS_NAME_KEY", "nk_w_tapulima") in kept

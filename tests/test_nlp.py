@@ -35,6 +35,11 @@ def test_language_per_document() -> None:
     )
     assert detect_language("The leader was threatened by unknown men near the river.") == "en"
     assert detect_language("O líder indígena foi ameaçado de morte na sua aldeia ontem.") == "pt"
+    # neighbours that share Spanish's short words ("de", "en", "por") stay themselves
+    assert detect_language("O líder foi ameaçado de morte por desconhecidos.") == "pt"
+    assert detect_language("Le dirigeant a été menacé de mort par des inconnus.") == "fr"
+    assert detect_language("Ceci n'est pas une plainte en espagnol, mais en français.") == "fr"
+    assert detect_language("EL APU FUE AMENAZADO DE MUERTE POR LA PNP") == "es"
 
 
 def test_other_languages_are_flagged_not_guessed(extractor: Extractor) -> None:
