@@ -55,12 +55,13 @@ from serving import free_port, start_server
 from graph import alerts, tokens
 from graph.config import StoreConfig
 from graph.embedded import Paths, read_state
-from graph.extraction import NlpBatchExtractor
+from graph.extraction import ExtractsMany, NlpBatchExtractor
 from graph.intake import receive_many, resume_batches
 from graph.repository import counts, load
 from graph.rows import FactRecord, NodeRecord
 from graph.store import Store
 from nlp.pipeline import Extractor
+from nlp.worker import ExtractorProcess
 from server import open_store
 
 KINDS = ("actor", "neighbourhood", "connections", "search", "patterns")
@@ -144,9 +145,16 @@ def bulk_load(store: Store, n: int, sample: int, seed: int, r: SizeResult) -> li
 
 
 def ingest(
-    store: Store, extractor: Extractor, new: list[Generated], batch: int, with_alerts: bool
+    store: Store,
+    extractor: Extractor,
+    new: list[Generated],
+    batch: int,
+    with_alerts: bool,
+    nlp: ExtractsMany | None = None,
 ) -> tuple[float, float, int]:
-    """(bare NLP s, ingest s, complaints extracted) for the new complaints."""
+    """(bare NLP s, ingest s, complaints extracted) for the new complaints.
+
+    The bare NLP runs here; the ingest extracts with ``nlp`` (default: here too)."""
     inputs = [(g.text, date.fromisoformat(g.received_at[:10])) for g in new]
     started = time.perf_counter()
     for _ in extractor.extract_many(inputs, batch_size=batch):
@@ -158,7 +166,10 @@ def ingest(
     for i in range(0, len(items), 100):
         receive_many(store, items[i : i + 100])
     status = resume_batches(
-        store, NlpBatchExtractor(extractor, batch), batch_size=batch, after=after
+        store,
+        NlpBatchExtractor(extractor if nlp is None else nlp, batch),
+        batch_size=batch,
+        after=after,
     )
     ingest_s = time.perf_counter() - started
     return bare_s, ingest_s, sum(s == "extracted" for s in status.values())
@@ -303,7 +314,9 @@ def _step(label: str, fn: Callable[[], Any]) -> Any:
     return value
 
 
-def run_size(n: int, args: argparse.Namespace, extractor: Extractor) -> SizeResult:
+def run_size(
+    n: int, args: argparse.Namespace, extractor: Extractor, nlp: ExtractsMany | None
+) -> SizeResult:
     r = SizeResult(n)
     started = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
@@ -314,7 +327,7 @@ def run_size(n: int, args: argparse.Namespace, extractor: Extractor) -> SizeResu
         jvm = state.jvm_pid
         new = _step("load", lambda: bulk_load(store, n, args.ingest_sample, args.seed, r))
         bare, took, done = _step(
-            "ingest", lambda: ingest(store, extractor, new, args.batch, args.alerts)
+            "ingest", lambda: ingest(store, extractor, new, args.batch, args.alerts, nlp)
         )
         r.bare_s, r.ingest_s, r.ingest_n, r.ingest_extracted = bare, took, len(new), done
         r.store_mb = disk_mb(Path(tmp) / "arcadedb" / "databases")
@@ -421,6 +434,13 @@ def main() -> None:
     parser.add_argument("--ingest-sample", type=int, default=300, help="new complaints ingested")
     parser.add_argument("--batch", type=int, default=64, help="NLP batch of the ingest")
     parser.add_argument("--alerts", action="store_true", help="raise alerts in the ingest")
+    parser.add_argument(
+        "--nlp",
+        choices=("process", "thread"),
+        default="process",
+        help="where the ingest runs the NLP: its own process (as defensores ingest does) "
+        "or this one",
+    )
     parser.add_argument("--requests", type=int, default=50, help="measured requests per read")
     parser.add_argument("--warmup", type=int, default=5, help="rounds not measured")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
@@ -434,12 +454,13 @@ def main() -> None:
     extractor = Extractor()
     list(extractor.extract_many([("Texto de prueba en Puerto Inca.", None)] * 8))  # load models
     results = []
-    for n in sizes:
-        print(f"\n== {n:,} complaints (seed {args.seed})", flush=True)
-        results.append(run_size(n, args, extractor))
-        report_size(results[-1])
-        if args.json:
-            _json(results, args.json)
+    with ExtractorProcess() as worker:
+        for n in sizes:
+            print(f"\n== {n:,} complaints (seed {args.seed})", flush=True)
+            results.append(run_size(n, args, extractor, worker if args.nlp == "process" else None))
+            report_size(results[-1])
+            if args.json:
+                _json(results, args.json)
     summary(results)
 
 
