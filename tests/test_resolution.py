@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from graph import cypher
 from graph.model import MODEL
+from graph.repository import upsert
 from graph.resolution import (
+    candidates,
+    key_id,
     name_keys,
     query_keys,
     similarity,
@@ -14,6 +19,7 @@ from graph.resolution import (
     unindexed,
 )
 from graph.rows import FactRecord, NodeRecord
+from graph.store import Store
 
 NAMES = [
     "Teodoro Grández Mori",
@@ -70,6 +76,7 @@ def test_the_name_index_of_an_actor_filed_under_its_name_is_not_written_again() 
     # a key node stays while another actor's edge still points at it
     kept_keys = {n.id for n in kept_nodes if n.kind == "NameKey"}
     assert kept_keys == {f.end for f in kept_facts if f.type == "HAS_NAME_KEY"}
+
     def keys_of(name: str) -> set[str]:
         return {f"nk_{k}" for k in name_keys(name)}
 
@@ -116,3 +123,35 @@ def test_edges_are_looked_for_from_their_anchor() -> None:
     assert "MERGE (a)-[r:MENTIONS]->(b)" in cypher.merge_facts(mentions, "Complaint", "Actor")
     restore = cypher.restore_edges(perpetrator, "Actor", "Incident", has_id=True)
     assert "MERGE (b)<-[r:PERPETRATOR_OF {id: row.rid}]-(a) SET r = row.p" in restore
+
+
+def _filed(node_id: str, name: str) -> tuple[list[NodeRecord], list[FactRecord]]:
+    """A person and its name index, as extraction writes them."""
+    keys = [key_id(k) for k in name_keys(name)]
+    return (
+        [NodeRecord("Person", node_id, {"name": name})]
+        + [NodeRecord("NameKey", k, {"key": k}) for k in keys],
+        [FactRecord("HAS_NAME_KEY", node_id, k) for k in keys],
+    )
+
+
+@pytest.mark.store
+def test_a_shared_community_lifts_a_pair_of_alike_names_to_review(store: Store) -> None:
+    a, b = "Elías Tapullima Ruiz", "Elías Tapullima Vásquez"
+    assert 70 <= similarity(a, b) < 80  # alike, but not enough on their own
+    nodes_a, facts_a = _filed("per_a", a)
+    nodes_b, facts_b = _filed("per_b", b)
+    community = NodeRecord(
+        "Community", "com_x", {"name": "Comunidad Nativa Yamino", "community_kind": "native"}
+    )
+    upsert(
+        store,
+        [*nodes_a, *nodes_b, community],
+        [*facts_a, *facts_b, FactRecord("MEMBER_OF", "per_b", "com_x")],
+    )
+    assert candidates(store, nodes_a[:1]) == []
+    upsert(store, facts=[FactRecord("MEMBER_OF", "per_a", "com_x")])
+    ((one, other, score, reason),) = candidates(store, nodes_a[:1])
+    assert (one, other) == ("per_a", "per_b")
+    assert score == pytest.approx(similarity(a, b) + 10)
+    assert reason == f"names alike ({similarity(a, b):.0f}); 1 shared community or organisation"
