@@ -32,7 +32,7 @@ _extractor: Extractor | None = None  # in the child
 
 
 class ExtractorCrashed(RuntimeError):
-    """The NLP process died while extracting a batch, twice."""
+    """The NLP process did not start, or died while extracting a batch, twice."""
 
 
 def _watch_parent(parent: int) -> None:  # pragma: no cover - runs in the child
@@ -69,7 +69,13 @@ class ExtractorProcess:
                 initializer=_start,
                 initargs=(os.getpid(), self.languages),
             )
-            self._pool.submit(int).result()  # wait until the models are loaded
+            try:
+                self._pool.submit(int).result()  # wait until the models are loaded
+            except BrokenProcessPool:
+                self.close()
+                raise ExtractorCrashed(
+                    "the NLP process did not start (its error is printed above)"
+                ) from None
         return self._pool
 
     def start(self) -> ExtractorProcess:
@@ -87,8 +93,9 @@ class ExtractorProcess:
         """``Extractor.extract_many`` in the child: results in input order."""
         batch = list(items)
         for attempt in (1, 2):
+            pool = self._started()
             try:
-                return self._started().submit(_extract, batch, batch_size).result()
+                return pool.submit(_extract, batch, batch_size).result()
             except BrokenProcessPool:
                 self.close()
                 if attempt == 2:

@@ -13,7 +13,7 @@ import psutil
 import pytest
 
 from nlp.pipeline import Extractor
-from nlp.worker import ExtractorProcess
+from nlp.worker import ExtractorCrashed, ExtractorProcess
 
 pytestmark = pytest.mark.slow
 
@@ -55,6 +55,13 @@ def test_a_killed_process_is_replaced_and_the_batch_extracted(worker: ExtractorP
     results = worker.extract_many(TEXTS[:1])
     assert results[0].incidents[0].type == "threat"
     assert worker.pid != first
+
+
+def test_a_process_that_cannot_start_says_so() -> None:
+    nlp = ExtractorProcess(languages=("xx",))  # no pipeline for it: the child fails
+    with pytest.raises(ExtractorCrashed, match="did not start"):
+        nlp.extract_many(TEXTS[:1])
+    nlp.close()
 
 
 def test_the_process_ends_with_its_parent() -> None:
