@@ -28,7 +28,6 @@ import argparse
 import os
 import resource
 import statistics
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -36,16 +35,14 @@ from pathlib import Path
 
 import psutil
 from generate import simple_pairs
+from serving import fresh_store
 
-from graph.config import StoreConfig
-from graph.embedded import Paths, read_state
 from graph.extraction import ExtractsMany, NlpBatchExtractor
 from graph.intake import ComplaintIn, receive_many, resume_batches
 from graph.repository import counts
 from graph.store import Store
 from nlp.pipeline import Extractor, detect_language
 from nlp.worker import ExtractorProcess
-from server import open_store
 
 # The complaints this bench has always used (bench/analytics.py imports them from here).
 generate = simple_pairs
@@ -85,7 +82,7 @@ class Round:
         return self.bare_s / self.ingest_s
 
 
-def _ingest(
+def ingest_items(
     store: Store, extractor: ExtractsMany, items: list[tuple[str, str]], batch: int
 ) -> tuple[float, dict[str, str]]:
     """Receive then extract ``items``; returns the seconds receiving took and the status."""
@@ -129,32 +126,27 @@ def one_round(
     used: ExtractsMany = extractor if nlp is None else nlp
     size = -(-len(items) // slices)
     parts = [items[i : i + size] for i in range(0, len(items), size)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
     bare_s = ingest_s = stored_s = jvm_cpu = jit_cpu = 0.0
     status: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix="defensores-bench-") as tmp:
-        config = StoreConfig.from_env(env, data_dir=tmp)
-        with open_store(config) as store:
-            state = read_state(Paths(Path(tmp).resolve()))
-            assert state is not None
-            jvm = psutil.Process(state.jvm_pid)
-            warm_rate = None
-            if warm:
-                start = time.perf_counter()
-                _ingest(store, used, warm, batch)
-                warm_rate = len(warm) / (time.perf_counter() - start)
-            for part in parts:
-                bare_s += bare_nlp(extractor, part, batch)
-                cpu, jit = sum(jvm.cpu_times()[:2]), compiling_cpu_s(jvm.pid)
-                start = time.perf_counter()
-                stored, done = _ingest(store, used, part, batch)
-                ingest_s += time.perf_counter() - start
-                stored_s += stored
-                status.update(done)
-                jvm_cpu += sum(jvm.cpu_times()[:2]) - cpu
-                jit_cpu += compiling_cpu_s(jvm.pid) - jit
-            total = counts(store)
-            jvm_mb = jvm.memory_info().rss / 2**20
+    with fresh_store() as fresh:
+        store, jvm = fresh.store, fresh.jvm
+        warm_rate = None
+        if warm:
+            start = time.perf_counter()
+            ingest_items(store, used, warm, batch)
+            warm_rate = len(warm) / (time.perf_counter() - start)
+        for part in parts:
+            bare_s += bare_nlp(extractor, part, batch)
+            cpu, jit = sum(jvm.cpu_times()[:2]), compiling_cpu_s(jvm.pid)
+            start = time.perf_counter()
+            stored, done = ingest_items(store, used, part, batch)
+            ingest_s += time.perf_counter() - start
+            stored_s += stored
+            status.update(done)
+            jvm_cpu += sum(jvm.cpu_times()[:2]) - cpu
+            jit_cpu += compiling_cpu_s(jvm.pid) - jit
+        total = counts(store)
+        jvm_mb = jvm.memory_info().rss / 2**20
     extracted = sum(s == "extracted" for s in status.values())
     return Round(
         "thread" if nlp is None else "process",

@@ -1,5 +1,6 @@
-"""A Defensores server for benchmarks: started as its own process on 127.0.0.1, on the
-data dir of a benchmark's store, stopped by the caller (by its PID)."""
+"""Stores and servers for benchmarks: a fresh embedded store in a temporary data dir,
+and a Defensores server started as its own process on 127.0.0.1 on a benchmark's data
+dir, stopped by the caller (by its PID)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,43 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
+
+from graph.config import StoreConfig
+from graph.embedded import Paths, read_state
+from graph.store import Store
+from server import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class FreshStore:
+    store: Store
+    data_dir: str
+    jvm: psutil.Process  # the store's JVM, for its CPU time and memory
+
+
+@contextmanager
+def fresh_store(prefix: str = "defensores-bench-") -> Iterator[FreshStore]:
+    """An empty embedded store in a temporary data dir, removed afterwards (no
+    ``DEFENSORES_*`` setting of this shell applies)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    with (
+        tempfile.TemporaryDirectory(prefix=prefix) as tmp,
+        open_store(StoreConfig.from_env(env, data_dir=tmp)) as store,
+    ):
+        state = read_state(Paths(Path(tmp).resolve()))
+        assert state is not None
+        yield FreshStore(store, tmp, psutil.Process(state.jvm_pid))
 
 
 def start_server(

@@ -19,40 +19,38 @@ import argparse
 import os
 import re
 import statistics
-import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import psutil
 from generate import simple_pairs
+from ingest import ingest_items
+from serving import fresh_store
 
 import graph.store as store_module
-from graph.config import StoreConfig
-from graph.embedded import Paths, read_state
-from graph.extraction import to_extraction
-from graph.intake import ComplaintIn, Outcome, complaint_id, receive_many, resume_batches
 from graph.store import Store
 from nlp.pipeline import Extractor
 from nlp.result import DocResult
-from server import open_store
 
 Timings = dict[str, list[float]]
 
 
 class Precomputed:
-    """A batch extractor that returns results computed before the timing."""
+    """The NLP's results, computed before the timing, handed back by text (the intake
+    then turns them into records in its writer thread, as with the real NLP)."""
 
     def __init__(self, results: dict[str, DocResult]) -> None:
         self.results = results
 
-    def __call__(self, items: Sequence[tuple[str, str, str]]) -> list[Outcome]:
-        return [to_extraction(cid, self.results[cid]) for cid, _, _ in items]
+    def extract_many(
+        self, items: Iterable[tuple[str, date | None]], batch_size: int = 32
+    ) -> list[DocResult]:
+        return [self.results[text] for text, _ in items]
 
 
 def _name(query: str) -> str:
@@ -85,11 +83,9 @@ def timed(timings: Timings) -> Iterator[None]:
         store_module._Tx.run, Store.read, Store.bookkeeping = originals  # type: ignore[method-assign]
 
 
-def _ingest(store: Store, items: list[tuple[str, str]], extractor: Precomputed, batch: int) -> int:
-    complaints = [ComplaintIn(text=t, received_at=r, channel="import") for t, r in items]
-    for i in range(0, len(complaints), 100):
-        receive_many(store, complaints[i : i + 100])
-    status = resume_batches(store, extractor, batch_size=batch)
+def _ingest(store: Store, items: list[tuple[str, str]], nlp: Precomputed, batch: int) -> int:
+    """Receive and extract ``items`` as ``bench/ingest.py`` does; how many were extracted."""
+    _, status = ingest_items(store, nlp, items, batch)
     return sum(s == "extracted" for s in status.values())
 
 
@@ -111,25 +107,20 @@ def one_round(
     batch: int,
     timings: Timings,
 ) -> Round:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
     saved = dict(os.environ)
     os.environ.update(env_extra)  # the store's keeper and JVM inherit these
     try:
-        with tempfile.TemporaryDirectory(prefix="defensores-bench-") as tmp:
-            config = StoreConfig.from_env(env, data_dir=tmp)
-            with open_store(config) as store:
-                state = read_state(Paths(Path(tmp).resolve()))
-                assert state is not None
-                jvm = psutil.Process(state.jvm_pid)
-                _ingest(store, warm, extractor, batch)
-                me = psutil.Process()
-                jvm_cpu, py_cpu = sum(jvm.cpu_times()[:2]), sum(me.cpu_times()[:2])
-                start = time.perf_counter()
-                with timed(timings):
-                    extracted = _ingest(store, items, extractor, batch)
-                wall = time.perf_counter() - start
-                jvm_cpu = sum(jvm.cpu_times()[:2]) - jvm_cpu
-                py_cpu = sum(me.cpu_times()[:2]) - py_cpu
+        with fresh_store() as fresh:
+            store, jvm = fresh.store, fresh.jvm
+            _ingest(store, warm, extractor, batch)
+            me = psutil.Process()
+            jvm_cpu, py_cpu = sum(jvm.cpu_times()[:2]), sum(me.cpu_times()[:2])
+            start = time.perf_counter()
+            with timed(timings):
+                extracted = _ingest(store, items, extractor, batch)
+            wall = time.perf_counter() - start
+            jvm_cpu = sum(jvm.cpu_times()[:2]) - jvm_cpu
+            py_cpu = sum(me.cpu_times()[:2]) - py_cpu
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -173,9 +164,7 @@ def main() -> None:
             [(t, date.fromisoformat(r[:10])) for t, r in everything], batch_size=args.batch
         )
     )
-    extractor = Precomputed(
-        {complaint_id(t): res for (t, _), res in zip(everything, results, strict=True)}
-    )
+    extractor = Precomputed({t: res for (t, _), res in zip(everything, results, strict=True)})
     print(f"NLP of {len(everything)} complaints: {time.perf_counter() - start:.1f} s (untimed)")
     settings = _settings(args.compare)
     timings: dict[str, Timings] = {name: defaultdict(list) for name in settings}
