@@ -114,7 +114,7 @@ PATTERNS = [
     re.compile(rf"\b(?:en|in|durante|during|desde|since)\s+(?:el\s+)?(?:año\s+)?{_Y}\b"),
 ]
 _RELATIVE = re.compile(
-    r"\b(?:el\s+pasado\s+|el\s+|este\s+|last\s+|this\s+|on\s+)?"
+    r"\b(?:el\s+pasado\s+|el\s+|este\s+|last\s+|this\s+|past\s+|on\s+|ese\s+|that\s+)"
     r"(?P<w>lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?P<r>anteayer|antier|ayer|anoche|hoy|esta\s+ma[nñ]ana|the\s+day\s+before\s+yesterday|"
@@ -167,6 +167,48 @@ def _mention(m: re.Match[str], ref: date) -> DateMention | None:
     return DateMention(m.start(), m.end(), value.isoformat(), "day")
 
 
+DATELINE_CHARS = 400
+DATELINE_PREFIX = re.compile(
+    r"\s*(?:[A-ZÁÉÍÓÚÑ][\w.'’-]*(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\w.'’-]*){0,3}\s*,\s*)?"
+    r"(?:(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)\s*,?\s*)?",
+    re.IGNORECASE,
+)
+DATELINE_END = re.compile(r"\s*(?:$|\n|[.|]|[—–-]|\(|\s+-)")
+
+
+def document_date(text: str) -> DateMention | None:
+    """The date a piece carries at its top ("Lima, 5 de marzo de 2024.", "5 May 2019"):
+    a full date with its year within the first lines, before any other sentence ends."""
+    head = text[:DATELINE_CHARS]
+    for m in find_dates(head, date(2000, 1, 1)):
+        if m.precision != "day" or not _has_year(head[m.start : m.end]):
+            continue
+        line_start = head.rfind("\n", 0, m.start) + 1
+        prefix = head[line_start : m.start]
+        rest = head[m.end :]
+        # a dateline: the date alone at the start of a line, or after a place and a
+        # comma, ending its line or followed by a full stop or a dash
+        if DATELINE_PREFIX.fullmatch(prefix) and DATELINE_END.match(rest):
+            return m
+    return None
+
+
+def _has_year(s: str) -> bool:
+    return bool(re.search(r"(?:19|20)\d\d|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}", s))
+
+
+def reference_date(text: str, received: date | None) -> tuple[date, DateMention | None]:
+    """The date relative expressions refer to: the piece's own date at its top when it is
+    not after ``received`` (a report read days after it was published), else ``received``
+    (else today). Also returns the dateline found, which dates the report, not its events."""
+    found = document_date(text)
+    when = date.fromisoformat(found.value) if found else None
+    if when is not None and (received is None or when <= received):
+        return when, found
+    return received or date.today(), found
+
+
 def find_dates(text: str, reference: date) -> list[DateMention]:
     """Every date expression in ``text``, non-overlapping, in order."""
     found: list[DateMention] = []
@@ -187,6 +229,8 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
     for m in _RELATIVE.finditer(text):
         if not free(m.start(), m.end()):
             continue
+        if m.group("w") and re.match(r"\s*,?\s*\d", text[m.end() : m.end() + 4]):
+            continue  # "el pasado jueves 7 de marzo": the date that follows says it
         if m.group("r"):
             days = RELATIVE[" ".join(fold(m.group("r")).split())]
             when = reference - timedelta(days=days)

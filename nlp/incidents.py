@@ -25,12 +25,14 @@ from nlp.text import fold
 TRIGGERS: dict[str, str] = {}
 for _type, _words in {
     "killing": "asesinar matar ejecutar acribillar victimar ultimar asesinato homicidio "
+    "morir fallecer die asesinado asesinada asesinados "
     "feminicidio crimen muerte kill murder slay assassinate killing assassination "
     "homicide execute",
     "attempted_killing": "atentado atentar balear herir_de_bala tirotear disparar shoot gun",
     "threat": "amenazar amenaza amedrentar intimidar amedrentamiento intimidacion threaten "
     "threat intimidate",
     "assault": "golpear agredir agresion atacar ataque lesionar herir apalear patear "
+    "herido herida heridos heridas lesionado lesionados golpeado golpeados "
     "golpiza beat assault attack injure wound hit punch",
     "criminalisation": "denunciar criminalizar criminalizacion imputar procesar detener "
     "arrestar encarcelar acusar querella charge prosecute arrest detain "
@@ -386,6 +388,10 @@ def _agent_phrases(tok: Token) -> list[Token]:
     return out
 
 
+def _trigger(tok: Token, kind: str) -> Trigger:
+    return Trigger(tok, kind, passive=_is_passive(tok))
+
+
 def find_triggers(sent: Span) -> list[Trigger]:
     found: list[Trigger] = []
     for tok in sent:
@@ -426,6 +432,13 @@ def find_triggers(sent: Span) -> list[Trigger]:
             "atacar",
             "attack",
             "hit",
+            "morir",
+            "fallecer",
+            "die",
+            "herido",
+            "herida",
+            "heridos",
+            "heridas",
         }:
             kind = _contextual(tok, sent, kind)
             if kind is None:
@@ -434,7 +447,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
             REQUEST_RE.search(sent.text) or NOBODY_RE.search(sent.text)
         ):
             continue
-        if kind == "killing" and MODAL_RE.search(sent.text):
+        if kind == "killing" and MODAL_RE.search(sent.text[: tok.idx - sent.start_char]):
             kind = "threat"
         context = {_lemma(t) for t in sent}
         if kind in {"killing", "assault"} and (context & ATTEMPT_WORDS):
@@ -483,7 +496,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
         if not any(t.type == "property_damage" for t in found):
             arson = ARSON_RE.search(sent.text)
             assert arson is not None
-            found.append(Trigger(_verb_at(sent, arson.start()), "property_damage"))
+            found.append(_trigger(_verb_at(sent, arson.start()), "property_damage"))
     if (
         CRIMINAL_RE.search(sent.text)
         and not REQUEST_RE.search(sent.text)
@@ -491,7 +504,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
     ):
         crime = CRIMINAL_RE.search(sent.text)
         assert crime is not None
-        found.append(Trigger(_verb_at(sent, crime.start()), "criminalisation"))
+        found.append(_trigger(_verb_at(sent, crime.start()), "criminalisation"))
     stigma = STIGMA_RE.search(sent.text)
     if (
         stigma
@@ -499,7 +512,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
         and not any(t.type == "stigmatisation" for t in found)
     ):
         token = _speech_verb(sent) or _verb_at(sent, stigma.start())
-        found.append(Trigger(token, "stigmatisation"))
+        found.append(_trigger(token, "stigmatisation"))
     speech = (
         SPEECH_THREAT_RE.search(sent.text)
         or WARNING_RE.search(sent.text)
@@ -507,20 +520,20 @@ def find_triggers(sent: Span) -> list[Trigger]:
     )
     if speech and not any(t.type in {"threat", "killing", "attempted_killing"} for t in found):
         token = _speech_verb(sent) or _verb_at(sent, speech.start())
-        found.append(Trigger(token, "threat"))
+        found.append(_trigger(token, "threat"))
     harass = HARASS_RE.search(sent.text)
     if harass and not any(t.type in {"harassment", "threat"} for t in found):
-        found.append(Trigger(_verb_at(sent, harass.start()), "harassment"))
+        found.append(_trigger(_verb_at(sent, harass.start()), "harassment"))
     other = OTHER_RE.search(sent.text)
     if other and not any(t.type == "other" for t in found):
-        found.append(Trigger(_verb_at(sent, other.start()), "other"))
+        found.append(_trigger(_verb_at(sent, other.start()), "other"))
     if HYPOTHETICAL_RE.search(sent.text):
         found = [t for t in found if t.type not in {"killing", "attempted_killing"}]
     sexual = SEXUAL_PHRASES.search(sent.text)
     if sexual and not any(t.type == "sexual_violence" for t in found):
-        found.append(Trigger(_verb_at(sent, sexual.start()), "sexual_violence"))
+        found.append(_trigger(_verb_at(sent, sexual.start()), "sexual_violence"))
     if MISSING_PHRASES.search(sent.text) and not any(t.type == "disappearance" for t in found):
-        found.append(Trigger(sent.root, "disappearance"))
+        found.append(_trigger(sent.root, "disappearance"))
     return _dedupe(found)
 
 
@@ -551,6 +564,35 @@ def _criminal_context(sent: Span) -> bool:
             "terrorismo",
         }
     )
+
+
+SHOT_WORDS = {"bala", "balazo", "balazos", "disparo", "disparos", "arma", "escopeta", "perdigones"}
+VIOLENCE_WORDS = SHOT_WORDS | {
+    "ataque",
+    "atentado",
+    "asesinado",
+    "asesinada",
+    "herida",
+    "heridas",
+    "golpes",
+    "golpiza",
+    "tiros",
+    "baleado",
+    "acribillado",
+    "emboscada",
+    "shot",
+    "shots",
+    "attack",
+    "attacked",
+    "wounds",
+    "gunshot",
+    "ambush",
+    "beaten",
+    "stabbed",
+    "machete",
+}
+RECEIVING_VERBS = {"recibir", "sufrir", "padecer", "enfrentar", "receive", "suffer", "face", "get"}
+STATE_VERBS = {"resultar", "quedar", "salir", "terminar", "result", "be", "remain", "end", "leave"}
 
 
 def _contextual(tok: Token, sent: Span, kind: str) -> str | None:
@@ -620,6 +662,11 @@ def _contextual(tok: Token, sent: Span, kind: str) -> str | None:
             if words & {"bala", "balazo", "disparo", "disparos", "arma", "escopeta"}
             else "assault"
         )
+    if lemma in {"morir", "fallecer", "die"}:
+        # a death is a killing only when the sentence tells of violence
+        return kind if words & VIOLENCE_WORDS else None
+    if lemma in {"herido", "herida", "heridos", "heridas"}:
+        return "attempted_killing" if words & SHOT_WORDS else "assault"
     if lemma in {"atacar", "attack", "hit"}:
         return kind
     return kind
@@ -629,7 +676,12 @@ def _dedupe(found: list[Trigger]) -> list[Trigger]:
     """One incident per type per sentence; attempted killing absorbs killing words."""
     by_type: dict[str, Trigger] = {}
     for t in found:
-        by_type.setdefault(t.type, t)
+        had = by_type.get(t.type)
+        if had is None or (had.token.pos_ == "NOUN" and t.token.pos_ == "VERB"):
+            by_type[t.type] = t  # a verb tells the act; a noun may only name it
+    killing = by_type.get("killing")
+    if killing is not None and killing.token.pos_ == "VERB" and "attempted_killing" in by_type:
+        by_type.pop("attempted_killing")  # "le dispararon y lo mataron"
     if "attempted_killing" in by_type:
         by_type.pop("killing", None)
         by_type.pop("assault", None)
@@ -698,6 +750,35 @@ def roles(trig: Trigger, index: dict[int, str]) -> tuple[list[str], list[str], l
                 victims += [g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p)]
             elif c.dep_ == "prep" and fold(c.text) == "by":
                 perps += [g for p in c.children if p.dep_ == "pobj" for g in _with_conjuncts(p)]
+    if (
+        tok.pos_ == "NOUN"
+        and tok.dep_ in {"obj", "dobj"}
+        and _lemma(tok.head) in RECEIVING_VERBS
+        and not victims
+    ):
+        # "X recibió amenazas de muerte", "X received a death threat", "X sufrió un ataque"
+        victims += [
+            t
+            for c in tok.head.children
+            if c.dep_ in {"nsubj", "nsubjpass", "nsubj:pass"}
+            for t in _with_conjuncts(c)
+        ]
+        perps = [p for p in perps if p not in victims]
+    if tok.pos_ == "NOUN" and not victims and _family(trig.type) in {"killing", "disappearance"}:
+        # "el asesinato, el 17 de abril, de X", "the killing on 17 April of X"
+        for t in tok.doc[tok.i + 1 : min(tok.i + 10, tok.sent.end)]:
+            if fold(t.text) in {"de", "del", "of"}:
+                # "the disappearance of Ashaninka forest monitor X": past the descriptors
+                for nxt in tok.doc[t.i + 1 : min(t.i + 6, tok.sent.end)]:
+                    if nxt.pos_ == "PROPN":
+                        victims += _with_conjuncts(nxt)
+                        break
+                    if nxt.pos_ not in {"DET", "ADJ", "NOUN"}:
+                        break
+                if victims:
+                    break
+            if t.pos_ in {"VERB", "AUX"} or t.text in {";", ":"}:
+                break
     for t in list(perps):  # "hitmen hired by X", "men led by X", "enviados por X"
         for c in t.children:
             if c.dep_ in {"acl", "relcl"}:
@@ -706,7 +787,28 @@ def roles(trig: Trigger, index: dict[int, str]) -> tuple[list[str], list[str], l
                         perps += [x for x in g.children if x.dep_ == "pobj"]
                     elif g.dep_ in {"obl", "nmod"} and {fold(x.text) for x in g.children} & {"por"}:
                         perps.append(g)
-    if trig.type == "disappearance" and not trig.passive:
+    if (
+        not subj
+        and tok.dep_ in {"acl", "acl:relcl", "amod"}
+        and (trig.passive or "Part" in tok.morph.get("VerbForm", []))
+    ):
+        # "X, quien había sido denunciado …", "el dirigente asesinado": the noun described
+        victims += _with_conjuncts(tok.head)
+    if (
+        not subj
+        and tok.dep_ in {"obj", "xcomp", "acomp", "attr", "oprd", "advcl"}
+        and _lemma(tok.head) in STATE_VERBS
+    ):
+        # "A, B y C resultaron heridos", "X quedó herido de bala", "X was left wounded"
+        victims += [
+            t
+            for c in tok.head.children
+            if c.dep_ in {"nsubj", "nsubjpass", "nsubj:pass"}
+            for t in _with_conjuncts(c)
+        ]
+    if _lemma(tok) in {"morir", "fallecer", "die"} or (
+        trig.type == "disappearance" and not trig.passive
+    ):
         # "X has been missing", "X desapareció": the subject is who disappeared
         victims += perps
         perps = [t for a in agents for t in _with_conjuncts(a)]
@@ -743,6 +845,16 @@ def _in_sentence(entities: list[Entity], sent: Span, types: set[str]) -> list[En
     ]
 
 
+@dataclass
+class _Draft:
+    """An incident while the document is read, with what decides how it merges."""
+
+    inc: Incident
+    weak: bool  # the parse gave it no participant: a mention of an act, not its telling
+    noun: bool  # named by a noun ("el asesinato", "the attack")
+    own_date: bool  # its date is written in its own sentence
+
+
 def extract(
     doc: Doc,
     entities: list[Entity],
@@ -750,12 +862,13 @@ def extract(
     relations: list[Relation] | None = None,
 ) -> list[Incident]:
     index = token_index(doc, entities)
-    incidents: list[Incident] = []
+    drafts: list[_Draft] = []
     last_date: DateMention | None = None
     doc_places = [e for e in entities if e.type == "place"]
     defenders = [e for e in entities if e.type == "person" and e.defender and not e.suspect]
     suspects = {e.key for e in entities if e.suspect}
     kinds = {e.key: e.type for e in entities}
+    officials = {e.key for e in entities if _official(e)}
     # the State, companies and armed groups are not the victims of attacks on defenders
     authorities = {
         e.key
@@ -779,12 +892,27 @@ def extract(
         if e.type == "community"
         or (e.type == "organization" and e.kind in {"federation", "ngo", "media"})
     }
+    arrested: list[tuple[str, list[str], int]] = []  # (act family, persons, offset)
+    paragraph_end = 0
     for sent in doc.sents:
+        if STATISTIC_RE.search(sent.text) or GENERIC_RE.search(sent.text):
+            continue  # counts and policy statements tell no act
         sent_dates = [d for d in dates if sent.start_char <= d.start < sent.end_char]
-        if sent_dates:
-            last_date = sent_dates[0]
-        for trig in find_triggers(sent):
+        if "\n\n" in doc.text[paragraph_end : sent.start_char]:
+            last_date = None  # a date is not carried into another paragraph
+        paragraph_end = sent.end_char
+        triggers = find_triggers(sent)
+        arrest = ARREST_FOR_RE.search(sent.text)
+        if arrest:
+            held = _arrested(sent, triggers, index, entities)
+            held = [k for k in held if kinds.get(k) == "person" and k not in innocent]
+            if held:
+                arrested.append((_family(_act_of(arrest.group(0))), held, sent.start_char))
+            triggers = [t for t in triggers if t.type != "criminalisation"]
+        for trig in triggers:
             perps, victims, unnamed = roles(trig, index)
+            if trig.type == "criminalisation" and victims and all(k in suspects for k in victims):
+                continue  # the suspect of an attack denounced or arrested: procedure
             if (
                 trig.type == "criminalisation"
                 and _lemma(trig.token) in {"denunciar", "report", "denounce"}
@@ -795,15 +923,22 @@ def extract(
             perps = [k for k in perps if k not in innocent]
             if trig.type == "criminalisation":  # institutions and companies criminalise
                 perps = [k for k in perps if kinds[k] == "organization" or k in suspects]
+            else:  # officials acting in office investigate, record and judge acts
+                perps = [k for k in perps if k not in officials]
             victims = [k for k in victims if k not in suspects or k in perps]
             victims = [k for k in victims if k not in perps and k not in authorities]
             if any(kinds[k] == "person" for k in victims) and trig.type not in COMMUNITY_HARMS:
                 # "el vigilante X, de la Comunidad Y": Y describes X, it is not a victim
                 victims = [k for k in victims if kinds[k] == "person"]
+            weak = not (perps or victims or unnamed)
             confidence = 0.8 if (perps or victims) else 0.6
             if not victims:
                 here = _in_sentence(entities, sent, {"person"})
-                victims = [e.key for e in here if e.key not in perps and e.defender]
+                victims = [
+                    e.key
+                    for e in here
+                    if e.key not in perps and e.defender and e.key not in officials
+                ]
                 if not victims and trig.type in COMMUNITY_HARMS:
                     victims = [
                         e.key
@@ -813,44 +948,244 @@ def extract(
                     ]
                 confidence = min(confidence, 0.6)
             if not victims and _object_pronoun(trig.token):
-                recent = _last_person_before(entities, sent.start_char, perps)
+                recent = _last_person_before(entities, sent.start_char, perps + sorted(officials))
                 victims = [recent.key] if recent else []
+            named_here: list[str] = []
             if not perps:
+                # named next to the act but not its agent: never an accusation by itself
                 perps = [
+                    e.key
+                    for e in _in_sentence(entities, sent, {"person"})
+                    if e.key not in victims
+                    and e.key not in innocent
+                    and e.key not in officials
+                    and trig.type != "criminalisation"
+                    and _near_por(sent, e, trig.token.idx)
+                ]
+                named_here = [
                     e.key
                     for e in _in_sentence(entities, sent, {"organization", "person"})
                     if e.key not in victims
+                    and e.key not in perps
                     and e.key not in innocent
-                    and (
-                        e.kind in PERPETRATOR_KINDS
-                        or e.suspect
-                        or (e.type == "person" and _near_por(sent, e))
-                    )
+                    and e.key not in officials
+                    and (e.kind in SUSPECT_KINDS or e.suspect)
                 ]
-            witnesses = _witnesses(sent, entities, perps + victims)
+            witnesses = _witnesses(sent, entities, perps + victims + named_here)
             place = _place_for(sent, doc_places)
             date = sent_dates[0] if sent_dates else last_date
             start, end = sent.start_char, sent.end_char
-            incidents.append(
-                Incident(
-                    type=trig.type,
-                    evidence=Evidence(start, end, sent.text, start, "rule", confidence),
-                    date=date.value if date else None,
-                    date_precision=date.precision if date else "unknown",
-                    place=place.key if place else None,
-                    perpetrators=perps,
-                    victims=victims,
-                    witnesses=witnesses,
-                    unnamed_perpetrators=unnamed,
-                    trigger=_lemma(trig.token),
-                    reference=trig.token.pos_ == "NOUN" and trig.token is not sent.root,
-                )
+            inc = Incident(
+                type=trig.type,
+                evidence=Evidence(start, end, sent.text, start, "rule", confidence),
+                date=date.value if date else None,
+                date_precision=date.precision if date else "unknown",
+                place=place.key if place else None,
+                perpetrators=perps,
+                suspects=named_here,
+                victims=victims,
+                witnesses=witnesses,
+                unnamed_perpetrators=unnamed,
+                trigger=_lemma(trig.token),
+                reference=trig.token.pos_ == "NOUN" and trig.token is not sent.root,
             )
-    _fill_from_document(incidents, defenders, entities, relations or [])
-    return _merge_repeats(incidents)
+            drafts.append(_Draft(inc, weak, trig.token.pos_ == "NOUN", bool(sent_dates)))
+        if sent_dates and triggers:
+            last_date = sent_dates[0]
+    incidents = _one_per_event(drafts)
+    _attribute_arrests(incidents, arrested)
+    _fill_from_document(incidents, defenders, entities, relations or [], officials)
+    return incidents
 
 
 COMMUNITY_HARMS = {"eviction", "property_damage"}
+# named next to an act without being its agent: a suspect to review, not an accusation
+SUSPECT_KINDS = {"company", "criminal_group", "armed_group"}
+FAMILIES = {"attempted_killing": "killing"}
+STATISTIC_RE = re.compile(
+    r"\b(?:suman|sumar[ií]an|ascienden? a|eleva a|elevan a|cifra|counts?|tally|total of|"
+    r"al menos|at least)\b[^.]{0,60}?\b\d+\b"
+    r"|\b\d+\s+(?:[\wáéíóú]+\s+){0,3}(?:defensor[ae]?s|defenders|asesinatos|killings|"
+    r"casos|cases|muertes|deaths|activistas|activists|l[ií]deres|leaders|personas defensoras)\b"
+    r"|\b(?:desde|since)\s+(?:el\s+(?:año\s+)?)?(?:19|20)\d\d\b[^.]{0,80}\b"
+    r"(?:asesinad|killed|murdered|registrad|recorded|documentad|documented)",
+    re.IGNORECASE,
+)
+GENERIC_RE = re.compile(
+    r"\b(?:protocol[oe]?|registr(?:o|y) (?:de|of)|mecanismo intersectorial|"
+    r"intersectoral mechanism|pol[ií]tica p[uú]blica|public policy|plan nacional|"
+    r"national (?:human rights )?plan|patterns? of|patrones de|situaciones de riesgo|"
+    r"situations of risk|medidas de protecci[oó]n para|protection measures for|"
+    r"decreto supremo|supreme decree|resoluci[oó]n ministerial|ministerial resolution)\b",
+    re.IGNORECASE,
+)
+ARREST_FOR_RE = re.compile(
+    r"\bpresunt[oa]s? (?:autor\w*|responsables?|asesin[oa]s?|implicad[oa]s?|"
+    r"ejecutor\w*)(?: \w+){0,2} (?:del|de la|de los) (?P<a1>\w+)"
+    r"|\b(?:por|acusad[oa]s? de|acusó a \w+(?: \w+){0,3} de|sindicad[oa]s? (?:como|de)) "
+    r"(?:el |la |los |haber )?(?P<a2>asesinato|crimen|homicidio|atentado|ataque|amenazas?|"
+    r"asesinar|matar|atentar|atacar|amenazar|agredir|agresión)\b"
+    r"|\b(?:arrested|detained|charged|convicted|sentenced)\b[^.]{0,40}?\b(?:for|with|of)\b"
+    r"(?: the| his| her| their)? (?P<a3>killing|murder|attack|shooting|threats?|assault)"
+    r"|\bsuspected (?:of|in) (?:the )?(?P<a4>killing|murder|attack|shooting)",
+    re.IGNORECASE,
+)
+ACT_WORDS = {
+    "asesinato": "killing",
+    "crimen": "killing",
+    "homicidio": "killing",
+    "asesinar": "killing",
+    "matar": "killing",
+    "asesino": "killing",
+    "asesina": "killing",
+    "asesinos": "killing",
+    "killing": "killing",
+    "murder": "killing",
+    "shooting": "attempted_killing",
+    "atentado": "attempted_killing",
+    "atentar": "attempted_killing",
+    "ataque": "assault",
+    "atacar": "assault",
+    "agredir": "assault",
+    "agresion": "assault",
+    "attack": "assault",
+    "assault": "assault",
+    "amenaza": "threat",
+    "amenazas": "threat",
+    "amenazar": "threat",
+    "threat": "threat",
+    "threats": "threat",
+}
+
+
+def _official(e: Entity) -> bool:
+    """Acting in office: named by the office, or a prosecutor's office, court or ministry."""
+    return e.official or (
+        e.type == "organization" and e.kind in {"prosecutor_office", "state_agency"}
+    )
+
+
+def _family(kind: str) -> str:
+    return FAMILIES.get(kind, kind)
+
+
+def _act_of(phrase: str) -> str:
+    """The act an arrest is for: the last act word of the phrase."""
+    for word in reversed(re.findall(r"[\wáéíóú]+", fold(phrase))):
+        if word in ACT_WORDS:
+            return ACT_WORDS[word]
+    return "killing"
+
+
+def _arrested(
+    sent: Span, triggers: list[Trigger], index: dict[int, str], entities: list[Entity]
+) -> list[str]:
+    """Who a sentence says was arrested, charged or named the alleged author."""
+    held: list[str] = []
+    for trig in triggers:
+        if trig.type != "criminalisation":
+            continue
+        _, victims, _ = roles(trig, index)
+        held += [k for k in victims if k not in held]
+    if not held:  # "X, presunto autor del crimen": the person the phrase describes
+        for e in _in_sentence(entities, sent, {"person"}):
+            if e.suspect and e.key not in held:
+                held.append(e.key)
+    return held
+
+
+def _compatible(x: _Draft, y: _Draft) -> bool:
+    """Two tellings of one event: one act family, no victim against victim, no date
+    against date (a person is killed once, whatever dates the tellings carry); a date
+    carried over from an earlier sentence does not count against another."""
+    a, b = x.inc, y.inc
+    strict_dates = x.own_date and y.own_date
+    if _family(a.type) != _family(b.type):
+        return False
+    shared = set(a.victims) & set(b.victims)
+    if a.victims and b.victims and not shared:
+        return False
+    if _family(a.type) == "killing" and shared:
+        return True
+    if a.perpetrators and b.perpetrators and not set(a.perpetrators) & set(b.perpetrators):
+        return False  # two authors, two acts
+    if not (x.weak or y.weak) and not shared and not (set(a.perpetrators) & set(b.perpetrators)):
+        return False  # two tellings must share a party to be one act
+    if strict_dates and a.date and b.date:
+        return a.date == b.date
+    if a.date and b.date and x.own_date and y.own_date:
+        short = min(len(a.date), len(b.date))
+        return a.date[:short] == b.date[:short]
+    return True
+
+
+def _absorb(into: _Draft, other: _Draft) -> None:
+    """One incident carrying both tellings: the graver type, the better date, every party."""
+    a, b = into.inc, other.inc
+    if SEVERITY.get(b.type, 0) > SEVERITY.get(a.type, 0) or (
+        a.type == "attempted_killing" and b.type == "killing"
+    ):
+        a.type = b.type
+    if b.date and (
+        not a.date
+        or (other.own_date and not into.own_date and not other.weak)
+        or (other.own_date and not other.weak and len(b.date) > len(a.date))
+    ):
+        a.date, a.date_precision = b.date, b.date_precision
+        into.own_date = into.own_date or other.own_date
+    if a.place is None:
+        a.place = b.place
+    for name in ("perpetrators", "victims", "witnesses", "unnamed_perpetrators"):
+        mine: list[str] = getattr(a, name)
+        mine += [k for k in getattr(b, name) if k not in mine]
+    a.suspects += [k for k in b.suspects if k not in a.suspects and k not in a.perpetrators]
+    a.suspects = [k for k in a.suspects if k not in a.perpetrators]
+    a.witnesses = [k for k in a.witnesses if k not in a.perpetrators and k not in a.victims]
+    if b.evidence.confidence > a.evidence.confidence and into.weak and not other.weak:
+        a.evidence = b.evidence
+    into.weak = into.weak and other.weak
+
+
+def _one_per_event(drafts: list[_Draft]) -> list[Incident]:
+    """Mentions of one act become one incident: tellings with participants merge when they
+    agree; a mention with none (a headline, "la escena del crimen", "one day before his
+    killing") joins the nearest telling of its act, and a noun alone opens none."""
+    kept: list[_Draft] = []
+    for d in drafts:
+        if d.weak:
+            continue
+        home = next((k for k in kept if _compatible(k, d)), None)
+        if home is None:
+            kept.append(d)
+        else:
+            _absorb(home, d)
+    for d in drafts:
+        if not d.weak:
+            continue
+        homes = [k for k in kept if _compatible(k, d)]
+        if homes:
+            start = d.inc.evidence.start
+            _absorb(min(homes, key=lambda k: abs(k.inc.evidence.start - start)), d)
+        elif not d.noun or d.inc.victims or d.own_date:
+            kept.append(d)  # a verb, or a noun with its own victim or date, tells an act
+    kept.sort(key=lambda k: k.inc.evidence.start)
+    return [k.inc for k in kept]
+
+
+def _attribute_arrests(
+    incidents: list[Incident], arrested: list[tuple[str, list[str], int]]
+) -> None:
+    """ "X fue detenido como presunto autor del crimen": X is the alleged author of it."""
+    for family, persons, offset in arrested:
+        acts = [i for i in incidents if _family(i.type) == _family(family)]
+        if not acts:
+            continue
+        act = min(acts, key=lambda i: abs(i.evidence.start - offset))
+        for k in persons:
+            if k not in act.perpetrators and k not in act.victims:
+                act.perpetrators.append(k)
+            if k in act.suspects:
+                act.suspects.remove(k)
 
 
 def _fill_from_document(
@@ -858,9 +1193,10 @@ def _fill_from_document(
     defenders: list[Entity],
     entities: list[Entity],
     relations: list[Relation],
+    officials: set[str],
 ) -> None:
-    """An act whose sentence names no one: the document's main victim and main alleged
-    perpetrator, when the document points to them (lower confidence)."""
+    """An act whose sentence names no one: the document's main victim, and its main
+    alleged perpetrator as a *suspect* (pending review: nothing counts it as an accusation)."""
     counts: dict[str, int] = {}
     for inc in incidents:
         for k in inc.perpetrators:
@@ -869,6 +1205,8 @@ def _fill_from_document(
     main_perp = (
         max(counts, key=lambda k: counts[k]) if counts else _likely_perpetrator(entities, employees)
     )
+    if main_perp in officials:
+        main_perp = None
     named_perps = set(counts) | ({main_perp} if main_perp else set())
     persons = [
         e
@@ -876,6 +1214,7 @@ def _fill_from_document(
         if e.type == "person"
         and e.key not in named_perps
         and e.key not in employees
+        and e.key not in officials
         and not e.suspect
     ]
     pool = defenders or persons
@@ -884,9 +1223,14 @@ def _fill_from_document(
         if not inc.victims and main_victim is not None and main_victim not in inc.perpetrators:
             inc.victims = [main_victim]
             inc.evidence = _lower(inc.evidence)
-        if not inc.perpetrators and main_perp is not None and main_perp not in inc.victims:
-            inc.perpetrators = [main_perp]
-            inc.evidence = _lower(inc.evidence)
+        if (
+            not inc.perpetrators
+            and not inc.suspects
+            and main_perp is not None
+            and main_perp not in inc.victims
+            and main_perp not in inc.witnesses
+        ):
+            inc.suspects = [main_perp]
 
 
 def _likely_perpetrator(entities: list[Entity], employees: set[str]) -> str | None:
@@ -921,14 +1265,19 @@ def _lower(ev: Evidence) -> Evidence:
     )
 
 
-def _near_por(sent: Span, e: Entity) -> bool:
+def _near_por(sent: Span, e: Entity, after: int = 0) -> bool:
+    """ "… a manos de X", "… por X" after the act (``after``: the act's offset)."""
     text = sent.text.lower()
     for m in e.mentions:
         rel = m.start - sent.start_char
-        if 0 <= rel <= len(text) and re.search(
-            r"(?:\bpor|\bby|a manos de)\s+(?:el |la |los |"
-            r"the )?$",
-            text[max(0, rel - 15) : rel],
+        if (
+            after <= m.start <= after + 80
+            and 0 <= rel <= len(text)
+            and re.search(
+                r"(?:\bpor|\bby|a manos de)\s+(?:el |la |los |"
+                r"the )?$",
+                text[max(0, rel - 15) : rel],
+            )
         ):
             return True
     return False
@@ -947,28 +1296,6 @@ def _place_for(sent: Span, places: list[Entity]) -> Entity | None:
         return None
     rank = {"district": 0, "locality": 1, "province": 2, "region": 3, None: 4}
     return min(pool, key=lambda e: (rank.get(e.level, 4), e.first.start))
-
-
-def _merge_repeats(incidents: list[Incident]) -> list[Incident]:
-    """An act named again by a noun ("la amenaza", "the attack") right after it was told,
-    with the same date and no new victim, is the same act."""
-    out: list[Incident] = []
-    for inc in incidents:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and inc.reference
-            and prev.type == inc.type
-            and prev.date == inc.date
-            and (not inc.victims or set(inc.victims) <= set(prev.victims))
-        ):
-            prev.perpetrators += [p for p in inc.perpetrators if p not in prev.perpetrators]
-            prev.unnamed_perpetrators += [
-                u for u in inc.unnamed_perpetrators if u not in prev.unnamed_perpetrators
-            ]
-            continue
-        out.append(inc)
-    return out
 
 
 def _object_pronoun(tok: Token) -> bool:

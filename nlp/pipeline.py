@@ -167,8 +167,12 @@ def make_extract(nlp: Language, name: str) -> Any:
         mentions = ent_mod.collect(doc, rules, gaz)
         entities = ent_mod.resolve(doc, mentions)
         rel_mod.describe(doc, entities, gaz)
-        reference = doc._.reference or date.today()
-        found_dates = dates_mod.find_dates(doc.text, reference)
+        reference, dateline = dates_mod.reference_date(doc.text, doc._.reference)
+        found_dates = [
+            d
+            for d in dates_mod.find_dates(doc.text, reference)
+            if dateline is None or d.start != dateline.start
+        ]
         relations = rel_mod.relations(doc, entities)
         incidents = inc_mod.extract(doc, entities, found_dates, relations)
         disputes = rel_mod.disputes(doc, entities, incidents)

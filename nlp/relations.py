@@ -64,14 +64,40 @@ AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 BEFORE_RE = re.compile(r"\s*(?:'s)?\s*,?\s*(?:[\wáéíóúñ-]+\s*){0,2},?\s*", re.IGNORECASE)
+# gendered words right before a name ("la defensora X", "don X") or in its apposition
+# (", presidenta de …"); a pronoun or article further away may belong to anyone
 FEMALE_CUES = re.compile(
-    r"\b(?:la|una|señora|sra\.?|doña|defensora|lideresa|presidenta|"
-    r"dirigenta|comunera|she|her|mrs\.?|ms\.?|woman)\b",
+    r"\b(?:la|una|señora|sra\.?|doña|defensora|lideresa|presidenta|dirigenta|comunera|"
+    r"fiscal(?:a)? provincial|jueza|hermana|hija|madre|esposa|viuda|abogada|mrs\.?|ms\.?|"
+    r"woman|mother|sister|daughter|wife|widow)\s*[,:]?\s*$",
     re.IGNORECASE,
 )
 MALE_CUES = re.compile(
-    r"\b(?:el|un|señor|sr\.?|don|defensor|presidente|comunero|"
-    r"he|his|mr\.?|man)\b",
+    r"\b(?:el|un|señor|sr\.?|don|defensor|presidente|comunero|hermano|hijo|padre|esposo|"
+    r"viudo|abogado|mr\.?|man|father|brother|son|husband)\s*[,:]?\s*$",
+    re.IGNORECASE,
+)
+FEMALE_APPOSITION = re.compile(
+    r"^\s*,\s*(?:(?:la|una)\s+|(?:de\s+\d+\s+años\s*,\s*)?)(?:defensora|lideresa|presidenta|"
+    r"dirigenta|comunera|hermana|hija|madre|esposa|viuda|abogada|fundadora|coordinadora)\b",
+    re.IGNORECASE,
+)
+MALE_APPOSITION = re.compile(
+    r"^\s*,\s*(?:(?:el|un)\s+|(?:de\s+\d+\s+años\s*,\s*)?)(?:defensor|presidente|dirigente "
+    r"varón|comunero|hermano|hijo|padre|esposo|viudo|abogado|fundador|coordinador)\b",
+    re.IGNORECASE,
+)
+# a person named by their office: acting in it, they are not the author of the acts
+# they investigate, record or judge
+OFFICIAL_WORDS = re.compile(
+    r"\b(?:fiscal(?:a|es)?(?: (?:provincial|superior|adjunt[oa]|penal|ambiental|de turno|"
+    r"de la naci[oó]n))*|juez(?:a)?|magistrad[oa]|prefect[oa]|subprefect[oa]|"
+    r"comisario|jefe policial|jefe de la comisar[ií]a|general pnp|coronel pnp|mayor pnp|"
+    r"capit[aá]n pnp|suboficial|ministr[oa](?: de\w* [\w ]{0,30})?|viceministr[oa]|"
+    r"defensor[a]? del pueblo|procurador(?:a)?|m[eé]dico legista|forense|"
+    r"prosecutor|judge|prefect|police (?:chief|officer|commander|spokesperson)|"
+    r"investigator|ombudsman|minister|coroner|portavoz|vocero|spokes(?:person|man|woman))"
+    r"\s*(?:[\wáéíóú.]+\s+){0,2}$",
     re.IGNORECASE,
 )
 DEFENDER_WORDS = re.compile(
@@ -85,6 +111,15 @@ SUSPECT_WORDS = re.compile(
     r"capataz|foreman|maderer\w+ ilegal\w*|presunto autor|cabecilla|lider de la banda|"
     r"land trafficker\w*|trafficker\w*|hitm[ae]n|gunm[ae]n|contratist\w+|"
     r"encargado de seguridad|apodado|known as)\b",
+    re.IGNORECASE,
+)
+SUSPECT_BEFORE = re.compile(
+    SUSPECT_WORDS.pattern + r"(?:\s+(?:de|del|of|[a-záéíóúñ]{4,})){0,2}\s*[,:]?\s*$",
+    re.IGNORECASE,
+)
+SUSPECT_AFTER = re.compile(
+    r"^\s*(?:[,(]\s*|\s)(?:(?:el|la|un|una|the|an?|conocido como|known as)\s+)?"
+    r"(?:\(a\)|" + SUSPECT_WORDS.pattern[2:-2] + r")",
     re.IGNORECASE,
 )
 DRIVERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -146,15 +181,20 @@ def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
             after = text[m.end : m.end + 80]
             window = before + " " + after
             if e.type == "person":
-                if _nearest_person(persons, m.start, m.end, suspect_cues) is e:
+                if OFFICIAL_WORDS.search(before):
+                    e.official = True
+                elif _described_as_suspect(before, after) or (
+                    _nearest_person(persons, m.start, m.end, suspect_cues) is e
+                    and _described_as_suspect(before[-45:], after[:45], loose=True)
+                ):
                     e.suspect = True
-                elif DEFENDER_WORDS.search(window):
+                elif DEFENDER_WORDS.search(_clause(before, after)):
                     e.defender = True
                 if e.gender is None:
-                    near = before[-14:] + " " + after[:40]
-                    if FEMALE_CUES.search(near):
+                    near = before[-30:]
+                    if FEMALE_CUES.search(near) or FEMALE_APPOSITION.search(after):
                         e.gender = "female"
-                    elif MALE_CUES.search(near):
+                    elif MALE_CUES.search(near) or MALE_APPOSITION.search(after):
                         e.gender = "male"
             if e.people is None:
                 for word in re.findall(r"[\wáéíóúñÁÉÍÓÚÑ'-]+", window):
@@ -162,6 +202,21 @@ def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
                     if people is not None:
                         e.people = people
                         break
+
+
+def _clause(before: str, after: str) -> str:
+    """The words around a mention inside its own sentence."""
+    head = re.split(r"[.!?]\s", before)[-1][-50:]
+    tail = re.split(r"[.!?](?:\s|$)", after)[0][:60]
+    return head + " " + tail
+
+
+def _described_as_suspect(before: str, after: str, loose: bool = False) -> bool:
+    """A suspect cue in the name's own phrase: "el traficante X", "X, alias …", "X (a) …",
+    "X, presunto autor …" — not a cue in another clause ("fueron atacados por invasores")."""
+    if SUSPECT_BEFORE.search(before) or SUSPECT_AFTER.search(after):
+        return True
+    return loose and bool(re.search(r"\balias\b|\(a\)", before[-20:] + after[:20]))
 
 
 def _nearest_person(

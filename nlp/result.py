@@ -37,6 +37,9 @@ class Entity:
     gender: str | None = None
     defender: bool = False
     suspect: bool = False  # described as an attacker ("alias …", "traficante", "sicario")
+    official: bool = (
+        False  # acting in office (fiscal, juez, prefecto, police): never accused by default
+    )
     aliases: list[str] = field(default_factory=list)
     mentions: list[Evidence] = field(default_factory=list)
 
@@ -56,7 +59,10 @@ class Incident:
     date: str | None = None
     date_precision: str = "unknown"
     place: str | None = None  # entity key
-    perpetrators: list[str] = field(default_factory=list)  # entity keys
+    perpetrators: list[str] = field(default_factory=list)  # entity keys the text accuses
+    # named in the document but not attributed the act by its sentence: a weaker, pending
+    # relation that nothing counts as an accusation until a reviewer confirms it
+    suspects: list[str] = field(default_factory=list)
     victims: list[str] = field(default_factory=list)
     witnesses: list[str] = field(default_factory=list)
     unnamed_perpetrators: list[str] = field(default_factory=list)  # "sicarios", "hitmen"
@@ -124,6 +130,7 @@ class DocResult:
                     "date_precision": i.date_precision,
                     "place": names.get(i.place) if i.place else None,
                     "perpetrators": [names[k] for k in i.perpetrators],
+                    "suspects": [names[k] for k in i.suspects],
                     "victims": [names[k] for k in i.victims],
                     "witnesses": [names[k] for k in i.witnesses],
                     "unnamed_perpetrators": i.unnamed_perpetrators,
