@@ -22,6 +22,7 @@ from nlp.patterns import (
     level_cue,
     tidy,
 )
+from nlp.places import FEATURE_LEVELS, link_features
 from nlp.result import Entity, Evidence
 from nlp.text import fold
 
@@ -410,6 +411,7 @@ def _link_places(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
             m.confidence = max(m.confidence, 0.85)
         else:
             m.level = "locality"
+    link_features(doc, places, gaz)  # rivers, protected areas, roads, towns
 
 
 def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
@@ -439,20 +441,22 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     # longest names first, so "Grández" can join "Teodoro Grández Mori"
     full: list[tuple[list[str], str]] = []
     first_names = load_gazetteer().first_names
+    for m in persons:
+        _given_name_before(doc, m)
     for m in sorted(persons, key=lambda m: -len(m.text)):
         name = HONORIFICS.sub("", m.canonical or m.text)
         words = fold(name).split()
         home = None
         for known_words, key in full:
-            if words and (set(words) <= set(known_words) or _initials_match(words, known_words)):
+            if words and (_part_of(words, known_words) or _initials_match(words, known_words)):
                 home = key
                 break
         if home is None and words and words[0] not in first_names:
-            # "Shuna Vasquez" after "Marleni Shuña": a surname only one person here has
+            # "Shuna Vasquez" after "Marleni Shuña Vásquez": surnames only one person here
+            # has, in their order ("Camaiteri Shuña" is another person than "Elsa Shuña
+            # Camaiteri"); a relative's given name is never a surname
             sharing = [
-                key
-                for known_words, key in full
-                if {w for w in words if len(w) > 3} & set(known_words[1:])
+                key for known_words, key in full if _surnames_of(words, _own_surnames(known_words))
             ]
             if len(sharing) == 1:
                 home = sharing[0]
@@ -465,7 +469,8 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
         if m.type == "person":
             continue
         if m.type == "place":
-            key = f"place:{m.ubigeo or fold(m.canonical or m.text)}"
+            unit = m.ubigeo if m.level not in FEATURE_LEVELS else None  # a river is no region
+            key = f"place:{unit or fold(m.canonical or m.text)}"
         elif m.type == "community":
             key = f"community:{_community_key(m.canonical or m.text)}"
         else:
@@ -481,6 +486,60 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     for e in entities:
         e.mentions.sort(key=lambda ev: ev.start)
     return sorted(entities, key=lambda e: e.first.start)
+
+
+def _given_name_before(doc: Doc, m: Mention) -> None:
+    """ "Rider Ñaupa Quispe" read as "Ñaupa Quispe": a capitalised word right before the
+    name that is no title, article or sentence start is its given name."""
+    start = m.span[0]
+    head = doc.text[max(0, start - 30) : start]
+    hit = re.search(r"(?:^|[\s(,])([A-ZÁÉÍÓÚÑ][a-záéíóúñ]{2,})\s$", head)
+    if hit is None:
+        return
+    word = hit.group(1)
+    folded = fold(word)
+    if folded in LEADING or folded in GIVEN_NAME_STOP or HONORIFICS.match(word + " "):
+        return
+    before = head[: hit.start(1)].rstrip()
+    if not before or before[-1] in '.!?:\n"“«—–-' or len(fold(m.text).split()) > 2:
+        return
+    if folded not in load_gazetteer().first_names:
+        return
+    m.span = (start - len(word) - 1, m.span[1])
+    m.text = word + " " + m.text
+    if m.canonical:
+        m.canonical = word + " " + m.canonical
+
+
+GIVEN_NAME_STOP = frozenset({"don", "doña", "apu", "señor", "señora", "mr", "mrs", "ms", "dr"})
+
+
+def _part_of(words: list[str], known: list[str]) -> bool:
+    """Every word of a shorter name in the longer one, given names matching given names:
+    "Cristóbal" is "Cristóbal Tapullima Ríos"; "Demesio Pachas" is not "Rolando Pachas"."""
+    if not set(words) <= set(known):
+        return False
+    return not (
+        len(words) >= 2 and words[0] != known[0] and words[0] in load_gazetteer().first_names
+    )
+
+
+def _own_surnames(known: list[str]) -> list[str]:
+    """A person's own surnames: after the given names, not a husband's ("de Tapullima")."""
+    out: list[str] = []
+    for i, w in enumerate(known[1:], start=1):
+        if w in {"de", "del", "la"} or (i > 1 and known[i - 1] == "de"):
+            continue
+        out.append(w)
+    return out
+
+
+def _surnames_of(words: list[str], surnames: list[str]) -> bool:
+    """ "Shuna Vasquez" is a run of a person's surnames, in order."""
+    words = [w for w in words if len(w) > 3]
+    if not words or not surnames:
+        return False
+    return any(surnames[i : i + len(words)] == words for i in range(len(surnames) - len(words) + 1))
 
 
 def _initials_match(words: list[str], known: list[str]) -> bool:
@@ -541,8 +600,8 @@ def _name_parts(doc: Doc, entities: list[Entity]) -> None:
         words = fold(p.canonical).split()
         if len(words) < 2:
             continue
-        for w in words[1:] if len(words) > 1 else words:
-            if len(w) > 2 and w not in {"de", "del", "la"}:
+        for w in _own_surnames(words):
+            if len(w) > 2:
                 owners.setdefault(w, []).append(p)
     for other in list(entities):  # a lone surname the model (or a gazetteer) typed otherwise
         by_model = all(m.method == "model" for m in other.mentions) and other.ubigeo is None
@@ -717,6 +776,8 @@ def _inside_longer_names(entities: list[Entity]) -> None:
     named = [e for e in entities if e.type in {"organization", "community"}]
     for other in list(entities):
         if other.type not in {"person", "place", "organization"} or other.ubigeo is not None:
+            continue
+        if other.level == "feature":  # "río Ene" is no part of "Central Asháninka del Río Ene"
             continue
         words = fold(other.canonical)
         for e in named:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,6 +33,19 @@ class Org:
     aliases: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Feature:
+    """A named place that is no administrative unit: a river, a protected area, a road,
+    a bridge or a populated place (``locality``), with the regions it lies in."""
+
+    name: str  # canonical: "Río Ucayali", "Reserva Comunal El Sira", "Quillabamba"
+    kind: str  # river | protected_area | road | bridge | pipeline | locality
+    regions: tuple[str, ...]  # 2-digit UBIGEO region codes, the main one first
+    district: str | None = None  # a locality's district code, when its name is the district's
+    lat: float | None = None
+    lon: float | None = None
+
+
 @dataclass
 class Gazetteer:
     places: dict[str, Place] = field(default_factory=dict)  # by ubigeo
@@ -41,6 +55,13 @@ class Gazetteer:
     acronyms: dict[str, Org] = field(default_factory=dict)  # exact-case acronym → org
     peoples: dict[str, str] = field(default_factory=dict)  # folded variant → people
     first_names: frozenset[str] = frozenset()  # folded given names
+    # feature_key(phrase) → features: rivers, protected areas, roads and bridges by the
+    # phrases that name them with their cue ("rio ene", "reserva comunal el sira")
+    features: dict[str, list[Feature]] = field(default_factory=dict)
+    localities: dict[str, list[Feature]] = field(default_factory=dict)  # by feature_key(name)
+    feature_cues: frozenset[str] = frozenset()  # the cue words of those phrases ("rio", …)
+    feature_starts: frozenset[str] = frozenset()  # the first words of those phrases
+    feature_lowercase: frozenset[str] = frozenset()  # phrases that may be in lower case
 
     def lineage(self, ubigeo: str) -> list[Place]:
         """The place and its parents, most specific first."""
@@ -58,6 +79,103 @@ class Gazetteer:
 def _is_acronym(alias: str) -> bool:
     letters = alias.replace("-", "").replace(".", "")
     return letters.isupper() and len(letters) <= 9 and " " not in alias
+
+
+def feature_key(text: str) -> str:
+    """The look-up key of a feature's name: folded, hyphens and commas as spaces."""
+    return " ".join(re.sub(r"[-‐–,'’.()]", " ", fold(text)).split())
+
+
+RIVER_CUES = (
+    "rio {}",
+    "{} river",
+    "river {}",
+    "cuenca del {}",
+    "cuenca del rio {}",
+    "{} basin",
+    "orillas del {}",
+    "ribera del {}",
+    "margen del {}",
+    "banks of the {}",
+)
+ROAD_CUES = ("carretera {}", "via {}", "{} highway", "{} road")
+BRIDGE_CUES = ("puente {}", "{} bridge")
+# the short heads a protected area is also named by ("la reserva El Sira", "PN Manu")
+AREA_HEADS = {
+    "parque nacional": ("parque", "pn"),
+    "reserva nacional": ("reserva", "rn"),
+    "reserva comunal": ("reserva", "rc"),
+    "reserva paisajística": ("reserva",),
+    "reserva indígena": ("reserva", "reserva territorial"),
+    "santuario nacional": ("santuario", "sn"),
+    "santuario histórico": ("santuario", "sh"),
+    "bosque de protección": ("bosque", "bp"),
+    "zona reservada": ("zr",),
+    "área de conservación regional": ("acr", "area de conservacion"),
+}
+AREA_TAILS_EN = ("reserve", "park", "sanctuary", "forest", "refuge", "reserved zone")
+
+
+def _add(table: dict[str, list[Feature]], phrase: str, feature: Feature) -> None:
+    found = table.setdefault(feature_key(phrase), [])
+    if feature not in found:
+        found.append(feature)
+
+
+def _cues(english: dict[str, str]) -> frozenset[str]:
+    """The words that name a feature's kind ("rio", "reserva", "national", "highway")."""
+    phrases = [*RIVER_CUES, *ROAD_CUES, *BRIDGE_CUES, *AREA_TAILS_EN]
+    phrases += [w for pair in english.items() for w in pair]
+    phrases += [h for kind, heads in AREA_HEADS.items() for h in (kind, *heads)]
+    words = {w for p in phrases for w in feature_key(p.replace("{}", " ")).split()}
+    return frozenset(words)
+
+
+def _load_features(g: Gazetteer) -> None:
+    """Rivers, protected areas, roads and bridges under every phrase that names them."""
+    rivers = json.loads((DATA / "rivers.json").read_text(encoding="utf-8"))["rivers"]
+    for r in rivers:
+        feature = Feature(f"Río {r['name']}", "river", tuple(r["regions"]))
+        for name in (r["name"], *r.get("aliases", ())):
+            for cue in RIVER_CUES:
+                _add(g.features, cue.format(name), feature)
+    areas = json.loads((DATA / "protected_areas.json").read_text(encoding="utf-8"))
+    english: dict[str, str] = areas["_types"]
+    for a in areas["areas"]:
+        kind = a["type"]
+        title = " ".join(w if w in {"de", "del"} else w[:1].upper() + w[1:] for w in kind.split())
+        full = f"{title} {a['name']}"
+        feature = Feature(full, "protected_area", tuple(a["regions"]))
+        for name in (a["name"], *a.get("aliases", ())):
+            _add(g.features, f"{kind} {name}", feature)
+            _add(g.features, f"{name} {english[kind]}", feature)
+            for head in AREA_HEADS.get(kind, ()):
+                _add(g.features, f"{head} {name}", feature)
+            for tail in AREA_TAILS_EN:
+                if tail in english[kind]:
+                    _add(g.features, f"{name} {tail}", feature)
+    lowercase: set[str] = set()
+    roads = json.loads((DATA / "roads.json").read_text(encoding="utf-8"))["roads"]
+    for r in roads:
+        feature = Feature(r["name"], r["kind"], tuple(r["regions"]))
+        _add(g.features, r["name"], feature)
+        cues = {"bridge": BRIDGE_CUES, "road": ROAD_CUES}.get(r["kind"], ())
+        for name in r.get("aliases", ()):
+            for cue in cues:
+                _add(g.features, cue.format(name), feature)
+        for name in r.get("alone", ()):
+            _add(g.features, name, feature)
+            if " " in name:  # "el corredor minero sur": a name in lower case too
+                lowercase.add(feature_key(name))
+    towns = json.loads((DATA / "localities.json").read_text(encoding="utf-8"))["localities"]
+    for t in towns:
+        feature = Feature(
+            t["name"], "locality", (t["region"],), t.get("district"), t.get("lat"), t.get("lon")
+        )
+        _add(g.localities, t["name"], feature)
+    g.feature_cues = _cues(english)
+    g.feature_lowercase = frozenset(lowercase)
+    g.feature_starts = frozenset(k.split(" ")[0] for k in g.features)
 
 
 @cache
@@ -92,4 +210,5 @@ def load() -> Gazetteer:
     for r in json.loads((DATA / "peoples.json").read_text(encoding="utf-8")):
         for variant in (r["name"], *r["variants"]):
             g.peoples[fold(variant)] = r["name"]
+    _load_features(g)
     return g

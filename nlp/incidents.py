@@ -519,7 +519,10 @@ def find_triggers(sent: Span) -> list[Trigger]:
         or TOLD_RE.search(sent.text)
     )
     if speech and not any(t.type in {"threat", "killing", "attempted_killing"} for t in found):
-        token = _speech_verb(sent) or _verb_at(sent, speech.start())
+        # the speech verb of the threat itself ("a man who told her …"), not the
+        # reporting one ("she said …")
+        at = _verb_at(sent, speech.start())
+        token = at if _lemma(at) in SPEECH_LEMMAS else (_speech_verb(sent) or at)
         found.append(_trigger(token, "threat"))
     harass = HARASS_RE.search(sent.text)
     if harass and not any(t.type in {"harassment", "threat"} for t in found):
@@ -664,9 +667,10 @@ def _contextual(tok: Token, sent: Span, kind: str) -> str | None:
         )
     if lemma in {"morir", "fallecer", "die"}:
         # a death is a killing only when the sentence tells of violence
-        return kind if words & VIOLENCE_WORDS else None
+        return kind if words & VIOLENCE_WORDS or DISPARAR_RE.search(sent.text) else None
     if lemma in {"herido", "herida", "heridos", "heridas"}:
-        return "attempted_killing" if words & SHOT_WORDS else "assault"
+        shot = words & SHOT_WORDS or DISPARAR_RE.search(sent.text)
+        return "attempted_killing" if shot else "assault"
     if lemma in {"atacar", "attack", "hit"}:
         return kind
     return kind
@@ -675,21 +679,37 @@ def _contextual(tok: Token, sent: Span, kind: str) -> str | None:
 def _dedupe(found: list[Trigger]) -> list[Trigger]:
     """One incident per type per sentence; attempted killing absorbs killing words."""
     by_type: dict[str, Trigger] = {}
+    more: list[Trigger] = []  # further verbs of one type: "A disparó contra B … y C contra D"
     for t in found:
         had = by_type.get(t.type)
         if had is None or (had.token.pos_ == "NOUN" and t.token.pos_ == "VERB"):
             by_type[t.type] = t  # a verb tells the act; a noun may only name it
+        elif (
+            had.token.pos_ == "VERB"
+            and t.token.pos_ == "VERB"
+            and t.token.i not in {had.token.i, *(m.token.i for m in more)}
+            and t.token not in had.token.conjuncts
+        ):
+            more.append(t)
     killing = by_type.get("killing")
-    if killing is not None and killing.token.pos_ == "VERB" and "attempted_killing" in by_type:
+    if (
+        killing is not None
+        and killing.token.pos_ == "VERB"
+        and _lemma(killing.token) not in {"morir", "fallecer", "die"}
+        and "attempted_killing" in by_type
+    ):
         by_type.pop("attempted_killing")  # "le dispararon y lo mataron"
-    if "attempted_killing" in by_type:
+    killing = by_type.get("killing")
+    if "attempted_killing" in by_type and not (
+        killing is not None and _lemma(killing.token) in {"morir", "fallecer", "die"}
+    ):  # "le dispararon … y murió": the shots and the death are told apart, then merged
         by_type.pop("killing", None)
         by_type.pop("assault", None)
     if "killing" in by_type or "sexual_violence" in by_type:
         by_type.pop("assault", None)
     if "threat" in by_type and "harassment" in by_type:
         by_type.pop("harassment")
-    return list(by_type.values())
+    return list(by_type.values()) + [t for t in more if t.type in by_type]
 
 
 def _entity_at(index: dict[int, str], toks: Iterable[Token]) -> list[str]:
@@ -869,6 +889,7 @@ def extract(
     suspects = {e.key for e in entities if e.suspect}
     kinds = {e.key: e.type for e in entities}
     officials = {e.key for e in entities if _official(e)}
+    police = {e.key for e in entities if e.type == "organization" and e.kind == "police"}
     # the State, companies and armed groups are not the victims of attacks on defenders
     authorities = {
         e.key
@@ -920,9 +941,34 @@ def extract(
                 and all(k in innocent for k in perps)
             ):
                 continue  # defenders denouncing their attackers: not criminalisation
+            if (
+                trig.type == "criminalisation"
+                and _lemma(trig.token) in {"denunciar", "report", "denounce"}
+                and any(
+                    c.dep_ in {"obj", "dobj"}
+                    and TRIGGERS.get(_lemma(c), "criminalisation") != "criminalisation"
+                    for c in trig.token.children
+                )
+            ):
+                continue  # "denuncia la agresión sufrida …": reporting an act
+            if trig.passive:  # "fue asesinado …, presuntamente por integrantes de X"
+                perps += [
+                    k
+                    for k in victims
+                    if k not in perps and _near_por(sent, _by_key(entities, k), trig.token.idx)
+                ]
+                victims = [k for k in victims if k not in perps]
             perps = [k for k in perps if k not in innocent]
-            if trig.type == "criminalisation":  # institutions and companies criminalise
-                perps = [k for k in perps if kinds[k] == "organization" or k in suspects]
+            if trig.type == "criminalisation":
+                # who files the complaint criminalises; police, prosecutors and courts
+                # that arrest, charge or try act in office
+                perps = [
+                    k
+                    for k in perps
+                    if (kinds[k] == "organization" or k in suspects)
+                    and k not in officials
+                    and k not in police
+                ]
             else:  # officials acting in office investigate, record and judge acts
                 perps = [k for k in perps if k not in officials]
             victims = [k for k in victims if k not in suspects or k in perps]
@@ -947,8 +993,21 @@ def extract(
                         and (e.type == "community" or e.kind in {"federation", "other"})
                     ]
                 confidence = min(confidence, 0.6)
+            if (
+                not perps
+                and not trig.passive
+                and trig.token.pos_ in {"VERB", "AUX"}
+                and (_lemma(trig.token) not in SPEECH_LEMMAS or _object_pronoun(trig.token))
+            ):  # "X said …" reports; "X le dijo …" threatens
+                perps = [
+                    k
+                    for k in _surface_agent(doc, trig.token, entities)
+                    if k not in victims and k not in innocent and k not in officials
+                ]
             if not victims and _object_pronoun(trig.token):
-                recent = _last_person_before(entities, sent.start_char, perps + sorted(officials))
+                # "le dijo", "lo amenazaron": the last person named who is not a suspect
+                taken = perps + sorted(officials) + sorted(suspects)
+                recent = _last_person_before(entities, sent.start_char, taken)
                 victims = [recent.key] if recent else []
             named_here: list[str] = []
             if not perps:
@@ -959,6 +1018,16 @@ def extract(
                     if e.key not in victims
                     and e.key not in innocent
                     and e.key not in officials
+                    and trig.type != "criminalisation"
+                    and _near_por(sent, e, trig.token.idx)
+                ]
+                perps += [
+                    e.key
+                    for e in _in_sentence(entities, sent, {"organization"})
+                    if e.key not in victims
+                    and e.key not in innocent
+                    and e.key not in officials
+                    and e.key not in perps
                     and trig.type != "criminalisation"
                     and _near_por(sent, e, trig.token.idx)
                 ]
@@ -1056,6 +1125,10 @@ ACT_WORDS = {
     "threat": "threat",
     "threats": "threat",
 }
+
+
+def _by_key(entities: list[Entity], key: str) -> Entity:
+    return next(e for e in entities if e.key == key)
 
 
 def _official(e: Entity) -> bool:
@@ -1265,22 +1338,32 @@ def _lower(ev: Evidence) -> Evidence:
     )
 
 
+AGENT_BEFORE = re.compile(
+    r"(?:\bpor(?: parte de)?|\bby|a manos de)\s+(?:(?:el|la|los|las|un|una|unos|unas|the|an?)\s+)?"
+    r"(?P<words>(?:[a-záéíóúñ]+\s+){0,4}?)(?:(?:de|del|of)\s+(?:(?:la|el|los|las|the)\s+)?)?"
+    r"[\"“«]?$"
+)
+
+
 def _near_por(sent: Span, e: Entity, after: int = 0) -> bool:
-    """ "… a manos de X", "… por X" after the act (``after``: the act's offset)."""
+    """ "… a manos de X", "… por X", "… por integrantes de la banda X" after the act
+    (``after``: the act's offset) — unless the phrase is a cause ("por defender a X")."""
     text = sent.text.lower()
     for m in e.mentions:
         rel = m.start - sent.start_char
-        if (
-            after <= m.start <= after + 80
-            and 0 <= rel <= len(text)
-            and re.search(
-                r"(?:\bpor|\bby|a manos de)\s+(?:el |la |los |"
-                r"the )?$",
-                text[max(0, rel - 15) : rel],
-            )
-        ):
-            return True
+        if not (after <= m.start <= after + 120 and 0 <= rel <= len(text)):
+            continue
+        hit = AGENT_BEFORE.search(text[max(0, rel - 60) : rel])
+        if hit is None:
+            continue
+        words = hit.group("words").split()
+        if words and (fold(words[0]) in CAUSES or words[0] in NOT_AGENTS):
+            continue
+        return True
     return False
+
+
+NOT_AGENTS = {"teléfono", "telefono", "phone", "whatsapp", "radio", "orden", "order", "encargo"}
 
 
 def _witnesses(sent: Span, entities: list[Entity], taken: list[str]) -> list[str]:
@@ -1296,6 +1379,30 @@ def _place_for(sent: Span, places: list[Entity]) -> Entity | None:
         return None
     rank = {"district": 0, "locality": 1, "province": 2, "region": 3, None: 4}
     return min(pool, key=lambda e: (rank.get(e.level, 4), e.first.start))
+
+
+AGENT_GAP = re.compile(
+    r"^(?:\s*(?:,|\()[^;:.()]{1,70}?(?:,|\)))?\s*,?\s*"
+    r"(?:(?:le|les|lo|la|los|las|me|nos|te|se|ya|también|luego|después|había|habían|ha|han|"
+    r"has|have|had|also|then|later|allegedly|reportedly|presuntamente|personalmente|"
+    r"nuevamente|again|repeatedly)\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _surface_agent(doc: Doc, verb: Token, entities: list[Entity]) -> list[str]:
+    """The actor named right before an active verb, past an apposition and clitics:
+    "X, capataz de la empresa, le dijo …", "X amenazó …" (when the parse missed it)."""
+    best: tuple[int, str] | None = None
+    for e in entities:
+        if e.type not in {"person", "organization"}:
+            continue
+        for m in e.mentions:
+            if m.end <= verb.idx and verb.idx - m.end <= 90:
+                gap = doc.text[m.end : verb.idx]
+                if AGENT_GAP.match(gap) and (best is None or m.end > best[0]):
+                    best = (m.end, e.key)
+    return [best[1]] if best else []
 
 
 def _object_pronoun(tok: Token) -> bool:

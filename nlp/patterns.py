@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from nlp.gazetteers import Gazetteer, Org, Place
+from nlp.gazetteers import Feature, Gazetteer, Org, Place, feature_key
+from nlp.gazetteers import load as load_gazetteer
+from nlp.places import stoplisted
 from nlp.text import fold
 
 CONNECTORS = frozenset(
@@ -733,8 +735,9 @@ def scan_gangs(doc: Doc) -> list[Candidate]:
 
 
 def scan_waters(doc: Doc) -> list[Candidate]:
-    """Rivers, creeks and lakes: "río Pisqui", "the Ucayali River"."""
-    out: list[Candidate] = []
+    """Rivers, creeks and lakes: "río Pisqui", "the Ucayali River"; and the features and
+    towns of ``scan_features``."""
+    out: list[Candidate] = scan_features(doc, load_gazetteer())
     folded = folded_tokens(doc)
     for i, low in enumerate(folded):
         if low in RIVER_HEADS and i + 1 < len(doc) and _looks_proper(doc[i + 1]):
@@ -808,3 +811,109 @@ def choose_place(
             return districts[0]
         return None
     return options[0] if options else None
+
+
+# --- features and towns (nlp/places.py links them) ------------------------------------
+
+# words before a town's name that make it a place: "en Quillabamba", "near Atalaya"
+TOWN_PREPOSITIONS = frozenset({"en", "in", "desde", "hacia", "hasta", "near", "at"})
+# heads kept in the span ("centro poblado La Pampa") and cues left out ("town of X")
+TOWN_HEADS = (("centro", "poblado"), ("c.p.",))
+TOWN_CUES = (
+    ("localidad", "de"),
+    ("poblado", "de"),
+    ("pueblo", "de"),
+    ("ciudad", "de"),
+    ("town", "of"),
+    ("village", "of"),
+    ("city", "of"),
+)
+TOWN_LONGEST = 6
+
+
+ROAD_HEADS = frozenset({"carretera", "puente", "trocha", "via"})
+DASHES = frozenset({"-", "–", "—"})
+
+
+def _dashed_run(doc: Doc, i: int) -> int:
+    """End of a name run from ``i`` that may join names by dashes ("Pucallpa-Tingo María")."""
+    end = _name_run(doc, i, limit=5)
+    while (
+        end > i
+        and end + 1 < len(doc)
+        and doc[end].text in DASHES
+        and _looks_proper(doc[end + 1])
+        and not doc[end + 1].is_punct
+    ):
+        end = _name_run(doc, end + 1, limit=5)
+    return end
+
+
+def _words(doc: Doc, start: int, end: int) -> str:
+    return feature_key(" ".join(t.text for t in doc[start:end]))
+
+
+def _named(doc: Doc, start: int, end: int, cues: frozenset[str]) -> bool:
+    """Every word of the span but its cue words and connectors is capitalised."""
+    folded = folded_tokens(doc)
+    names = [
+        doc[j]
+        for j in range(start, end)
+        if not doc[j].is_punct and folded[j] not in cues and folded[j] not in CONNECTORS
+    ]
+    return bool(names) and all(_looks_proper(t) for t in names)
+
+
+def _longest(doc: Doc, i: int, table: dict[str, list[Feature]], limit: int) -> int:
+    """End of the longest span from ``i`` whose words are a key of ``table``; ``i`` if none."""
+    best = i
+    for j in range(i + 1, min(len(doc), i + limit) + 1):
+        if j > i + 1 and doc[j - 1].is_sent_start:
+            break
+        if not doc[j - 1].is_punct and _words(doc, i, j) in table:
+            best = j
+    return best
+
+
+def scan_features(doc: Doc, gaz: Gazetteer) -> list[Candidate]:
+    """Rivers, protected areas, roads and bridges by a gazetteer phrase with its cue
+    ("río Ene", "Reserva Comunal El Sira", "the Pichis river", "carretera Marginal"), and
+    towns after a head ("centro poblado La Pampa"), a cue ("the town of X") or a
+    preposition ("en Quillabamba,") when the name is a known populated place."""
+    out: list[Candidate] = []
+    folded = folded_tokens(doc)
+    for i, low in enumerate(folded):
+        if low in gaz.feature_starts or feature_key(low).split(" ")[0] in gaz.feature_starts:
+            end = _longest(doc, i, gaz.features, 12)
+            named = end > i and (
+                _named(doc, i, end, gaz.feature_cues)
+                or _words(doc, i, end) in gaz.feature_lowercase
+            )
+            if named and not _inside_name(doc, i, end):
+                out.append(Candidate(i, end, "place", method="gazetteer", confidence=0.9))
+                continue
+        if low in ROAD_HEADS and i + 1 < len(doc) and _looks_proper(doc[i + 1]):
+            end = _dashed_run(doc, i + 1)  # "carretera Puerto Inca–Yuyapichis", "puente X"
+            if end > i + 1:
+                out.append(Candidate(i, end, "place", method="pattern", confidence=0.85))
+        for head in TOWN_HEADS:
+            if _at(folded, i, head) and i + len(head) < len(doc):
+                j = i + len(head)
+                j += folded[j] in {"de", "del"}
+                end = _name_run(doc, j, limit=5)
+                if end > j:
+                    out.append(Candidate(i, end, "place", method="pattern", confidence=0.9))
+        cue = any(i >= len(c) and tuple(folded[i - len(c) : i]) == c for c in TOWN_CUES)
+        after = i > 0 and folded[i - 1] in TOWN_PREPOSITIONS
+        if (cue or after) and _looks_proper(doc[i]) and not doc[i].is_sent_start:
+            end = _longest(doc, i, gaz.localities, TOWN_LONGEST)
+            if end == i or not _named(doc, i, end, frozenset()):
+                continue
+            name = _words(doc, i, end)
+            if fold(doc[i:end].text) in gaz.places_by_name or name in gaz.places_by_name:
+                continue  # an administrative unit: scan_gazetteers has it
+            right = end < len(doc) and _looks_proper(doc[end]) and not doc[end].is_punct
+            if right or (not cue and stoplisted(name, gaz)):
+                continue
+            out.append(Candidate(i, end, "place", method="pattern", confidence=0.8))
+    return out

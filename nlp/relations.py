@@ -114,7 +114,8 @@ SUSPECT_WORDS = re.compile(
     re.IGNORECASE,
 )
 SUSPECT_BEFORE = re.compile(
-    SUSPECT_WORDS.pattern + r"(?:\s+(?:de|del|of|[a-záéíóúñ]{4,})){0,2}\s*[,:]?\s*$",
+    SUSPECT_WORDS.pattern
+    + r"(?:\s+(?:de|del|la|el|los|las|of|the|[a-záéíóúñ]{4,})){0,3}\s*[,:]?\s*$",
     re.IGNORECASE,
 )
 SUSPECT_AFTER = re.compile(

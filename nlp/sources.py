@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-FIELDS = ("text", "received_at", "channel", "confidentiality", "source")
+FIELDS = ("text", "received_at", "channel", "confidentiality", "source", "reported_at")
 SUFFIXES = (".txt", ".jsonl", ".csv")
 
 
@@ -25,6 +25,7 @@ class Record:
     channel: str | None = None
     confidentiality: str | None = None
     source: str | None = None
+    reported_at: str | None = None  # when the report was made or published
     error: str | None = None
 
 
