@@ -11,6 +11,7 @@ company named next to the act are perpetrators), with a lower confidence.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ for _type, _words in {
     "morir fallecer die asesinado asesinada asesinados "
     "feminicidio crimen muerte kill murder slay assassinate killing assassination "
     "homicide execute",
-    "attempted_killing": "atentado atentar balear herir_de_bala tirotear disparar shoot gun",
+    "attempted_killing": "atentado atentar balear herir_de_bala tirotear disparar shoot gun "
+    "disparo disparos balazo balazos",
     "threat": "amenazar amenaza amedrentar intimidar amedrentamiento intimidacion threaten "
     "threat intimidate",
     "assault": "golpear agredir agresion atacar ataque lesionar herir apalear patear "
@@ -77,7 +79,7 @@ MISSING_PHRASES = re.compile(
 )
 DISPARAR_RE = re.compile(
     r"\b(?:dispar\w+|balear\w*|baleó|shot at|opened fire|fired at|"
-    r"gunshot|bullet|balazo|bala)\b",
+    r"gunshot|bullet|balazo|bala|shot|shots|fired|tiros?|disparos?|balead\w+|acribill\w+)\b",
     re.IGNORECASE,
 )
 MODAL_RE = re.compile(
@@ -110,12 +112,13 @@ SPEECH_THREAT_RE = re.compile(
 )
 ARSON_RE = re.compile(
     r"\bset (?:\w+ )?on fire|\bset fire|\bprend\w* fuego|\bincendi\w+|"
-    r"\bquem\w+|\bburn\w*|\btorch\w*",
+    r"\bquem(?!arropa)\w+|\bburn\w*|\btorch\w*",
     re.IGNORECASE,
 )
 CRIMINAL_RE = re.compile(
     r"\b(?:investigation against|investigaci[oó]n (?:\w+ )?contra|abri\w+ (?:una )?"
-    r"investigaci[oó]n|opened (?:an |a criminal )?investigation|summon\w* [^.]{0,40}"
+    r"investigaci[oó]n (?:\w+ )?contra|opened (?:an |a criminal )?investigation against|"
+    r"summon\w* [^.]{0,40}"
     r"(?:as a )?suspect|cit\w+ [^.]{0,40}(?:como )?(?:investigad|imputad)\w*|"
     r"complaint (?:was )?filed (?:against|by)|denuncia (?:penal )?(?:presentada|"
     r"interpuesta|formulada)|filed a (?:criminal )?complaint|arrest warrant|orden de "
@@ -180,9 +183,13 @@ TOLD_RE = re.compile(
     r"manifestó|indicó)\b[^.]{0,60}[\"“«]|\btold (?:him|her|them|us|me)\b[^.]{0,60}[\"“«]",
     re.IGNORECASE,
 )
+_PROPERTY = r"(?:vivienda|casa|house|home|local|camioneta|veh[ií]culo|vehicle|car|canoa|boat|bote)"
+# the property is what was shot: its object ("balearon la casa") or its passive subject
 PROPERTY_SHOT_RE = re.compile(
-    r"\b(?:vivienda|casa|house|home|local|camioneta|veh[ií]culo|vehicle|car|canoa|boat|"
-    r"bote)\b[^.]{0,60}\b(?:balead\w*|tirote\w*|shot at|fired at|riddled)",
+    r"\b(?:balear\w*|balea\w+|tirote\w*|shot at|fired at|riddled|dispar\w+ contra)\s+"
+    r"(?:(?:the|his|her|their|its|la|el|su|sus|una|un)\s+)?" + _PROPERTY + r"\b"
+    r"|\b" + _PROPERTY + r"\s+(?:[\wáéíóú]+\s+){0,3}(?:fue|was|were|fueron)\s+"
+    r"(?:balead|tirote|shot|riddled)",
     re.IGNORECASE,
 )
 WARNING_RE = re.compile(
@@ -439,6 +446,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
             "herida",
             "heridos",
             "heridas",
+            "wound",
+            "injure",
         }:
             kind = _contextual(tok, sent, kind)
             if kind is None:
@@ -668,12 +677,27 @@ def _contextual(tok: Token, sent: Span, kind: str) -> str | None:
     if lemma in {"morir", "fallecer", "die"}:
         # a death is a killing only when the sentence tells of violence
         return kind if words & VIOLENCE_WORDS or DISPARAR_RE.search(sent.text) else None
-    if lemma in {"herido", "herida", "heridos", "heridas"}:
-        shot = words & SHOT_WORDS or DISPARAR_RE.search(sent.text)
+    if lemma in {"herido", "herida", "heridos", "heridas", "wound", "injure"}:
+        # wounds in a shooting, told in this sentence or the one before
+        prev = sent.doc[max(0, sent.start - 1)].sent if sent.start > 0 else sent
+        shot = words & SHOT_WORDS or DISPARAR_RE.search(prev.text + " " + sent.text)
         return "attempted_killing" if shot else "assault"
     if lemma in {"atacar", "attack", "hit"}:
         return kind
     return kind
+
+
+def _telling(tok: Token) -> int:
+    """How much a trigger word tells an act: a verb, a participle, a noun."""
+    return {"VERB": 2, "AUX": 2, "ADJ": 1}.get(tok.pos_, 0)
+
+
+def _retype(by_type: dict[str, Trigger], more: list[Trigger], old: str, new: str) -> None:
+    """ "B was shot; C and D were also wounded": the wounds of a shooting are its victims,
+    told by a verb of their own (kept when it is a verb, as the shooting's type)."""
+    t = by_type.pop(old, None)
+    if t is not None and _telling(t.token) > 0:
+        more.append(Trigger(t.token, new, t.passive))
 
 
 def _dedupe(found: list[Trigger]) -> list[Trigger]:
@@ -682,11 +706,11 @@ def _dedupe(found: list[Trigger]) -> list[Trigger]:
     more: list[Trigger] = []  # further verbs of one type: "A disparó contra B … y C contra D"
     for t in found:
         had = by_type.get(t.type)
-        if had is None or (had.token.pos_ == "NOUN" and t.token.pos_ == "VERB"):
+        if had is None or _telling(t.token) > _telling(had.token):
             by_type[t.type] = t  # a verb tells the act; a noun may only name it
         elif (
-            had.token.pos_ == "VERB"
-            and t.token.pos_ == "VERB"
+            _telling(had.token) > 0
+            and _telling(t.token) > 0
             and t.token.i not in {had.token.i, *(m.token.i for m in more)}
             and t.token not in had.token.conjuncts
         ):
@@ -704,12 +728,16 @@ def _dedupe(found: list[Trigger]) -> list[Trigger]:
         killing is not None and _lemma(killing.token) in {"morir", "fallecer", "die"}
     ):  # "le dispararon … y murió": the shots and the death are told apart, then merged
         by_type.pop("killing", None)
-        by_type.pop("assault", None)
+        _retype(by_type, more, "assault", "attempted_killing")
     if "killing" in by_type or "sexual_violence" in by_type:
-        by_type.pop("assault", None)
+        hurt = by_type.get("assault")
+        if hurt is not None and _telling(hurt.token) == 0:
+            by_type.pop("assault")  # "the attack" that killed: the killing itself
     if "threat" in by_type and "harassment" in by_type:
         by_type.pop("harassment")
-    return list(by_type.values()) + [t for t in more if t.type in by_type]
+    return list(by_type.values()) + [
+        t for t in more if t.type in by_type and t.token is not by_type[t.type].token
+    ]
 
 
 def _entity_at(index: dict[int, str], toks: Iterable[Token]) -> list[str]:
@@ -873,6 +901,7 @@ class _Draft:
     weak: bool  # the parse gave it no participant: a mention of an act, not its telling
     noun: bool  # named by a noun ("el asesinato", "the attack")
     own_date: bool  # its date is written in its own sentence
+    headline: bool = False  # in the piece's title: names what the body tells
 
 
 def extract(
@@ -890,6 +919,8 @@ def extract(
     kinds = {e.key: e.type for e in entities}
     officials = {e.key for e in entities if _official(e)}
     police = {e.key for e in entities if e.type == "organization" and e.kind == "police"}
+    # members of a community or its organisations: whom criminalisation aims at
+    members = {r.source for r in relations or [] if r.type == "member_of"}
     # the State, companies and armed groups are not the victims of attacks on defenders
     authorities = {
         e.key
@@ -976,6 +1007,31 @@ def extract(
             if any(kinds[k] == "person" for k in victims) and trig.type not in COMMUNITY_HARMS:
                 # "el vigilante X, de la Comunidad Y": Y describes X, it is not a victim
                 victims = [k for k in victims if kinds[k] == "person"]
+            if trig.type == "criminalisation":
+                # criminalisation aims at a defender, a community or its organisation named
+                # in the sentence: an arrest of a suspect or an investigation of the crime
+                # is procedure, and a document-level guess never makes one
+                targets = [
+                    k
+                    for k in victims
+                    + [e.key for e in _in_sentence(entities, sent, {"person"}) if e.defender]
+                    if k in innocent or k in members
+                ]
+                if not targets and _object_pronoun(trig.token):
+                    recent = _last_person_before(
+                        entities, sent.start_char, sorted(officials | suspects)
+                    )
+                    if recent is not None and (recent.key in innocent or recent.key in members):
+                        targets = [recent.key]
+                if not targets or NOBODY_RE.search(sent.text):
+                    continue
+                victims = list(dict.fromkeys(targets))
+            if trig.passive or _lemma(trig.token.head) in STATE_VERBS:
+                victims += [
+                    k
+                    for k in _surface_patients(doc, trig.token, entities, sent)
+                    if k not in perps and k not in authorities and k not in victims
+                ]
             weak = not (perps or victims or unnamed)
             confidence = 0.8 if (perps or victims) else 0.6
             if not victims:
@@ -1058,7 +1114,10 @@ def extract(
                 trigger=_lemma(trig.token),
                 reference=trig.token.pos_ == "NOUN" and trig.token is not sent.root,
             )
-            drafts.append(_Draft(inc, weak, trig.token.pos_ == "NOUN", bool(sent_dates)))
+            heading = _headline(doc, sent)
+            drafts.append(
+                _Draft(inc, weak or heading, trig.token.pos_ == "NOUN", bool(sent_dates), heading)
+            )
         if sent_dates and triggers:
             last_date = sent_dates[0]
     incidents = _one_per_event(drafts)
@@ -1071,10 +1130,14 @@ COMMUNITY_HARMS = {"eviction", "property_damage"}
 # named next to an act without being its agent: a suspect to review, not an accusation
 SUSPECT_KINDS = {"company", "criminal_group", "armed_group"}
 FAMILIES = {"attempted_killing": "killing"}
+_COUNT = (
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds|"
+    r"dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|decenas|cientos)"
+)
 STATISTIC_RE = re.compile(
     r"\b(?:suman|sumar[ií]an|ascienden? a|eleva a|elevan a|cifra|counts?|tally|total of|"
-    r"al menos|at least)\b[^.]{0,60}?\b\d+\b"
-    r"|\b\d+\s+(?:[\wáéíóú]+\s+){0,3}(?:defensor[ae]?s|defenders|asesinatos|killings|"
+    r"al menos|at least)\b[^.]{0,60}?\b" + _COUNT + r"\b"
+    r"|\b" + _COUNT + r"\s+(?:[\wáéíóú]+\s+){0,3}(?:defensor[ae]?s|defenders|asesinatos|killings|"
     r"casos|cases|muertes|deaths|activistas|activists|l[ií]deres|leaders|personas defensoras)\b"
     r"|\b(?:desde|since)\s+(?:el\s+(?:año\s+)?)?(?:19|20)\d\d\b[^.]{0,80}\b"
     r"(?:asesinad|killed|murdered|registrad|recorded|documentad|documented)",
@@ -1127,6 +1190,18 @@ ACT_WORDS = {
 }
 
 
+def _headline(doc: Doc, sent: Span) -> bool:
+    """A title: a line of its own with no full stop, before the body's first sentence
+    ends (or written in capitals)."""
+    line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
+    line_end = doc.text.find("\n", sent.start_char)
+    line = doc.text[line_start : line_end if line_end >= 0 else len(doc.text)].strip()
+    if not line or line[-1] in '.;:!?"”»)':
+        return False
+    before = doc.text[:line_start]
+    return before.count(". ") + before.count(".\n") == 0 or line.isupper()
+
+
 def _by_key(entities: list[Entity], key: str) -> Entity:
     return next(e for e in entities if e.key == key)
 
@@ -1176,10 +1251,17 @@ def _compatible(x: _Draft, y: _Draft) -> bool:
     if _family(a.type) != _family(b.type):
         return False
     shared = set(a.victims) & set(b.victims)
-    if a.victims and b.victims and not shared:
+    if a.victims and b.victims and not shared and a.evidence.start != b.evidence.start:
         return False
     if _family(a.type) == "killing" and shared:
         return True
+    if a.type != b.type and a.victims and b.victims and not shared:
+        return False  # one killed, another wounded: two (event, type) pairs
+    same_sentence = a.evidence.start == b.evidence.start
+    if same_sentence and not (
+        a.perpetrators and b.perpetrators and not set(a.perpetrators) & set(b.perpetrators)
+    ):
+        return True  # "B was shot; C and D were also wounded": one attack
     if a.perpetrators and b.perpetrators and not set(a.perpetrators) & set(b.perpetrators):
         return False  # two authors, two acts
     if not (x.weak or y.weak) and not shared and not (set(a.perpetrators) & set(b.perpetrators)):
@@ -1195,8 +1277,9 @@ def _compatible(x: _Draft, y: _Draft) -> bool:
 def _absorb(into: _Draft, other: _Draft) -> None:
     """One incident carrying both tellings: the graver type, the better date, every party."""
     a, b = into.inc, other.inc
-    if SEVERITY.get(b.type, 0) > SEVERITY.get(a.type, 0) or (
-        a.type == "attempted_killing" and b.type == "killing"
+    if not other.weak and (
+        SEVERITY.get(b.type, 0) > SEVERITY.get(a.type, 0)
+        or (a.type == "attempted_killing" and b.type == "killing")
     ):
         a.type = b.type
     if b.date and (
@@ -1238,9 +1321,15 @@ def _one_per_event(drafts: list[_Draft]) -> list[Incident]:
         homes = [k for k in kept if _compatible(k, d)]
         if homes:
             start = d.inc.evidence.start
-            _absorb(min(homes, key=lambda k: abs(k.inc.evidence.start - start)), d)
-        elif not d.noun or d.inc.victims or d.own_date:
-            kept.append(d)  # a verb, or a noun with its own victim or date, tells an act
+            _absorb(
+                min(
+                    homes,
+                    key=lambda k: (k.inc.type != d.inc.type, abs(k.inc.evidence.start - start)),
+                ),
+                d,
+            )
+        elif not d.headline and (not d.noun or d.own_date):
+            kept.append(d)  # a verb, or a dated noun, outside a headline tells an act
     kept.sort(key=lambda k: k.inc.evidence.start)
     return [k.inc for k in kept]
 
@@ -1403,6 +1492,52 @@ def _surface_agent(doc: Doc, verb: Token, entities: list[Entity]) -> list[str]:
                 if AGENT_GAP.match(gap) and (best is None or m.end > best[0]):
                     best = (m.end, e.key)
     return [best[1]] if best else []
+
+
+PATIENT_GAP = re.compile(
+    r"^(?:\s*,[^;:.,()]{1,60},)?\s*(?:(?:también|tambien|also|were|was|fue|fueron|han|ha|sido|"
+    r"resultaron|resultó|resulto|quedaron|quedó|quedo|salieron|salió|had|have|has|been|"
+    r"reportedly|presuntamente|gravemente|seriously|badly)\s+)*$",
+    re.IGNORECASE,
+)
+LIST_GAP = re.compile(r"^(?:\s*,[^;:.,()]{1,60})?\s*(?:,|\by\b|\be\b|\band\b|,\s*and\b)\s*$")
+AFTER_GAP = re.compile(
+    r"^\s*(?:(?:de\s+bala|a\s+balazos|por\s+arma\s+de\s+fuego)\s+)?(?:(?:el|la|los|las|the|"
+    r"un|una)\s+)?(?:[a-záéíóúñ]+\s+){0,3}?$"
+)
+
+
+def _surface_patients(doc: Doc, verb: Token, entities: list[Entity], sent: Span) -> list[str]:
+    """Who a passive or "resultaron heridos" verb is about when the parse missed it: the run
+    of persons named right before it ("A, B y C resultaron heridos") or, in Spanish, right
+    after it ("resultó herido el trabajador X")."""
+    found = sorted(
+        (m.start, m.end, e.key)
+        for e in entities
+        if e.type == "person"
+        for m in e.mentions
+        if sent.start_char <= m.start < sent.end_char
+    )
+    before = [f for f in found if f[1] <= verb.idx]
+    run: list[str] = []
+    if before and PATIENT_GAP.match(doc.text[before[-1][1] : verb.idx]):
+        run.append(before[-1][2])
+        for prev, nxt in zip(reversed(before[:-1]), reversed(before[1:]), strict=True):
+            if not LIST_GAP.match(doc.text[prev[1] : nxt[0]]):
+                break
+            if prev[2] not in run:
+                run.append(prev[2])
+        return run
+    end = verb.idx + len(verb.text)
+    after = [f for f in found if f[0] >= end]
+    if after and AFTER_GAP.match(doc.text[end : after[0][0]]):
+        run.append(after[0][2])
+        for prev, nxt in itertools.pairwise(after):
+            if not LIST_GAP.match(doc.text[prev[1] : nxt[0]]):
+                break
+            if nxt[2] not in run:
+                run.append(nxt[2])
+    return run
 
 
 def _object_pronoun(tok: Token) -> bool:

@@ -101,8 +101,11 @@ OFFICIAL_WORDS = re.compile(
     re.IGNORECASE,
 )
 DEFENDER_WORDS = re.compile(
-    r"\b(?:defensor[ae]?s?|l[ií]der(?:esa)?|dirigente|apu|"
-    r"guardaparques?|defender|activist|activista|leader)\b",
+    r"\b(?:defensor[ae]?s?|l[ií]der(?:esa)?|dirigent[ae]s?|apu|guardaparques?|defenders?|"
+    r"activists?|activista|leaders?|(?:vice-?)?president[ae]?|(?:vice-?)?presidente|"
+    r"monitor(?:a|es)?(?: ambiental(?:es)?| forestal(?:es)?)?|environmental monitor|"
+    r"forest monitor|vigilantes? comunal(?:es)?|guardia indígena|indigenous guard|"
+    r"park ranger|ranger|jef[ae] de la comunidad|teniente gobernador|secretari[oa] general)\b",
     re.IGNORECASE,
 )
 SUSPECT_WORDS = re.compile(
