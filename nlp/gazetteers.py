@@ -44,6 +44,7 @@ class Feature:
     district: str | None = None  # a locality's district code, when its name is the district's
     lat: float | None = None
     lon: float | None = None
+    names: tuple[str, ...] = ()  # a river's or an area's own name(s) without its kind: "El Sira"
 
 
 @dataclass
@@ -135,7 +136,8 @@ def _load_features(g: Gazetteer) -> None:
     """Rivers, protected areas, roads and bridges under every phrase that names them."""
     rivers = json.loads((DATA / "rivers.json").read_text(encoding="utf-8"))["rivers"]
     for r in rivers:
-        feature = Feature(f"Río {r['name']}", "river", tuple(r["regions"]))
+        own = (r["name"], *r.get("aliases", ()))
+        feature = Feature(f"Río {r['name']}", "river", tuple(r["regions"]), names=own)
         for name in (r["name"], *r.get("aliases", ())):
             for cue in RIVER_CUES:
                 _add(g.features, cue.format(name), feature)
@@ -145,7 +147,8 @@ def _load_features(g: Gazetteer) -> None:
         kind = a["type"]
         title = " ".join(w if w in {"de", "del"} else w[:1].upper() + w[1:] for w in kind.split())
         full = f"{title} {a['name']}"
-        feature = Feature(full, "protected_area", tuple(a["regions"]))
+        own = (a["name"], *a.get("aliases", ()))
+        feature = Feature(full, "protected_area", tuple(a["regions"]), names=own)
         for name in (a["name"], *a.get("aliases", ())):
             _add(g.features, f"{kind} {name}", feature)
             _add(g.features, f"{name} {english[kind]}", feature)

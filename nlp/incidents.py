@@ -944,7 +944,8 @@ def extract(
         if e.type == "community"
         or (e.type == "organization" and e.kind in {"federation", "ngo", "media"})
     }
-    arrested: list[tuple[str, list[str], int]] = []  # (act family, persons, offset)
+    # acts attributed by an arrest, a charge or the victim's accusation
+    arrested: list[tuple[str, list[str], int, list[DateMention], Span]] = []
     paragraph_end = 0
     for sent in doc.sents:
         if STATISTIC_RE.search(sent.text) or GENERIC_RE.search(sent.text):
@@ -959,8 +960,18 @@ def extract(
             held = _arrested(sent, triggers, index, entities)
             held = [k for k in held if kinds.get(k) == "person" and k not in innocent]
             if held:
-                arrested.append((_family(_act_of(arrest.group(0))), held, sent.start_char))
+                act = _act_of(sent.text[arrest.start() :])
+                arrested.append((act, held, sent.start_char, sent_dates, sent))
             triggers = [t for t in triggers if t.type != "criminalisation"]
+        for act, accused in _accusations(sent, entities):
+            accused = [k for k in accused if k not in innocent and k not in officials]
+            if accused:  # "denunció a X por amenazarlo", "acusó a X de prender fuego …"
+                arrested.append((act, accused, sent.start_char, sent_dates, sent))
+                triggers = [
+                    t
+                    for t in triggers
+                    if t.type != "criminalisation" and not _within(t.token, accused, index)
+                ]
         for trig in triggers:
             perps, victims, unnamed = roles(trig, index)
             if trig.type == "criminalisation" and victims and all(k in suspects for k in victims):
@@ -1121,7 +1132,7 @@ def extract(
         if sent_dates and triggers:
             last_date = sent_dates[0]
     incidents = _one_per_event(drafts)
-    _attribute_arrests(incidents, arrested)
+    _attribute_arrests(incidents, arrested, doc_places)
     _fill_from_document(incidents, defenders, entities, relations or [], officials)
     return incidents
 
@@ -1218,8 +1229,8 @@ def _family(kind: str) -> str:
 
 
 def _act_of(phrase: str) -> str:
-    """The act an arrest is for: the last act word of the phrase."""
-    for word in reversed(re.findall(r"[\wáéíóú]+", fold(phrase))):
+    """The act an arrest is for: the first act word from the phrase on."""
+    for word in re.findall(r"[\wáéíóú]+", fold(phrase)):
         if word in ACT_WORDS:
             return ACT_WORDS[word]
     return "killing"
@@ -1335,19 +1346,90 @@ def _one_per_event(drafts: list[_Draft]) -> list[Incident]:
 
 
 def _attribute_arrests(
-    incidents: list[Incident], arrested: list[tuple[str, list[str], int]]
+    incidents: list[Incident],
+    arrested: list[tuple[str, list[str], int, list[DateMention], Span]],
+    places: list[Entity],
 ) -> None:
-    """ "X fue detenido como presunto autor del crimen": X is the alleged author of it."""
-    for family, persons, offset in arrested:
-        acts = [i for i in incidents if _family(i.type) == _family(family)]
-        if not acts:
-            continue
-        act = min(acts, key=lambda i: abs(i.evidence.start - offset))
+    """ "X fue detenido como presunto autor del crimen", "denunció a X por amenazarlo":
+    X is the alleged author of that act — of the nearest one told, else of an act of its
+    own, dated by the sentence that attributes it when it gives a date."""
+    for kind, persons, offset, dates, sent in arrested:
+        acts = [i for i in incidents if _family(i.type) == _family(kind)]
+        if acts:
+            act = min(acts, key=lambda i: abs(i.evidence.start - offset))
+        else:
+            date = dates[0] if dates else None
+            place = _place_for(sent, places)
+            act = Incident(
+                type=kind,
+                evidence=Evidence(
+                    sent.start_char, sent.end_char, sent.text, sent.start_char, "rule", 0.7
+                ),
+                date=date.value if date else None,
+                date_precision=date.precision if date else "unknown",
+                place=place.key if place else None,
+            )
+            incidents.append(act)
+            incidents.sort(key=lambda i: i.evidence.start)
         for k in persons:
             if k not in act.perpetrators and k not in act.victims:
                 act.perpetrators.append(k)
             if k in act.suspects:
                 act.suspects.remove(k)
+            if k in act.witnesses:
+                act.witnesses.remove(k)
+
+
+ACCUSE_RE = re.compile(
+    r"\b(?:denunci[oóaá]\w*|acus[oóaá]\w*|responsabiliz\w+|sindic[oóa]\w*|culp[oóa]\w*|"
+    r"se[nñ]al[oóa]\w* como responsables? a|accus\w+|blam\w+|reported|identified)"
+    r"(?:\s+(?:directamente|penalmente|públicamente|ante [^,]{3,60}?))*\s+"
+    r"(?:a\s+|al\s+)?(?P<who>[^.;:]{3,140}?)\s*,?\s+(?:por|de|of|for|as the (?:man|person) who)\s+"
+    r"(?:(?:haber|having|the|el|la|los|las)\s+)?(?P<act>[\wáéíóúñ]+(?:\s+fuego|\s+fire)?)",
+    re.IGNORECASE,
+)
+CLITIC = re.compile(r"(?:los|las|lo|la|le|les|me|nos|te)$")
+
+
+def _accusations(sent: Span, entities: list[Entity]) -> list[tuple[str, list[str]]]:
+    """Who a sentence accuses of which act: "denunció a X e Y por amenazarlo de muerte",
+    "acusó a X de prender fuego a la vivienda", "accused X of the killing"."""
+    out: list[tuple[str, list[str]]] = []
+    for m in ACCUSE_RE.finditer(sent.text):
+        act = _accused_act(m.group("act"))
+        if act is None:
+            continue
+        start = sent.start_char + m.start("who")
+        end = sent.start_char + m.end("who")
+        who = [
+            e.key
+            for e in entities
+            if e.type in {"person", "organization"}
+            and any(start <= x.start and x.end <= end for x in e.mentions)
+        ]
+        if who:
+            out.append((act, who))
+    return out
+
+
+def _accused_act(word: str) -> str | None:
+    """The incident type an accusation names: a verb (clitics aside) or a noun."""
+    folded = fold(word)
+    if folded in ACT_WORDS:
+        return ACT_WORDS[folded]
+    if re.match(r"(?:prender|set) (?:fuego|fire)|incendi|quem|burn", folded):
+        return "property_damage"
+    bare = CLITIC.sub("", folded)
+    for cand in (folded, bare, bare + "r" if bare.endswith(("a", "e", "i")) else bare):
+        kind = TRIGGERS.get(cand)
+        if kind is not None and kind != "criminalisation":
+            return kind
+    return None
+
+
+def _within(tok: Token, keys: list[str], index: dict[int, str]) -> bool:
+    """A trigger whose own words name one of ``keys`` (the accusation itself)."""
+    return any(index.get(t.idx) in keys for t in tok.subtree)
 
 
 def _fill_from_document(
