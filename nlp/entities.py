@@ -447,10 +447,15 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
         name = HONORIFICS.sub("", m.canonical or m.text)
         words = fold(name).split()
         home = None
-        for known_words, key in full:
-            if words and (_part_of(words, known_words) or _initials_match(words, known_words)):
-                home = key
-                break
+        homes = [
+            key
+            for known_words, key in full
+            if words and (_part_of(words, known_words) or _initials_match(words, known_words))
+        ]
+        if len(homes) > 1:
+            continue  # "Tapullima" alone when two persons here bear it: nobody's for sure
+        if homes:
+            home = homes[0]
         if home is None and words and words[0] not in first_names:
             # "Shuna Vasquez" after "Marleni Shuña Vásquez": surnames only one person here
             # has, in their order ("Camaiteri Shuña" is another person than "Elsa Shuña
@@ -519,6 +524,8 @@ def _part_of(words: list[str], known: list[str]) -> bool:
     "Cristóbal" is "Cristóbal Tapullima Ríos"; "Demesio Pachas" is not "Rolando Pachas"."""
     if not set(words) <= set(known):
         return False
+    if len(words) == 1 and words[0] != known[0] and words[0] not in _own_surnames(known):
+        return False  # "Tapullima" is not "Teresa Ahuanari de Tapullima"
     return not (
         len(words) >= 2 and words[0] != known[0] and words[0] in load_gazetteer().first_names
     )

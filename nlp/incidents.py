@@ -959,6 +959,10 @@ def extract(
         if arrest:
             held = _arrested(sent, triggers, index, entities)
             held = [k for k in held if kinds.get(k) == "person" and k not in innocent]
+            # who is held is named before "presunto autor del …"; who comes after it is
+            # the act's victim ("… del homicidio de X")
+            cut = sent.start_char + arrest.start()
+            held = [k for k in held if any(m.start < cut for m in _by_key(entities, k).mentions)]
             if held:
                 act = _act_of(sent.text[arrest.start() :])
                 arrested.append((act, held, sent.start_char, sent_dates, sent))
@@ -1000,6 +1004,12 @@ def extract(
                     if k not in perps and _near_por(sent, _by_key(entities, k), trig.token.idx)
                 ]
                 victims = [k for k in victims if k not in perps]
+            if (
+                _lemma(trig.token) in SPEECH_LEMMAS
+                and _quoted(sent, trig.token)
+                and not _object_pronoun(trig.token)
+            ):
+                perps = []  # '"…," Soto said': who reports a quote is not its author
             perps = [k for k in perps if k not in innocent]
             if trig.type == "criminalisation":
                 # who files the complaint criminalises; police, prosecutors and courts
@@ -1074,7 +1084,9 @@ def extract(
             if not victims and _object_pronoun(trig.token):
                 # "le dijo", "lo amenazaron": the last person named who is not a suspect
                 taken = perps + sorted(officials) + sorted(suspects)
-                recent = _last_person_before(entities, sent.start_char, taken)
+                recent = _last_person_before(
+                    entities, sent.start_char, taken, _pronoun_gender(trig.token)
+                )
                 victims = [recent.key] if recent else []
             named_here: list[str] = []
             if not perps:
@@ -1199,6 +1211,15 @@ ACT_WORDS = {
     "threat": "threat",
     "threats": "threat",
 }
+
+
+QUOTES = '"“”«»'
+
+
+def _quoted(sent: Span, verb: Token) -> bool:
+    """A speech verb after a closing quote, or a sentence that opens with one."""
+    before = sent.text[: verb.idx - sent.start_char]
+    return sent.text.lstrip()[:1] in QUOTES or any(q in before for q in QUOTES)
 
 
 def _headline(doc: Doc, sent: Span) -> bool:
@@ -1380,12 +1401,17 @@ def _attribute_arrests(
                 act.witnesses.remove(k)
 
 
+_ACT_FORMS = (
+    r"amenaz\w*|asesin\w*|matar\w*|atac\w*|agred\w*|agresi[oó]n|golpe\w*|incendi\w*|"
+    r"quem(?!arropa)\w*|prender(?:le)? fuego|dispar\w*|herir\w*|atentado|atentar\w*|hostig\w*|"
+    r"threat\w*|kill\w*|murder\w*|attack\w*|assault\w*|beat\w*|burn\w*|set(?:ting)? fire|"
+    r"shoot\w*|shot|harass\w*"
+)
 ACCUSE_RE = re.compile(
     r"\b(?:denunci[oóaá]\w*|acus[oóaá]\w*|responsabiliz\w+|sindic[oóa]\w*|culp[oóa]\w*|"
-    r"se[nñ]al[oóa]\w* como responsables? a|accus\w+|blam\w+|reported|identified)"
-    r"(?:\s+(?:directamente|penalmente|públicamente|ante [^,]{3,60}?))*\s+"
-    r"(?:a\s+|al\s+)?(?P<who>[^.;:]{3,140}?)\s*,?\s+(?:por|de|of|for|as the (?:man|person) who)\s+"
-    r"(?:(?:haber|having|the|el|la|los|las)\s+)?(?P<act>[\wáéíóúñ]+(?:\s+fuego|\s+fire)?)",
+    r"se[nñ]al[oóa]\w* como responsables? a|accus\w+|blam\w+)"
+    r"\s+(?P<who>[^.;:]{3,160}?)\s*,?\s+(?:por|de|of|for)\s+"
+    r"(?:(?:haber|having|the|el|la|los|las|su|his|her)\s+)?(?P<act>" + _ACT_FORMS + r")",
     re.IGNORECASE,
 )
 CLITIC = re.compile(r"(?:los|las|lo|la|le|les|me|nos|te)$")
@@ -1630,15 +1656,32 @@ def _object_pronoun(tok: Token) -> bool:
     )
 
 
-def _last_person_before(entities: list[Entity], offset: int, exclude: list[str]) -> Entity | None:
+def _last_person_before(
+    entities: list[Entity], offset: int, exclude: list[str], gender: str | None = None
+) -> Entity | None:
+    """The last person named before ``offset`` (of the pronoun's gender when it has one)."""
     best: tuple[int, Entity] | None = None
     for e in entities:
         if e.type != "person" or e.key in exclude:
+            continue
+        if gender is not None and e.gender is not None and e.gender != gender:
             continue
         for m in e.mentions:
             if m.start < offset and (best is None or m.start > best[0]):
                 best = (m.start, e)
     return best[1] if best else None
+
+
+def _pronoun_gender(tok: Token) -> str | None:
+    """ "la amenazaron" / "threatened her": female; "lo" / "him": male."""
+    for c in tok.children:
+        if c.pos_ == "PRON":
+            word = fold(c.text)
+            if word in {"la", "her", "ella"}:
+                return "female"
+            if word in {"lo", "him", "el"}:
+                return "male"
+    return None
 
 
 def _stem_re(stem: str) -> re.Pattern[str]:

