@@ -13,87 +13,27 @@ so a look-up is an index hit, not a scan of every actor.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
-
-from rapidfuzz import fuzz
 
 from graph import cypher
 from graph.repository import upsert
 from graph.rows import Evidence, FactRecord, NodeRecord
 from graph.store import Store
-from nlp.text import fold, phonetic
+from nlp.likeness import CONTEXT_BONUS, REVIEW_FLOOR, review
+
+# the pure name functions live in nlp (the evaluation replays them without a store)
+from nlp.likeness import name_keys as name_keys
+from nlp.likeness import query_keys as query_keys
+from nlp.likeness import similarity as similarity
 
 ACTOR_KINDS = ("Person", "Organization", "Community")
 # Edges that give two actors a context in common: a community, an organisation, a dispute.
 CONTEXT = ("MEMBER_OF", "WORKS_FOR", "PARTY_TO")
-REVIEW_FLOOR = 80.0
-CONTEXT_BONUS = 10.0
 MAX_CANDIDATES = 2000
-STOP = {
-    "de",
-    "del",
-    "la",
-    "las",
-    "los",
-    "comunidad",
-    "nativa",
-    "campesina",
-    "sac",
-    "eirl",
-    "empresa",
-    "minera",
-    "native",
-    "community",
-    "the",
-    "and",
-    "y",
-}
-
-
-def _words(name: str) -> list[str]:
-    words = [phonetic(w) for w in fold(name).replace(".", " ").split()]
-    return [w for w in words if len(w) > 3 and w not in STOP]
-
-
-def name_keys(name: str) -> list[str]:
-    """The index keys an actor's name is written under.
-
-    A name of several words is filed under each pair of neighbouring words
-    (``p:grandes mori``) and under each word (``w:grandes``); a one-word name under that
-    word alone (``s:grandes``). Look-ups (``query_keys``) then stay selective: full names
-    meet full names on a pair, and only one-word names reach the crowded word keys.
-    """
-    words = _words(name)
-    if len(words) == 1:
-        return [f"s:{words[0]}"]
-    pairs = {f"p:{a} {b}" for a, b in itertools.pairwise(words)}
-    return sorted(pairs | {f"w:{w}" for w in words})
-
-
-def query_keys(name: str) -> list[str]:
-    """The keys under which actors that may share ``name``'s identity are filed."""
-    words = _words(name)
-    if len(words) == 1:
-        return [f"w:{words[0]}", f"s:{words[0]}"]
-    pairs = {f"p:{a} {b}" for a, b in itertools.pairwise(words)}
-    return sorted(pairs | {f"s:{w}" for w in words})
 
 
 def key_id(key: str) -> str:
     return "nk_" + key.replace(":", "_").replace(" ", "_")
-
-
-def similarity(a: str, b: str) -> float:
-    """0..100: how alike two names are, spelling variants forgiven."""
-    pa, pb = phonetic(a), phonetic(b)
-    wa, wb = pa.split(), pb.split()
-    if len(wa) > 1 and len(wb) > 1 and fuzz.ratio(wa[0], wb[0]) < 80:
-        return 0.0  # two given names: siblings share surnames, not identities
-    whole = fuzz.token_sort_ratio(pa, pb)
-    # a surname alone ("Grández") against a full name: the words it has, a little less sure
-    subset = fuzz.token_set_ratio(pa, pb) * 0.9
-    return float(max(whole, subset))
 
 
 def unindexed(
@@ -162,12 +102,9 @@ def candidates(store: Store, nodes: Sequence[NodeRecord]) -> list[tuple[str, str
     shared = {(str(r["a"]), str(r["b"])): int(r["shared"]) for r in context}
     out: list[tuple[str, str, float, str]] = []
     for a, b, score in scored:
-        reasons = [f"names alike ({score:.0f})"]
-        if shared.get((a, b)):
-            score = min(100.0, score + CONTEXT_BONUS)
-            reasons.append(f"{shared[(a, b)]} shared community or organisation")
-        if score >= REVIEW_FLOOR:
-            out.append((a, b, score, "; ".join(reasons)))
+        verdict = review(score, shared.get((a, b), 0))
+        if verdict is not None:
+            out.append((a, b, *verdict))
     return out
 
 
