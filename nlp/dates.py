@@ -178,11 +178,12 @@ DATELINE_END = re.compile(r"\s*(?:$|\n|[.|]|[—–-]|\(|\s+-)")
 
 
 def document_date(text: str) -> DateMention | None:
-    """The date a piece carries at its top ("Lima, 5 de marzo de 2024.", "5 May 2019"):
-    a full date with its year within the first lines, before any other sentence ends."""
+    """The date a piece carries at its top ("Lima, 5 de marzo de 2024.", "5 May 2019",
+    "LIMA, Feb 27 -"): a day alone on its line or after a place, ending its line or
+    followed by a full stop or a dash."""
     head = text[:DATELINE_CHARS]
     for m in find_dates(head, date(2000, 1, 1)):
-        if m.precision != "day" or not _has_year(head[m.start : m.end]):
+        if m.precision != "day":
             continue
         line_start = head.rfind("\n", 0, m.start) + 1
         prefix = head[line_start : m.start]
@@ -203,10 +204,32 @@ def reference_date(text: str, received: date | None) -> tuple[date, DateMention 
     not after ``received`` (a report read days after it was published), else ``received``
     (else today). Also returns the dateline found, which dates the report, not its events."""
     found = document_date(text)
-    when = date.fromisoformat(found.value) if found else None
+    dated = found is not None and _has_year(text[found.start : found.end])
+    when = date.fromisoformat(found.value) if found and dated else None
     if when is not None and (received is None or when <= received):
         return when, found
     return received or date.today(), found
+
+
+def _weekday_day(reference: date, weekday: int, day: int) -> date | None:
+    """The latest date not after ``reference`` that falls on ``day`` of its month, on that
+    weekday when one of the last few months agrees (else the latest such day)."""
+    year, month = reference.year, reference.month
+    candidates: list[date] = []
+    for _ in range(12):
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            when = None
+        if when is not None and when <= reference:
+            candidates.append(when)
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    for when in candidates:
+        if when.weekday() == weekday:
+            return when
+    return candidates[0] if candidates else None
 
 
 def find_dates(text: str, reference: date) -> list[DateMention]:
@@ -230,7 +253,16 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
         if not free(m.start(), m.end()):
             continue
         if m.group("w") and re.match(r"\s*,?\s*\d", text[m.end() : m.end() + 4]):
-            continue  # "el pasado jueves 7 de marzo": the date that follows says it
+            day = re.match(r"\s*,?\s*(\d{1,2})\b(?!\s*(?:de\s|del\s|[/.-]\d))", text[m.end() :])
+            if day is None:
+                continue  # "el pasado jueves 7 de marzo": the date that follows says it
+            # "el pasado sábado 17": the latest such day of a month, not after the reference
+            when_day = _weekday_day(reference, WEEKDAYS[fold(m.group("w"))], int(day.group(1)))
+            if when_day is not None:
+                end = m.end() + day.end()
+                found.append(DateMention(m.start(), end, when_day.isoformat(), "day"))
+                taken.append((m.start(), end))
+            continue
         if m.group("r"):
             days = RELATIVE[" ".join(fold(m.group("r")).split())]
             when = reference - timedelta(days=days)

@@ -37,6 +37,7 @@ for _type, _words in {
     "herido herida heridos heridas lesionado lesionados golpeado golpeados "
     "golpiza beat assault attack injure wound hit punch",
     "criminalisation": "denunciar criminalizar criminalizacion imputar procesar detener "
+    "prosecution procesamiento "
     "arrestar encarcelar acusar querella charge prosecute arrest detain "
     "criminalise criminalize indict sue jail imprison",
     "harassment": "hostigar hostigamiento acosar acoso amenazas_constantes harass harassment",
@@ -716,14 +717,6 @@ def _dedupe(found: list[Trigger]) -> list[Trigger]:
         ):
             more.append(t)
     killing = by_type.get("killing")
-    if (
-        killing is not None
-        and killing.token.pos_ == "VERB"
-        and _lemma(killing.token) not in {"morir", "fallecer", "die"}
-        and "attempted_killing" in by_type
-    ):
-        by_type.pop("attempted_killing")  # "le dispararon y lo mataron"
-    killing = by_type.get("killing")
     if "attempted_killing" in by_type and not (
         killing is not None and _lemma(killing.token) in {"morir", "fallecer", "die"}
     ):  # "le dispararon … y murió": the shots and the death are told apart, then merged
@@ -965,7 +958,7 @@ def extract(
             held = [k for k in held if any(m.start < cut for m in _by_key(entities, k).mentions)]
             if held:
                 act = _act_of(sent.text[arrest.start() :])
-                arrested.append((act, held, sent.start_char, sent_dates, sent))
+                arrested.append((act, held, sent.start_char, [], sent))  # not the arrest's date
             triggers = [t for t in triggers if t.type != "criminalisation"]
         for act, accused in _accusations(sent, entities):
             accused = [k for k in accused if k not in innocent and k not in officials]
@@ -1121,7 +1114,7 @@ def extract(
                 ]
             witnesses = _witnesses(sent, entities, perps + victims + named_here)
             place = _place_for(sent, doc_places)
-            date = sent_dates[0] if sent_dates else last_date
+            date = _date_for(sent_dates, trig.token.idx) if sent_dates else last_date
             start, end = sent.start_char, sent.end_char
             inc = Incident(
                 type=trig.type,
@@ -1162,6 +1155,8 @@ STATISTIC_RE = re.compile(
     r"al menos|at least)\b[^.]{0,60}?\b" + _COUNT + r"\b"
     r"|\b" + _COUNT + r"\s+(?:[\wáéíóú]+\s+){0,3}(?:defensor[ae]?s|defenders|asesinatos|killings|"
     r"casos|cases|muertes|deaths|activistas|activists|l[ií]deres|leaders|personas defensoras)\b"
+    r"(?=[^.]{0,120}\b(?:desde|since|en lo que va|so far|this year|este año|en total|in total|"
+    r"registr\w+|record\w+|document\w+|a nivel nacional|nationwide|en el país|in the country))"
     r"|\b(?:desde|since)\s+(?:el\s+(?:año\s+)?)?(?:19|20)\d\d\b[^.]{0,80}\b"
     r"(?:asesinad|killed|murdered|registrad|recorded|documentad|documented)",
     re.IGNORECASE,
@@ -1232,6 +1227,13 @@ def _headline(doc: Doc, sent: Span) -> bool:
         return False
     before = doc.text[:line_start]
     return before.count(". ") + before.count(".\n") == 0 or line.isupper()
+
+
+def _date_for(dates: list[DateMention], offset: int) -> DateMention:
+    """The sentence's most precise date, the nearest to the act among equals ("the hut the
+    community built in 2022 was set on fire on April 7": April 7)."""
+    rank = {"day": 0, "month": 1, "year": 2}
+    return min(dates, key=lambda d: (rank.get(d.precision, 3), abs(d.start - offset)))
 
 
 def _by_key(entities: list[Entity], key: str) -> Entity:
