@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
-from graph.config import StoreConfig
+from graph.config import ReextractConfig, StoreConfig
 from graph.errors import ConfigError, DefensoresError, ModelError
 from graph.migrations import current_version, migrate
 from graph.repository import counts
@@ -53,6 +53,8 @@ class Config:
     workers: int = 1
     rate_limit: int = 600  # requests per minute per token
     patterns_max_stale: float = 0.0  # seconds; see graph.projections
+    # re-extract stored complaints on start (graph.reextract)
+    reextract: ReextractConfig = field(default_factory=ReextractConfig)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Config:
@@ -105,6 +107,7 @@ class Config:
             workers=int(raw_workers),
             rate_limit=int(raw_rate),
             patterns_max_stale=stale,
+            reextract=ReextractConfig.from_env(source),
         )
 
 
@@ -259,7 +262,14 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin")
     ex.add_argument("--received", help="reception date for relative dates (YYYY-MM-DD)")
     ev = sub.add_parser("evaluate", help="score the pipeline and the bare model on the gold set")
-    ev.add_argument("--gold", default="tests/data/gold", help="gold set folder")
+    ev.add_argument(
+        "--set",
+        choices=["gold", "reporting"],
+        default="gold",
+        dest="gold_set",
+        help="gold: the invented complaints; reporting: the real-style articles (issue 16)",
+    )
+    ev.add_argument("--gold", help="the set's folder (default tests/data/gold or …/reporting)")
     ev.add_argument("--json", action="store_true", help="print the full report as JSON")
     ev.add_argument(
         "--split",
@@ -313,6 +323,15 @@ def _parser() -> argparse.ArgumentParser:
     dos.add_argument("case_id", help="the case's id (cas_…)")
     dos.add_argument("--out", required=True, help="the HTML file to write")
     dos.add_argument("--pdf", help="also write it as PDF to this file")
+    rx = sub.add_parser(
+        "reextract",
+        help="re-extract stored complaints with the current pipeline, reviews kept",
+    )
+    rx.add_argument(
+        "--since",
+        help="only complaints extracted by this extractor version or an older one "
+        "(e.g. 0.1); default: every one another version extracted",
+    )
     pack = sub.add_parser("training-pack", help="pseudonymised case studies for training")
     pack.add_argument("--out", required=True, help="the folder to write")
     pack.add_argument("--region", help="only land disputes in this UBIGEO prefix")
@@ -397,6 +416,7 @@ def complaint_of(record: Any, confidentiality: str = "restricted") -> Any:
         channel=record.channel or "import",
         confidentiality=record.confidentiality or confidentiality,
         source=record.source,
+        reported_at=record.reported_at,
     )
 
 
@@ -423,6 +443,9 @@ def _serve(config: Config) -> int:
     # Open the store first, so a failure to start is one clear line, not a traceback.
     store = open_store(config.store)
     try:
+        if config.reextract.on_start:  # before serving: the API then shows the new facts
+            summary = reextract_store(store, config.reextract.since)
+            log.info("re-extraction: %s", json.dumps(summary, ensure_ascii=False))
         if config.workers > 1:
             # each worker process opens its own connection to the same store
             uvicorn.run(
@@ -534,18 +557,33 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from nlp.evaluate import evaluate, table
+    from nlp.evaluate import SETS, run
 
-    folder = Path(args.gold)
+    folder = Path(args.gold) if args.gold else SETS[args.gold_set]
     if not folder.is_dir():
         raise InputError(f"no gold set at {folder}")
-    report = evaluate(folder, split=args.split)
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        for line in table(report):
-            print(line)
+    print(run(args.gold_set, folder, args.split, as_json=args.json))
     return 0
+
+
+def reextract_store(store: Store, since: str | None = None) -> dict[str, Any]:
+    """Re-extract the stored complaints due (``graph.reextract``), the NLP in a process
+    of its own; returns the summary."""
+    from graph.extraction import NlpBatchExtractor
+    from graph.reextract import reextract
+    from nlp.pipeline import VERSION
+    from nlp.worker import ExtractorProcess
+
+    with ExtractorProcess() as nlp:
+        done = reextract(store, NlpBatchExtractor(nlp), VERSION, since=since)
+    return done.as_json()
+
+
+def _reextract(args: argparse.Namespace, config: Config) -> int:
+    with open_store(config.store) as store:
+        summary = reextract_store(store, args.since)
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 1 if summary["errors"] else 0
 
 
 STORE_DOWN_BEFORE = "not stored: the store stopped answering before it was written"
@@ -690,6 +728,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _dossier(args, config)
         if args.command == "training-pack":
             return _training_pack(args, config)
+        if args.command == "reextract":
+            return _reextract(args, config)
         return _db(args, config)
     except DefensoresError as exc:
         print(f"defensores: error: {exc}", file=sys.stderr)

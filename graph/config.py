@@ -136,3 +136,37 @@ class StoreConfig:
         if self.uri:
             return f"{self.uri} (database {self.database})"
         return f"embedded ArcadeDB in {self.data_dir} (database {self.database})"
+
+
+_EXTRACTOR_VERSION = re.compile(r"^([A-Za-z0-9_.-]+/)?\d+(\.\d+)*$")
+
+
+@dataclass(frozen=True)
+class ReextractConfig:
+    """Whether the server re-extracts stored complaints when it starts (``graph.reextract``).
+
+    ``DEFENSORES_REEXTRACT=1`` re-extracts every complaint another extractor version
+    extracted; ``DEFENSORES_REEXTRACT_SINCE=0.1`` (which turns it on by itself) only
+    those extracted by that version or an older one.
+    """
+
+    on_start: bool = False
+    since: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ReextractConfig:
+        source = os.environ if env is None else env
+        raw = source.get("DEFENSORES_REEXTRACT", "").strip().lower()
+        if raw in ("", "0", "false", "no", "off"):
+            on = False
+        elif raw in ("1", "true", "yes", "on"):
+            on = True
+        else:
+            raise ConfigError(f"DEFENSORES_REEXTRACT must be 1 or 0 (true/false), got {raw!r}")
+        since = source.get("DEFENSORES_REEXTRACT_SINCE", "").strip() or None
+        if since is not None and not _EXTRACTOR_VERSION.match(since):
+            raise ConfigError(
+                "DEFENSORES_REEXTRACT_SINCE must be an extractor version such as 0.1 or "
+                f"defensores-nlp/0.1, got {since!r}"
+            )
+        return cls(on_start=on or since is not None, since=since)

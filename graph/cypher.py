@@ -247,7 +247,7 @@ COMPLAINTS_CLAIM = (
     "WHERE c.status <> 'extracted' AND coalesce(c.claimed_by, '') = row.expected "
     "SET c.status = 'extracting', c.attempts = coalesce(c.attempts, 0) + 1, "
     "c.claimed_by = $me, c.claimed_at = $now, c.updated_at = $now "
-    "RETURN c.id AS id, c.text AS text, c.received_at AS received_at"
+    "RETURN c.id AS id, c.text AS text, coalesce(c.reported_at, c.received_at) AS reference"
 )
 
 COMPLAINTS_EXTRACTED = (
@@ -360,6 +360,15 @@ def delete_edges(rel: RelKind, start_label: str, end_label: str) -> str:
     )
 
 
+def existing_edges(rel: RelKind, start_label: str, end_label: str) -> str:
+    """Of a batch of ``{start, end}`` rows, those an edge of ``rel`` joins already."""
+    return (
+        f"UNWIND $rows AS row {_ends(rel, start_label, end_label)}"
+        f"MATCH {_edge(rel)} "
+        "RETURN DISTINCT row.start AS start, row.end AS end"
+    )
+
+
 def manual_facts(rel: RelKind, start_label: str, end_label: str) -> str:
     """Create the edges of a batch of ``{start, end, props}`` rows that do not exist yet.
 
@@ -388,6 +397,15 @@ def review_fact(rel: RelKind) -> str:
         "r.updated_at = CASE WHEN same THEN r.updated_at ELSE $now END "
         "SET r.review = $review, r.review_note = $note, r.reviewed_by = $by "
         "RETURN properties(r) AS rel, a.id AS start, b.id AS end"
+    )
+
+
+def fact_confirmed_from(rel: RelKind) -> str:
+    """The fact a reviewer confirmed from a tentative one, by that one's id (a retry of
+    the confirmation: the tentative fact is gone)."""
+    return (
+        f"MATCH (a)-[r:{_rel(rel)} {{confirmed_from: $id}}]->(b) "
+        "RETURN properties(r) AS rel, a.id AS start, b.id AS end LIMIT 1"
     )
 
 
@@ -515,4 +533,85 @@ SEQUENCE_BUMP = (
 PERSONS_NUMBER = (
     "UNWIND $rows AS row MATCH (p:Actor {id: row.id}) WHERE p.pseudonym_no IS NULL "
     "SET p.pseudonym_no = row.no RETURN count(p) AS numbered"
+)
+
+
+# --- re-extraction (graph.reextract) ----------------------------------------------------
+
+# The extracted complaints and the extractor that ran on each.
+COMPLAINTS_EXTRACTED_BY = (
+    "MATCH (c:Complaint) WHERE c.status = 'extracted' "
+    "RETURN c.id AS id, c.extractor AS extractor ORDER BY c.received_at, c.id"
+)
+
+# What a re-extraction reads of its complaints: the text and the reference date for
+# relative dates (the report's date when given, else when it was received).
+COMPLAINTS_TO_REEXTRACT = (
+    "UNWIND $ids AS id MATCH (c:Complaint {id: id}) WHERE c.status = 'extracted' "
+    "RETURN c.id AS id, c.text AS text, coalesce(c.reported_at, c.received_at) AS reference, "
+    "c.extractor AS extractor"
+)
+
+COMPLAINT_EXTRACTOR = (
+    "MATCH (c:Complaint {id: $id}) RETURN c.status AS status, c.extractor AS extractor"
+)
+
+# Every edge that cites one complaint, found from the nodes it reports and mentions:
+# its own edges, every edge of its incidents, and the outgoing edges of its actors to
+# nodes other than incidents (those are an incident's edges) and name keys. An actor's
+# incoming edges are not walked: a police unit named in every complaint has thousands.
+FACTS_CITING = (
+    "MATCH (c:Complaint {id: $id})-[r]->(x) "
+    "RETURN type(r) AS type, c.id AS start, x.id AS end, properties(r) AS props "
+    "UNION ALL "
+    "MATCH (:Complaint {id: $id})-[:REPORTS]->(i:Incident)-[r]-(o) "
+    "WHERE $id IN coalesce(r.sources, []) "
+    "RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, "
+    "properties(r) AS props "
+    "UNION ALL "
+    "MATCH (:Complaint {id: $id})-[:MENTIONS]->(a:Actor)-[r]->(o) "
+    "WHERE NOT o:Incident AND NOT o:NameKey AND $id IN coalesce(r.sources, []) "
+    "RETURN type(r) AS type, a.id AS start, o.id AS end, properties(r) AS props"
+)
+
+# Stored actors' aliases, so a re-extraction adds to them and never takes any away.
+ACTOR_ALIASES = (
+    "UNWIND $ids AS id MATCH (a:Actor {id: id}) "
+    "RETURN a.id AS id, a.aliases AS aliases, a.aliases_norm AS aliases_norm"
+)
+
+
+def still_held(label: str) -> str:
+    """Which of some nodes stand on something besides one complaint's bare mention.
+
+    An edge counts unless it is the complaint's own ``REPORTS``/``MENTIONS``, a name
+    index entry, or an open review candidate; a node is held, too, while an alert, a
+    merge record or its own ``merged_into`` names it.
+    """
+    return (
+        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}) "
+        "OPTIONAL MATCH (n)-[r]-(o) WHERE type(r) <> 'HAS_NAME_KEY' "
+        "AND NOT (type(r) IN ['MENTIONS', 'REPORTS'] AND o.id = $cid) "
+        "AND NOT (type(r) = 'POSSIBLY_SAME_AS' AND coalesce(r.decision, 'open') = 'open') "
+        "WITH id, n, count(r) AS edges "
+        "RETURN id, edges > 0 OR n.merged_into IS NOT NULL "
+        "OR EXISTS { MATCH (a:Alert {subject_id: id}) } "
+        "OR EXISTS { MATCH (a:Alert {latest_incident: id}) } "
+        "OR EXISTS { MATCH (m:ActorMerge {keep_id: id}) } "
+        "OR EXISTS { MATCH (m:ActorMerge {merged_id: id}) } AS held"
+    )
+
+
+def delete_nodes(label: str) -> str:
+    """Delete some nodes with their edges; returns the name index keys they had."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}) "
+        "OPTIONAL MATCH (n)-[:HAS_NAME_KEY]->(k:NameKey) "
+        "WITH n, collect(k.id) AS keys DETACH DELETE n RETURN keys"
+    )
+
+
+NAME_KEYS_UNUSED_DELETE = (
+    "UNWIND $ids AS id MATCH (k:NameKey {id: id}) "
+    "WHERE NOT EXISTS { MATCH (k)<-[:HAS_NAME_KEY]-() } DELETE k RETURN count(k) AS deleted"
 )

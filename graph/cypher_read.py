@@ -18,13 +18,25 @@ from graph.model import MODEL, NodeKind
 from graph.policy import FULL, Pseudonyms, Viewer
 from graph.pseudonyms import WORD
 
-ROLE_TYPES = {"perpetrator": "PERPETRATOR_OF", "victim": "VICTIM_OF", "witness": "WITNESS_OF"}
+# The roles an actor has in an incident. "suspect" (SUSPECTED_OF: named, not attributed
+# the act, pending review) is asked for by name only: ALL_ROLES, the roles the text
+# gives, leaves it out, and so does every count of perpetrators.
+ROLE_TYPES = {
+    "perpetrator": "PERPETRATOR_OF",
+    "victim": "VICTIM_OF",
+    "witness": "WITNESS_OF",
+    "suspect": "SUSPECTED_OF",
+}
 ALL_ROLES = ("PERPETRATOR_OF", "VICTIM_OF", "WITNESS_OF")
+SUSPECT_ROLE = MODEL.relationship("SUSPECTED_OF").type
 # Relationships walked by paths and neighbourhoods unless the caller names others:
 # the facts between domain entities. Complaints (MENTIONS, REPORTS) are hubs that would
-# join everything they name; the name index and review candidates are not facts.
+# join everything they name; the name index and review candidates are not facts;
+# tentative facts (a suspicion pending review) would link an actor to an act unproven.
 DEFAULT_WALK = tuple(
-    r.type for r in MODEL.relationships if r.fact and r.type not in ("MENTIONS", "REPORTS")
+    r.type
+    for r in MODEL.relationships
+    if r.fact and not r.tentative and r.type not in ("MENTIONS", "REPORTS")
 )
 WALKABLE = tuple(r.type for r in MODEL.relationships if r.fact)
 TEXT_PROPS = frozenset({"text"})  # never sent with lists: complaint texts can be 200 kB

@@ -1,7 +1,9 @@
 """The prosecutor's case dossier (expediente): one self-contained HTML file.
 
 For a case (carpeta fiscal): its incidents in order (a timeline), the actors of each
-(perpetrators, victims, witnesses) and the actors the case accuses, every relationship
+(perpetrators, victims, witnesses; apart from them, and never as authors, the actors a
+report names without attributing the act to them, pending review) and the actors the
+case accuses, every relationship
 with its evidence (the quote and the complaint it comes from), a drawing of the case
 graph, and an appendix with every source complaint's SHA-256, received date and channel,
 so the chain of custody can be checked against the originals. Read through the same
@@ -10,9 +12,10 @@ statements as the API, for the given viewer (a prosecutor's: names and quotes in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graph.cypher_read import ALL_ROLES
+from graph.cypher_read import ALL_ROLES, SUSPECT_ROLE
 from graph.documents import Doc
 from graph.drawing import graph_svg
 from graph.errors import ConfigError, NotFound
@@ -22,6 +25,10 @@ from graph.repository import NodeView
 from graph.store import Store
 
 ROLE_WORDS = {"PERPETRATOR_OF": "presunto autor", "VICTIM_OF": "víctima", "WITNESS_OF": "testigo"}
+SUSPECT_WORDS = (
+    "Mencionados sin atribución — pendiente de revisión (no es imputación) / "
+    "Named without attribution — pending review (not an accusation)"
+)
 MAX = 500
 
 
@@ -48,9 +55,11 @@ def gather(store: Store, case_id: str, viewer: Viewer) -> Dossier:
     d = Dossier(found)
     d.nodes[case_id] = found
 
-    def follow(spec: LinkSpec, ids: list[str]) -> None:
+    def follow(spec: LinkSpec, ids: list[str], keep: Callable[[Edge], bool] = bool) -> None:
         for page in links(store, spec, ids, MAX, viewer=viewer).values():
             for link in page.items:
+                if not keep(link.edge):
+                    continue
                 d.nodes[link.node.id] = link.node
                 d.edges.append(link.edge)
                 if spec.other == "Incident" and link.node not in d.incidents:
@@ -61,6 +70,13 @@ def gather(store: Store, case_id: str, viewer: Viewer) -> Dossier:
     ids = [i.id for i in d.incidents]
     if ids:
         follow(LinkSpec("Incident", ALL_ROLES, False, "Actor"), ids)
+        # suspects a reviewer rejected, or who are authors of the act already, stay out
+        authors = {(e.start, e.end) for e in d.edges if e.type == "PERPETRATOR_OF"}
+        follow(
+            LinkSpec("Incident", (SUSPECT_ROLE,), False, "Actor"),
+            ids,
+            lambda e: e.props.get("review") != "rejected" and (e.start, e.end) not in authors,
+        )
         follow(LinkSpec("Incident", ("OCCURRED_IN",), True, "Place"), ids)
         follow(LinkSpec("Incident", ("REPORTS",), False, "Complaint", "received"), ids)
     d.incidents.sort(key=lambda i: (str(i.props.get("date") or ""), i.id))
@@ -93,8 +109,15 @@ def render(d: Dossier) -> Doc:
         ],
     )
     doc.h(2, "Grafo del caso / Case graph")
-    drawn = {i: (_name(v), v.kind) for i, v in d.nodes.items() if v.kind != "Complaint"}
-    drawn_edges = [(e.start, e.end, e.type.lower()) for e in d.edges]
+    # the drawing shows the facts; a suspicion pending review is only listed, in words
+    shown = [e for e in d.edges if e.type != SUSPECT_ROLE]
+    joined = (
+        {d.case.id} | {i.id for i in d.incidents} | {x for e in shown for x in (e.start, e.end)}
+    )
+    drawn = {
+        i: (_name(v), v.kind) for i, v in d.nodes.items() if v.kind != "Complaint" and i in joined
+    }
+    drawn_edges = [(e.start, e.end, e.type.lower()) for e in shown]
     doc.picture("case-graph.svg", graph_svg(drawn, drawn_edges, title="case graph"), "case graph")
     doc.h(2, "Hechos y evidencia / Incidents and evidence")
     for incident in d.incidents:
@@ -104,6 +127,12 @@ def render(d: Dossier) -> Doc:
         for e in d.edges:
             if e.end == incident.id and e.type in ROLE_WORDS:
                 doc.h(4, f"{_name(d.nodes[e.start])} — {ROLE_WORDS[e.type]} ({e.type})")
+                _evidence(doc, e)
+        named = suspects(d, incident.id)
+        if named:
+            doc.h(4, SUSPECT_WORDS)
+            for e in named:
+                doc.p(f"{_name(d.nodes[e.start])} — mencionado, sin atribución ({e.type})")
                 _evidence(doc, e)
     accused = [e for e in d.edges if e.type == "ACCUSES"]
     if accused:
@@ -126,6 +155,12 @@ def render(d: Dossier) -> Doc:
         ],
     )
     return doc
+
+
+def suspects(d: Dossier, incident_id: str) -> list[Edge]:
+    """The actors an incident's reports name without attributing it to them (``gather``
+    leaves out those a reviewer rejected and those who are its perpetrators already)."""
+    return [e for e in d.edges if e.end == incident_id and e.type == SUSPECT_ROLE]
 
 
 def _places(d: Dossier, incident_id: str) -> str:

@@ -43,7 +43,9 @@ FORMATS = ("graphml", "gexf", "csv", "json", "ftm")
 KINDS = tuple(
     k.name for k in MODEL.nodes if not k.internal and k.name not in ("Alert", "ActorMerge")
 )
-EDGE_TYPES = q.WALKABLE  # every fact: the domain's and MENTIONS/REPORTS
+# every fact: the domain's and MENTIONS/REPORTS; not a tentative one (a suspicion pending
+# review): a file that leaves the system carries no accusation a reviewer has not made
+EDGE_TYPES = tuple(t for t in q.WALKABLE if t not in MODEL.tentative())
 FREE_TEXT = frozenset({"summary", "quotes", "review_note", "source", "text"})
 EDGE_PROPS = ("id", "confidence", "review", "status", "role", "side", "reviewed_at")
 CHUNK = 1000

@@ -24,10 +24,12 @@ from typing import Protocol
 from graph.intake import Extraction, Outcome
 from graph.resolution import key_id, name_keys
 from graph.rows import Evidence, FactRecord, NodeRecord
+from nlp.gazetteers import Place
 from nlp.gazetteers import load as load_gazetteer
 from nlp.identity import identity_key
 from nlp.incidents import SEVERITY
 from nlp.pipeline import VERSION
+from nlp.places import FEATURE_LEVELS
 from nlp.result import DocResult, Entity
 from nlp.result import Evidence as NlpEvidence
 
@@ -41,7 +43,7 @@ def _digest(*parts: str) -> str:
 
 def entity_id(e: Entity) -> str:
     """The node id of an entity: equal for entities that are one actor (``identity_key``)."""
-    if e.type == "place" and e.ubigeo:
+    if e.type == "place" and e.ubigeo and e.level not in FEATURE_LEVELS:
         return f"plc_{e.ubigeo}"
     return f"{PREFIX[e.type]}_{_digest(identity_key(e))}"
 
@@ -70,7 +72,7 @@ def _node(e: Entity) -> NodeRecord:
         props.update(community_kind=e.kind or "native", people=e.people)
     else:
         props["level"] = e.level or "locality"
-        if e.ubigeo:
+        if e.ubigeo and e.level not in FEATURE_LEVELS:  # a river or a town is PART_OF it
             place = load_gazetteer().places.get(e.ubigeo)
             props.update(
                 ubigeo=e.ubigeo, lat=place.lat if place else None, lon=place.lon if place else None
@@ -84,25 +86,19 @@ def _node(e: Entity) -> NodeRecord:
     return NodeRecord(kind, entity_id(e), props)
 
 
+def _place_node(place: Place) -> NodeRecord:
+    """The node of an administrative unit of the gazetteer."""
+    props = {"name": place.name, "ubigeo": place.ubigeo, "level": place.level}
+    return NodeRecord("Place", f"plc_{place.ubigeo}", {**props, "lat": place.lat, "lon": place.lon})
+
+
 def _parent_places(ubigeo: str) -> tuple[list[NodeRecord], list[FactRecord]]:
     gaz = load_gazetteer()
     nodes: list[NodeRecord] = []
     facts: list[FactRecord] = []
     lineage = gaz.lineage(ubigeo)
     for child, parent in itertools.pairwise(lineage):
-        nodes.append(
-            NodeRecord(
-                "Place",
-                f"plc_{parent.ubigeo}",
-                {
-                    "name": parent.name,
-                    "ubigeo": parent.ubigeo,
-                    "level": parent.level,
-                    "lat": parent.lat,
-                    "lon": parent.lon,
-                },
-            )
-        )
+        nodes.append(_place_node(parent))
         facts.append(FactRecord("PART_OF", f"plc_{child.ubigeo}", f"plc_{parent.ubigeo}"))
     return nodes, facts
 
@@ -124,6 +120,11 @@ def to_extraction(cid: str, result: DocResult) -> Extraction:
         for mention in e.mentions[:MAX_MENTIONS]:
             facts.append(FactRecord("MENTIONS", cid, ids[e.key], evidence=_evidence(cid, mention)))
         if e.type == "place" and e.ubigeo:
+            if e.level in FEATURE_LEVELS:  # the unit it lies in, then that unit's parents
+                unit = load_gazetteer().places.get(e.ubigeo)
+                if unit is not None:
+                    nodes.append(_place_node(unit))
+                    facts.append(FactRecord("PART_OF", ids[e.key], f"plc_{e.ubigeo}"))
             more_nodes, more_facts = _parent_places(e.ubigeo)
             nodes += more_nodes
             facts += more_facts
@@ -146,6 +147,12 @@ def to_extraction(cid: str, result: DocResult) -> Extraction:
                 facts.append(
                     FactRecord("PERPETRATOR_OF", ids[key], iid, {"status": "alleged"}, evidence=ev)
                 )
+        # named, not attributed the act: pending review, never an accusation; an actor
+        # the text gives a role in the incident is not a suspect of it as well
+        placed = {*inc.perpetrators, *inc.victims, *inc.witnesses}
+        for key in dict.fromkeys(inc.suspects):
+            if key not in placed and kinds[key] in {"person", "organization", "community"}:
+                facts.append(FactRecord("SUSPECTED_OF", ids[key], iid, evidence=ev))
         for key in inc.victims:
             if kinds[key] in {"person", "organization", "community"}:
                 facts.append(FactRecord("VICTIM_OF", ids[key], iid, evidence=ev))

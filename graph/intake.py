@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Protocol
 
 import psutil
@@ -55,6 +55,9 @@ class ComplaintIn:
     confidentiality: str = "restricted"
     source: str | None = None
     submitted_by: str | None = None
+    # when the report was made or published (YYYY-MM-DD): relative dates in the text
+    # ("ayer", "el 3 de octubre") are read against it, else against received_at
+    reported_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,10 @@ class Extraction:
 
 
 class Extractor(Protocol):
-    """Extracts one complaint: (id, text, received_at) → Extraction."""
+    """Extracts one complaint: (id, text, reference) → Extraction.
+
+    The reference is the date relative dates are read against: the complaint's
+    ``reported_at`` when given, else its ``received_at``."""
 
     def __call__(self, complaint_id: str, text: str, received_at: str, /) -> Extraction: ...
 
@@ -124,6 +130,7 @@ def _props(complaint: ComplaintIn, now: str) -> dict[str, Any]:
         "text": complaint.text,
         "sha256": text_sha256(complaint.text),
         "received_at": complaint.received_at or now,
+        "reported_at": normalise_day(complaint.reported_at, "reported_at"),
         "channel": complaint.channel,
         "confidentiality": complaint.confidentiality,
         "source": complaint.source,
@@ -145,6 +152,33 @@ def normalise_instant(raw: str | None) -> str | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+EARLIEST_REPORT = date(1990, 1, 1)
+_LAST_TIME_ZONE = timezone(timedelta(hours=14))  # where a new day begins first
+
+
+def normalise_day(raw: str | None, name: str) -> str | None:
+    """A report's date as stored (``YYYY-MM-DD``), from a date or an ISO instant.
+
+    It must not be before 1990 nor after today anywhere on Earth.
+    """
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    try:
+        day = (
+            date.fromisoformat(text)
+            if len(text) == 10
+            else datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        )
+    except ValueError:
+        raise ModelError(f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None
+    if day < EARLIEST_REPORT:
+        raise ModelError(f"{name} {day.isoformat()} is before {EARLIEST_REPORT.year}")
+    if day > datetime.now(_LAST_TIME_ZONE).date():
+        raise ModelError(f"{name} {day.isoformat()} is in the future")
+    return day.isoformat()
 
 
 def validate(complaint: ComplaintIn) -> None:
@@ -259,7 +293,7 @@ def _finish(
     return "extracted"
 
 
-Claimed = list[tuple[str, str, str]]  # (id, text, received_at)
+Claimed = list[tuple[str, str, str]]  # (id, text, reference date: reported_at or received_at)
 AfterWrite = Callable[[list[str]], object]  # called with the ids just extracted
 
 
@@ -280,7 +314,7 @@ def _claim(store: Store, listed: Listed) -> tuple[Claimed, list[str]]:
         me=_me(),
         now=utc_now(),
     )
-    claimed = [(str(r["id"]), str(r["text"]), str(r["received_at"])) for r in rows]
+    claimed = [(str(r["id"]), str(r["text"]), str(r["reference"])) for r in rows]
     taken = {c for c, _, _ in claimed}
     return claimed, [cid for cid, _ in listed if cid not in taken]
 
@@ -395,6 +429,15 @@ def prepare(
 ACTOR_PREFIXES = frozenset(k.id_prefix for k in MODEL.nodes if "Actor" in k.labels)
 
 
+def stamped(extraction: Extraction) -> list[FactRecord]:
+    """The facts with evidence, marked with the extractor that found them."""
+    mark = {"extractor": extraction.extractor}
+    return [
+        replace(f, props={**f.props, **mark}) if f.evidence is not None else f
+        for f in extraction.facts
+    ]
+
+
 def complete_many(store: Store, done: Sequence[tuple[str, Extraction]]) -> Completed:
     """Write several complaints' facts and mark them ``extracted``, in one transaction."""
     now = utc_now()
@@ -402,7 +445,7 @@ def complete_many(store: Store, done: Sequence[tuple[str, Extraction]]) -> Compl
 
     def work(tx: Tx) -> Completed:
         kept, moved, known = prepare(
-            tx, [n for _, x in done for n in x.nodes], [f for _, x in done for f in x.facts]
+            tx, [n for _, x in done for n in x.nodes], [f for _, x in done for f in stamped(x)]
         )
         written = write_all(tx, node_batches(kept), fact_batches(moved), now, 2000)
         result = tx.run(cypher.COMPLAINTS_EXTRACTED, rows=marks, now=now)

@@ -159,6 +159,11 @@ class RelKind:
     look for one edge between two known nodes are written from that end: ArcadeDB walks
     the edge list of the node a pattern starts from, so a ``MERGE`` written from a hub
     costs in proportion to the hub's edges (Neo4j chooses the side itself).
+
+    ``confirms_as`` makes the type *tentative*: a weaker, pending form of that other type
+    (``SUSPECTED_OF`` of ``PERPETRATOR_OF``). Nothing counts a tentative fact as the other
+    (patterns, risk, alerts, exports, default walks); a reviewer's confirmation turns it
+    into the other type (``graph.curation.review_fact``).
     """
 
     type: str
@@ -167,6 +172,7 @@ class RelKind:
     fact: bool = True
     doc: str = ""
     anchor: Literal["start", "end"] = "start"
+    confirms_as: str | None = None
     _by_name: dict[str, Prop] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -180,6 +186,11 @@ class RelKind:
     @property
     def properties(self) -> Mapping[str, Prop]:
         return self._by_name
+
+    @property
+    def tentative(self) -> bool:
+        """A weaker, pending form of another type (see ``confirms_as``)."""
+        return self.confirms_as is not None
 
     def check(self, props: Mapping[str, Any]) -> None:
         _check_props(self.type, self._by_name, props)
@@ -221,7 +232,9 @@ INCIDENT_TYPES = (
     "other",
 )
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
-PLACE_LEVELS = ("country", "region", "province", "district", "locality")
+# "locality": a populated place that is no district; "feature": a river, a protected area,
+# a road or a bridge. Both carry no ubigeo of their own: they are PART_OF the unit they lie in.
+PLACE_LEVELS = ("country", "region", "province", "district", "locality", "feature")
 DISPUTE_DRIVERS = (
     "mining",
     "logging",
@@ -275,6 +288,7 @@ PROVENANCE = (
     ),
     Prop("review", PropType.STRING, choices=REVIEW_STATUS, doc="Human review status."),
     Prop("review_note", PropType.STRING),
+    Prop("extractor", doc="Name and version of the extractor that last wrote evidence to it."),
     Prop("reviewed_by", PropType.STRING),
     Prop("reviewed_at", PropType.DATETIME),
 )
@@ -322,6 +336,14 @@ class Model:
             for start, end in rel.endpoints:
                 if start not in groups or end not in groups:
                     raise ModelError(f"{rel.type} joins an undeclared kind: {start}->{end}")
+        for rel in self.relationships:
+            if rel.confirms_as is None:
+                continue
+            stronger = rels.get(rel.confirms_as)
+            if stronger is None or not rel.fact or stronger.tentative:
+                raise ModelError(f"{rel.type} confirms as {rel.confirms_as}: not a firm fact")
+            if stronger.endpoints != rel.endpoints or stronger.anchor != rel.anchor:
+                raise ModelError(f"{rel.type} and {rel.confirms_as} must join the same kinds")
         for word in [*nodes, *rels, *self.interfaces]:
             if not _IDENT_RE.match(word):
                 raise ModelError(f"{word!r} is not a safe identifier")
@@ -371,6 +393,10 @@ class Model:
         if (rel.type, start.name, end.name) not in self._joins:
             raise ModelError(f"{rel.type} may not join {start.name} to {end.name}")
 
+    def tentative(self) -> tuple[str, ...]:
+        """The tentative relationship types: counted by nothing until confirmed."""
+        return tuple(r.type for r in self.relationships if r.tentative)
+
     def labels(self) -> Iterable[str]:
         seen: dict[str, None] = {}
         for kind in self.nodes:
@@ -401,6 +427,12 @@ MODEL = Model(
                 Prop("sha256", required=True, doc="SHA-256 of the text; one complaint per text."),
                 Prop("language", doc="ISO 639-1 code detected, or 'und'."),
                 Prop("received_at", PropType.DATETIME, required=True),
+                Prop(
+                    "reported_at",
+                    PropType.DATE,
+                    doc="When the report was made or published, if known: the date "
+                    "relative dates in the text are read against (else received_at).",
+                ),
                 Prop("channel", choices=CHANNELS),
                 Prop("source", doc="Who or what brought the complaint (an office, a partner)."),
                 Prop("confidentiality", choices=CONFIDENTIALITY, required=True),
@@ -477,7 +509,7 @@ MODEL = Model(
             ),
             indexed=("name_norm",),
             unique=("ubigeo",),
-            doc="A region, province, district or locality.",
+            doc="A region, province, district, locality or feature (river, protected area, road).",
         ),
         NodeKind(
             "LandDispute",
@@ -679,8 +711,23 @@ MODEL = Model(
         RelKind(
             "PERPETRATOR_OF",
             (("Actor", "Incident"),),
-            (Prop("status", choices=PERPETRATION, doc="Alleged or confirmed."),),
+            (
+                Prop("status", choices=PERPETRATION, doc="Alleged or confirmed."),
+                Prop(
+                    "confirmed_from",
+                    doc="Id of the SUSPECTED_OF fact a reviewer confirmed into this one.",
+                ),
+            ),
             anchor="end",
+            doc="The text attributes the act to the actor (alleged unless confirmed).",
+        ),
+        RelKind(
+            "SUSPECTED_OF",
+            (("Actor", "Incident"),),
+            anchor="end",
+            confirms_as="PERPETRATOR_OF",
+            doc="Named in a report of the act, which no sentence attributes to the actor: "
+            "pending review, never an accusation until a reviewer confirms it.",
         ),
         RelKind("VICTIM_OF", (("Actor", "Incident"),), anchor="end"),
         RelKind("WITNESS_OF", (("Person", "Incident"),), anchor="end"),

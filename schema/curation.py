@@ -129,7 +129,7 @@ MeasureResult = Annotated[MeasureSaved | UserError, strawberry.union("Protection
 
 
 def _edge(rel_type: str, found: dict[str, Any]) -> Edge:
-    props = {k: v for k, v in found.items() if k not in ("start", "end")}
+    props = {k: v for k, v in found.items() if k not in ("start", "end", "type")}
     return Edge(rel_type, props, str(found["start"]), str(found["end"]))
 
 
@@ -139,7 +139,11 @@ def _view(kind: str, props: dict[str, Any]) -> NodeView:
 
 @strawberry.type
 class CurationMutation:
-    @strawberry.mutation(description="Confirm or reject an extracted fact (or reopen it).")
+    @strawberry.mutation(
+        description="Confirm or reject an extracted fact (or reopen it). Confirming a "
+        "SUSPECTED_OF fact makes it a PERPETRATOR_OF with the same evidence (the suspicion "
+        "goes) and returns that fact; a perpetrator confirmed so is rejected, not reopened."
+    )
     async def review_fact(
         self, info: Ctx, id: strawberry.ID, decision: ReviewDecision, note: str | None = None
     ) -> ReviewResult:
@@ -156,7 +160,7 @@ class CurationMutation:
             )
         except USER_ERRORS as exc:
             return as_result(exc)
-        return FactReviewed(fact=to_fact(_edge(rel_type, found)))
+        return FactReviewed(fact=to_fact(_edge(str(found.get("type") or rel_type), found)))
 
     @strawberry.mutation(
         description="Merge `mergeId` into `keepId`: relationships and their evidence move, "

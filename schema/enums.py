@@ -26,7 +26,8 @@ def member(enum: type[E], value: Any) -> E | None:
     return None if value is None else enum(value)
 
 
-ROLES = ("perpetrator", "victim", "witness")
+# "suspect": named in a report, not attributed the act (SUSPECTED_OF), pending review
+ROLES = ("perpetrator", "victim", "witness", "suspect")
 SEARCH_KINDS = ("actor", "place", "land_dispute", "case")
 ACTOR_KINDS = ("person", "organization", "community")
 RELATIONSHIPS = tuple(r.type.lower() for r in model.MODEL.relationships if r.fact)
@@ -85,7 +86,12 @@ else:
     Channel = vocabulary("Channel", model.CHANNELS, "How a complaint arrived.")
     Method = vocabulary("Method", model.METHODS, "How a piece of evidence was found.")
     ReviewStatus = vocabulary("ReviewStatus", model.REVIEW_STATUS, "Human review of a fact.")
-    Role = vocabulary("Role", ROLES, "An actor's part in an incident.")
+    Role = vocabulary(
+        "Role",
+        ROLES,
+        "An actor's part in an incident. SUSPECT: named in a report of it that does not "
+        "attribute the act to them; pending review, never an accusation.",
+    )
     ActorKind = vocabulary("ActorKind", ACTOR_KINDS, "The three kinds of actor.")
     SearchKind = vocabulary("SearchKind", SEARCH_KINDS, "What search looks through.")
     RelationshipType = vocabulary(

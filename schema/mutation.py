@@ -41,6 +41,12 @@ class ComplaintInput:
     source: str | None = strawberry.field(
         default=None, description="Who or what brought it (an office, a partner)."
     )
+    reported_at: str | None = strawberry.field(
+        default=None,
+        description="When the report was made or published (YYYY-MM-DD), from 1990 to "
+        "today: relative dates in the text ('ayer', 'el 3 de octubre') are read against "
+        "it. Defaults to receivedAt.",
+    )
 
 
 @strawberry.type(description="A stored complaint and what extraction made of it.")
@@ -70,7 +76,23 @@ SubmitManyResult = Annotated[
 ]
 
 
+class FieldError(ModelError):
+    """An input field's value is refused; ``field`` names it as the schema does."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _field_of(exc: Exception) -> str | None:
+    return exc.field if isinstance(exc, FieldError) else None
+
+
 def _complaint(c: ComplaintInput, submitted_by: str | None = None) -> ComplaintIn:
+    try:
+        reported = intake.normalise_day(c.reported_at, "reportedAt")
+    except ModelError as exc:
+        raise FieldError(str(exc), "reportedAt") from None
     complaint = ComplaintIn(
         text=c.text,
         received_at=intake.normalise_instant(c.received_at),
@@ -78,6 +100,7 @@ def _complaint(c: ComplaintInput, submitted_by: str | None = None) -> ComplaintI
         confidentiality=str(c.confidentiality.value) if c.confidentiality else "restricted",
         source=c.source,
         submitted_by=submitted_by,
+        reported_at=reported,
     )
     intake.validate(complaint)
     return complaint
@@ -158,7 +181,7 @@ class Mutation(CurationMutation, AlertMutation):
         try:
             return (await _submit(info, [input]))[0]
         except USER_ERRORS as exc:
-            return as_result(exc)
+            return as_result(exc, _field_of(exc))
 
     @strawberry.mutation(description=f"Up to {MAX_BATCH} complaints at once, all or none.")
     async def submit_complaints(self, info: Ctx, inputs: list[ComplaintInput]) -> SubmitManyResult:
@@ -170,7 +193,9 @@ class Mutation(CurationMutation, AlertMutation):
             try:
                 _complaint(c)
             except USER_ERRORS as exc:
-                return ValidationError(message=str(exc), field=f"inputs[{i}]")
+                field = _field_of(exc)
+                where = f"inputs[{i}].{field}" if field else f"inputs[{i}]"
+                return ValidationError(message=str(exc), field=where)
         try:
             return ComplaintsSubmitted(results=await _submit(info, inputs))
         except USER_ERRORS as exc:

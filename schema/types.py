@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from graph.cypher_read import ALL_ROLES, ROLE_TYPES
+from graph.cypher_read import ALL_ROLES, ROLE_TYPES, SUSPECT_ROLE
 from graph.errors import ModelError
 from graph.reads import MAX_LINKS, Edge, LinkSpec, Moment, Subgraph
 from graph.repository import NodeView
@@ -87,6 +87,10 @@ class Fact:
     role: str | None = strawberry.field(description="In MEMBER_OF/WORKS_FOR: apu, president…")
     side: str | None = strawberry.field(description="In PARTY_TO: claimant or respondent.")
     perpetration: str | None = strawberry.field(description="In PERPETRATOR_OF: alleged…")
+    confirmed_from: strawberry.ID | None = strawberry.field(
+        description="In PERPETRATOR_OF: the id of the SUSPECTED_OF fact a reviewer confirmed "
+        "it from (confirming that id again returns this fact)."
+    )
     start_id: strawberry.ID
     end_id: strawberry.ID
     props: strawberry.Private[Mapping[str, Any]]
@@ -161,6 +165,11 @@ def to_fact(edge: Edge) -> Fact:
         role=p.get("role"),
         side=p.get("side"),
         perpetration=p.get("status"),
+        confirmed_from=(
+            strawberry.ID(f"{SUSPECT_ROLE}:{p['confirmed_from']}")
+            if p.get("confirmed_from")
+            else None
+        ),
         start_id=strawberry.ID(edge.start),
         end_id=strawberry.ID(edge.end),
         props=p,
@@ -215,7 +224,11 @@ class Actor(Node):
     created_at: str | None
     updated_at: str | None
 
-    @strawberry.field(description="Incidents the actor took part in, latest first.")
+    @strawberry.field(
+        description="Incidents the actor took part in (as perpetrator, victim or witness), "
+        "latest first. `role: SUSPECT` lists instead those whose reports name the actor "
+        "without attributing the act: pending review, not an accusation."
+    )
     async def incidents(
         self, info: Ctx, role: Role | None = None, first: int = LINKS_DEFAULT
     ) -> list[Link[Incident]]:
@@ -324,6 +337,14 @@ class Incident(Node):
     @strawberry.field
     async def witnesses(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
         return await self._role(info, "WITNESS_OF", first)
+
+    @strawberry.field(
+        description="Mencionados sin atribución: actors a report of it names while no "
+        "sentence attributes the act to them (SUSPECTED_OF). Pending review, not "
+        "perpetrators: a reviewer's confirmation (reviewFact) makes one a perpetrator."
+    )
+    async def suspects(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
+        return await self._role(info, "SUSPECTED_OF", first)
 
     @strawberry.field(description="Where it happened.")
     async def places(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Place]]:
@@ -447,6 +468,10 @@ class Complaint(Node):
     sha256: str
     language: str | None
     received_at: str
+    reported_at: str | None = strawberry.field(
+        description="When the report was made or published, if given: the date relative "
+        "dates in the text were read against."
+    )
     channel: Channel | None
     confidentiality: Confidentiality
     status: ComplaintStatus
@@ -616,6 +641,7 @@ def to_type(view: NodeView) -> Any:
             sha256=p["sha256"],
             language=p.get("language"),
             received_at=p["received_at"],
+            reported_at=p.get("reported_at"),
             channel=member(Channel, p.get("channel")),
             raw_source=p.get("source"),
             confidentiality=Confidentiality(p["confidentiality"]),
