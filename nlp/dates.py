@@ -111,6 +111,12 @@ PATTERNS = [
         rf"(?:de|del)\s+{_Y}\b"
     ),
     re.compile(rf"\b(?:in\s+)?(?:mid|early|late)[\s\-]{_Y}\b"),
+    # en enero / in January / a fines de febrero / desde marzo: a month of the latest year
+    # not after the reference
+    re.compile(
+        rf"\b(?:en|in|durante|during|desde|since|a\s+(?:fines|finales|inicios|mediados)\s+de|"
+        rf"(?:early|late|mid)(?:\s+|-))\s*(?:el\s+mes\s+de\s+)?(?P<m>{_M})\b(?!\s+\d)"
+    ),
     re.compile(rf"\b(?:en|in|durante|during|desde|since)\s+(?:el\s+)?(?:año\s+)?{_Y}\b"),
 ]
 _RELATIVE = re.compile(

@@ -1074,11 +1074,13 @@ def extract(
                     for k in _surface_agent(doc, trig.token, entities)
                     if k not in victims and k not in innocent and k not in officials
                 ]
-            if not victims and _object_pronoun(trig.token):
+            quoted = sent.text.lstrip()[:1] in QUOTES
+            if not victims and _object_pronoun(trig.token) and not quoted:
                 # "le dijo", "lo amenazaron": the last person named who is not a suspect
+                # (a quote's pronouns are the speaker's: they stay unresolved)
                 taken = perps + sorted(officials) + sorted(suspects)
                 recent = _last_person_before(
-                    entities, sent.start_char, taken, _pronoun_gender(trig.token)
+                    entities, trig.token.idx, taken, _pronoun_gender(trig.token)
                 )
                 victims = [recent.key] if recent else []
             named_here: list[str] = []
@@ -1298,8 +1300,16 @@ def _compatible(x: _Draft, y: _Draft) -> bool:
         return True  # "B was shot; C and D were also wounded": one attack
     if a.perpetrators and b.perpetrators and not set(a.perpetrators) & set(b.perpetrators):
         return False  # two authors, two acts
-    if not (x.weak or y.weak) and not shared and not (set(a.perpetrators) & set(b.perpetrators)):
-        return False  # two tellings must share a party to be one act
+    named_a = bool(a.victims or a.perpetrators)
+    named_b = bool(b.victims or b.perpetrators)
+    if (
+        not (x.weak or y.weak)
+        and named_a
+        and named_b
+        and not shared
+        and not set(a.perpetrators) & set(b.perpetrators)
+    ):
+        return False  # two tellings naming parties must share one to be one act
     if strict_dates and a.date and b.date:
         return a.date == b.date
     if a.date and b.date and x.own_date and y.own_date:
