@@ -964,11 +964,12 @@ def extract(
             accused = [k for k in accused if k not in innocent and k not in officials]
             if accused:  # "denunció a X por amenazarlo", "acusó a X de prender fuego …"
                 arrested.append((act, accused, sent.start_char, sent_dates, sent))
-                triggers = [
-                    t
-                    for t in triggers
-                    if t.type != "criminalisation" and not _within(t.token, accused, index)
-                ]
+                if act != "criminalisation":  # the accusation is no criminalisation
+                    triggers = [
+                        t
+                        for t in triggers
+                        if t.type != "criminalisation" and not _within(t.token, accused, index)
+                    ]
         for trig in triggers:
             perps, victims, unnamed = roles(trig, index)
             if trig.type == "criminalisation" and victims and all(k in suspects for k in victims):
@@ -1179,7 +1180,11 @@ ARREST_FOR_RE = re.compile(
     r"asesinar|matar|atentar|atacar|amenazar|agredir|agresión)\b"
     r"|\b(?:arrested|detained|charged|convicted|sentenced)\b[^.]{0,40}?\b(?:for|with|of)\b"
     r"(?: the| his| her| their)? (?P<a3>killing|murder|attack|shooting|threats?|assault)"
-    r"|\bsuspected (?:of|in) (?:the )?(?P<a4>killing|murder|attack|shooting)",
+    r"|\bsuspected (?:of|in) (?:the )?(?P<a4>killing|murder|attack|shooting)"
+    r"|\b(?:detenid[oa]s?|capturad[oa]s?|arrested|detained|held)\b[^.]{0,60}?\b(?:como|as an?)\s+"
+    r"(?:presunt[oa]s?\s+|alleged\s+)?(?:sospechos[oa]s?|suspects?|responsables?|autor\w*)"
+    r"(?:[^.]{0,60}?(?P<a5>asesinato|crimen|homicidio|atentado|ataque|amenazas?|killing|murder|"
+    r"attack|shooting|threats?))?",
     re.IGNORECASE,
 )
 ACT_WORDS = {
@@ -1405,7 +1410,9 @@ def _attribute_arrests(
             incidents.append(act)
             incidents.sort(key=lambda i: i.evidence.start)
         for k in persons:
-            if k not in act.perpetrators and k not in act.victims:
+            if k in act.victims:  # "denunció a X por amenazarlo": not the one threatened
+                act.victims.remove(k)
+            if k not in act.perpetrators:
                 act.perpetrators.append(k)
             if k in act.suspects:
                 act.suspects.remove(k)
@@ -1429,10 +1436,52 @@ ACCUSE_RE = re.compile(
 CLITIC = re.compile(r"(?:los|las|lo|la|le|les|me|nos|te)$")
 
 
+ACCUSED_RELATIVE_RE = re.compile(
+    r",?\s*(?:a quien(?:es)?|quien(?:es)?|who(?:m)?)\s+(?:[\wáéíóú]+\s+){0,4}?"
+    r"(?:acus\w*|responsabiliz\w*|sindic\w*|se[nñ]al\w* como responsables? de|accused|blamed|"
+    r"accuses|blames)\s+(?:ahora\s+|now\s+)?(?:de|of|for)\s+(?:(?:haber|having)\s+)?"
+    r"(?:(?:mandado|ordenado|ordered|firing the shots that)\s+)?(?P<act>"
+    + _ACT_FORMS
+    + r"|firing|fired)",
+    re.IGNORECASE,
+)
+FILED_BY_RE = re.compile(
+    r"\b(?:denuncias?|querellas?|complaints?|acusaci[oó]n)\s+(?:penal(?:es)?\s+|criminal\s+)?"
+    r"(?:presentad[oa]s?|interpuest[oa]s?|formulad[oa]s?|filed|lodged|brought)\s+"
+    r"(?:\w+\s+){0,3}?(?:por|by)\s+(?P<who>[^.;:]{3,90})",
+    re.IGNORECASE,
+)
+
+
 def _accusations(sent: Span, entities: list[Entity]) -> list[tuple[str, list[str]]]:
     """Who a sentence accuses of which act: "denunció a X e Y por amenazarlo de muerte",
-    "acusó a X de prender fuego a la vivienda", "accused X of the killing"."""
+    "acusó a X de prender fuego a la vivienda", "X, a quien la familia acusa de haber
+    mandado matar al dirigente", "a complaint filed by X" (criminalisation)."""
     out: list[tuple[str, list[str]]] = []
+    for m in ACCUSED_RELATIVE_RE.finditer(sent.text):
+        act = "attempted_killing" if m.group("act").lower() in {"firing", "fired"} else None
+        act = act or _accused_act(m.group("act"))
+        at = sent.start_char + m.start()
+        before = [
+            (x.end, e.key)
+            for e in entities
+            if e.type in {"person", "organization"}
+            for x in e.mentions
+            if sent.start_char <= x.start and x.end <= at + 1 and at - x.end <= 80
+        ]
+        if act is not None and before:
+            out.append((act, [max(before)[1]]))
+    for m in FILED_BY_RE.finditer(sent.text):
+        start = sent.start_char + m.start("who")
+        end = sent.start_char + m.end("who")
+        who = [
+            e.key
+            for e in entities
+            if e.type in {"person", "organization"}
+            and any(start <= x.start and x.end <= end for x in e.mentions)
+        ]
+        if who:
+            out.append(("criminalisation", who[:1]))
     for m in ACCUSE_RE.finditer(sent.text):
         act = _accused_act(m.group("act"))
         if act is None:
