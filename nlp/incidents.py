@@ -1428,6 +1428,7 @@ _ACT_FORMS = (
 )
 ACCUSE_RE = re.compile(
     r"\b(?:denunci[oóaá]\w*|acus[oóaá]\w*|responsabiliz\w+|sindic[oóa]\w*|culp[oóa]\w*|"
+    r"investig(?:ue|uen|ar|a|an|ó|aron)|"
     r"se[nñ]al[oóa]\w* como responsables? a|accus\w+|blam\w+)"
     r"\s+(?P<who>[^.;:]{3,160}?)\s*,?\s+(?:por|de|of|for)\s+"
     r"(?:(?:haber|having|the|el|la|los|las|su|his|her)\s+)?(?P<act>" + _ACT_FORMS + r")",
@@ -1640,7 +1641,7 @@ def _place_for(sent: Span, places: list[Entity]) -> Entity | None:
 
 
 AGENT_GAP = re.compile(
-    r"^(?:\s*(?:,|\()[^;:.()]{1,70}?(?:,|\)))?\s*,?\s*"
+    r"^(?:\s*(?:,|\()\s*(?:(?:quien|que|who|which)\s[^;:.()]{1,140}?|[^;:.()]{1,70}?)(?:,|\)))?\s*,?\s*"
     r"(?:(?:le|les|lo|la|los|las|me|nos|te|se|ya|también|luego|después|había|habían|ha|han|"
     r"has|have|had|also|then|later|allegedly|reportedly|presuntamente|personalmente|"
     r"nuevamente|again|repeatedly)\s+){0,3}$",

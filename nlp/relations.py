@@ -116,6 +116,17 @@ SUSPECT_WORDS = re.compile(
     r"encargado de seguridad|apodado|known as)\b",
     re.IGNORECASE,
 )
+# the defender's own phrase: "la dirigenta kakataibo X", "X, de 47 años, apu de …" —
+# not a cue that describes another person in the clause ("el apu denunció al empresario X")
+DEFENDER_BEFORE = re.compile(
+    DEFENDER_WORDS.pattern + r"(?:\s+(?:de\s+la\s+|del\s+)?[\wáéíóúñ-]+){0,2}\s*,?\s*$",
+    re.IGNORECASE,
+)
+DEFENDER_AFTER = re.compile(
+    r"^\s*(?:,|\()\s*(?:(?:de\s+)?\d+(?:\s+años)?\s*,\s*)?(?:(?:el|la|un|una|the|an?|our|nuestr[oa])\s+)?"
+    r"(?:[\wáéíóúñ-]+\s+){0,2}?" + DEFENDER_WORDS.pattern,
+    re.IGNORECASE,
+)
 SUSPECT_BEFORE = re.compile(
     SUSPECT_WORDS.pattern
     + r"(?:\s+(?:de|del|la|el|los|las|of|the|[a-záéíóúñ]{4,})){0,3}\s*[,:]?\s*$",
@@ -192,7 +203,7 @@ def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
                     and _described_as_suspect(before[-45:], after[:45], loose=True)
                 ):
                     e.suspect = True
-                elif DEFENDER_WORDS.search(_clause(before, after)):
+                elif DEFENDER_BEFORE.search(before[-60:]) or DEFENDER_AFTER.search(after):
                     e.defender = True
                 if e.gender is None:
                     near = before[-30:]
