@@ -1047,6 +1047,20 @@ def extract(
                     for k in _surface_patients(doc, trig.token, entities, sent)
                     if k not in perps and k not in authorities and k not in victims
                 ]
+            treated = TREATED_RE.search(sent.text)
+            if treated and not victims and trig.type in {"assault", "attempted_killing"}:
+                # "A, B y C fueron atendidos … por contusiones": the wounded of the attack
+                verb = _verb_at(sent, treated.start())
+                victims = [
+                    k
+                    for k in _surface_patients(doc, verb, entities, sent)
+                    if k not in perps and k not in authorities
+                ]
+            victims += [
+                k
+                for k in _listed_with(doc, sent, victims, entities)
+                if k not in perps and k not in victims and k not in suspects
+            ]
             weak = not (perps or victims or unnamed)
             confidence = 0.8 if (perps or victims) else 0.6
             if not victims:
@@ -1670,6 +1684,45 @@ PATIENT_GAP = re.compile(
     r"reportedly|presuntamente|gravemente|seriously|badly)\s+)*$",
     re.IGNORECASE,
 )
+TREATED_RE = re.compile(
+    r"\b(?:fueron|fue|was|were)\s+(?:atendid[oa]s?|hospitalizad[oa]s?|trasladad[oa]s?|"
+    r"internad[oa]s?|evacuad[oa]s?|treated|hospitali[sz]ed|taken to)\b",
+    re.IGNORECASE,
+)
+# between two names of one list: "A, B y C", "María, a su esposo Santos, a su hijo Nilo y a …"
+LIST_LINK = re.compile(
+    r"^\s*(?:,\s*(?:de\s+)?\d+(?:\s+años)?\s*)?(?:,|\by\b|\be\b|\band\b|,\s*and\b|,\s*y\b)\s*"
+    r"(?:(?:a|al|to)\s+)?(?:(?:su|sus|his|her|their|the|el|la|los|las)\s+)?"
+    r"(?:[a-záéíóúñ]+\s+){0,2}?$"
+)
+
+
+def _listed_with(doc: Doc, sent: Span, victims: list[str], entities: list[Entity]) -> list[str]:
+    """Persons named in one list with a victim: "absolvió a María, a su esposo Santos, a su
+    hijo Nilo y a Cirilo" — every one of them is in the same position."""
+    if not victims:
+        return []
+    found = sorted(
+        (m.start, m.end, e.key)
+        for e in entities
+        if e.type == "person"
+        for m in e.mentions
+        if sent.start_char <= m.start < sent.end_char
+    )
+    members: set[str] = set()
+    run: list[str] = []
+    for i, (start, _end, key) in enumerate(found):
+        if i and LIST_LINK.match(doc.text[found[i - 1][1] : start]):
+            run.append(key)
+        else:
+            if set(run) & set(victims):
+                members.update(run)
+            run = [key]
+    if set(run) & set(victims):
+        members.update(run)
+    return [k for k in members if k not in victims]
+
+
 LIST_GAP = re.compile(r"^(?:\s*,[^;:.,()]{1,60})?\s*(?:,|\by\b|\be\b|\band\b|,\s*and\b)\s*$")
 AFTER_GAP = re.compile(
     r"^\s*(?:(?:de\s+bala|a\s+balazos|por\s+arma\s+de\s+fuego)\s+)?(?:(?:el|la|los|las|the|"
