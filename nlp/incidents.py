@@ -400,7 +400,9 @@ def _trigger(tok: Token, kind: str) -> Trigger:
     return Trigger(tok, kind, passive=_is_passive(tok))
 
 
-def find_triggers(sent: Span) -> list[Trigger]:
+def find_triggers(sent: Span, tail: str = "") -> list[Trigger]:
+    """The acts a sentence tells; ``tail`` is the quote that continues it when the parser
+    cut the sentence at a quotation mark ("… le dijo que" + "«si sigues …»")."""
     found: list[Trigger] = []
     for tok in sent:
         if tok.pos_ not in {"VERB", "NOUN", "AUX", "ADJ"} and tok.tag_[:2] not in {"VB", "NN"}:
@@ -523,11 +525,10 @@ def find_triggers(sent: Span) -> list[Trigger]:
     ):
         token = _speech_verb(sent) or _verb_at(sent, stigma.start())
         found.append(_trigger(token, "stigmatisation"))
-    speech = (
-        SPEECH_THREAT_RE.search(sent.text)
-        or WARNING_RE.search(sent.text)
-        or TOLD_RE.search(sent.text)
-    )
+    spoken = sent.text + (" " + tail if tail else "")
+    speech = SPEECH_THREAT_RE.search(spoken) or WARNING_RE.search(spoken) or TOLD_RE.search(spoken)
+    if speech is not None and speech.start() >= len(sent.text):
+        speech = None
     if speech and not any(t.type in {"threat", "killing", "attempted_killing"} for t in found):
         # the speech verb of the threat itself ("a man who told her …"), not the
         # reporting one ("she said …")
@@ -947,7 +948,7 @@ def extract(
         if "\n\n" in doc.text[paragraph_end : sent.start_char]:
             last_date = None  # a date is not carried into another paragraph
         paragraph_end = sent.end_char
-        triggers = find_triggers(sent)
+        triggers = find_triggers(sent, _quoted_tail(doc, sent))
         arrest = ARREST_FOR_RE.search(sent.text)
         if arrest:
             held = _arrested(sent, triggers, index, entities)
@@ -1236,6 +1237,13 @@ def _quoted(sent: Span, verb: Token) -> bool:
     """A speech verb after a closing quote, or a sentence that opens with one."""
     before = sent.text[: verb.idx - sent.start_char]
     return sent.text.lstrip()[:1] in QUOTES or any(q in before for q in QUOTES)
+
+
+def _quoted_tail(doc: Doc, sent: Span) -> str:
+    """The next sentence when this one ends by opening speech ("… le dijo que", "…:")."""
+    if sent.end >= len(doc) or not re.search(r"(?:\bque|\bthat|:|[\"“«])\s*$", sent.text):
+        return ""
+    return doc[sent.end].sent.text
 
 
 def _headline(doc: Doc, sent: Span) -> bool:

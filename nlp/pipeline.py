@@ -145,6 +145,48 @@ def make_rules(nlp: Language, name: str, english: bool) -> Any:
     return rules
 
 
+COMPANY_END = re.compile(r"(?:S\.A\.C|S\.A|E\.I\.R\.L|S\.R\.L|S\.A\.A|Inc|Ltd|Corp)\.")
+SENTENCE_OPENERS = frozenset(
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "en",
+        "un",
+        "una",
+        "desde",
+        "durante",
+        "según",
+        "segun",
+        "ese",
+        "esa",
+        "este",
+        "esta",
+        "ayer",
+        "hoy",
+        "sin",
+        "pero",
+        "además",
+        "ademas",
+        "luego",
+        "tras",
+        "the",
+        "on",
+        "in",
+        "a",
+        "an",
+        "this",
+        "that",
+        "since",
+        "during",
+        "according",
+        "but",
+        "after",
+    ]
+)
+
+
 @Language.factory("defensores_lines")
 def make_lines(nlp: Language, name: str) -> Any:
     """A line break starts a sentence: headlines and list items carry no full stop."""
@@ -152,6 +194,15 @@ def make_lines(nlp: Language, name: str) -> Any:
     def lines(doc: Doc) -> Doc:
         for i, tok in enumerate(doc[:-1]):
             if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+                doc[i + 1].is_sent_start = True
+            elif (
+                COMPANY_END.fullmatch(tok.text)
+                and tok.whitespace_
+                and doc[i + 1].text[:1].isupper()
+                and doc[i + 1].text.lower() in SENTENCE_OPENERS
+            ):
+                # "… Minera Cordillera Azul S.A.C. El 2 de marzo, …": the company's last
+                # full stop also ends the sentence
                 doc[i + 1].is_sent_start = True
         return doc
 
