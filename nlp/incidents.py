@@ -950,6 +950,7 @@ def extract(
         paragraph_end = sent.end_char
         triggers = find_triggers(sent, _quoted_tail(doc, sent))
         arrest = ARREST_FOR_RE.search(sent.text)
+        attributed_before = len(arrested)
         if arrest:
             held = _arrested(sent, triggers, index, entities)
             held = [k for k in held if kinds.get(k) == "person" and k not in innocent]
@@ -971,6 +972,7 @@ def extract(
                         for t in triggers
                         if t.type != "criminalisation" and not _within(t.token, accused, index)
                     ]
+        attributing = len(arrested) > attributed_before
         for trig in triggers:
             perps, victims, unnamed = roles(trig, index)
             if trig.type == "criminalisation" and victims and all(k in suspects for k in victims):
@@ -1149,8 +1151,16 @@ def extract(
                 reference=trig.token.pos_ == "NOUN" and trig.token is not sent.root,
             )
             heading = _headline(doc, sent)
+            # an arrest or an accusation names the act; its date is the procedure's
+            naming = attributing and trig.type != "criminalisation"
             drafts.append(
-                _Draft(inc, weak or heading, trig.token.pos_ == "NOUN", bool(sent_dates), heading)
+                _Draft(
+                    inc,
+                    weak or heading or naming,
+                    trig.token.pos_ == "NOUN",
+                    bool(sent_dates) and not naming,
+                    heading,
+                )
             )
         if sent_dates and triggers:
             last_date = sent_dates[0]
