@@ -718,7 +718,14 @@ def _dedupe(found: list[Trigger]) -> list[Trigger]:
         ):
             more.append(t)
     killing = by_type.get("killing")
-    if "attempted_killing" in by_type and not (
+    shots = by_type.get("attempted_killing")
+    if (
+        killing is not None
+        and shots is not None
+        and _telling(killing.token) > _telling(shots.token)
+    ):
+        by_type.pop("attempted_killing")  # "fue asesinado de tres disparos": the killing
+    elif shots is not None and not (
         killing is not None and _lemma(killing.token) in {"morir", "fallecer", "die"}
     ):  # "le dispararon … y murió": the shots and the death are told apart, then merged
         by_type.pop("killing", None)
@@ -1035,7 +1042,9 @@ def extract(
                     + [e.key for e in _in_sentence(entities, sent, {"person"}) if e.defender]
                     if k in innocent or k in members
                 ]
-                if not targets and _object_pronoun(trig.token):
+                if not targets and (
+                    _object_pronoun(trig.token) or TARGET_PRONOUN.search(sent.text)
+                ):
                     recent = _last_person_before(
                         entities, sent.start_char, sorted(officials | suspects)
                     )
@@ -1240,6 +1249,11 @@ ACT_WORDS = {
 }
 
 
+TARGET_PRONOUN = re.compile(
+    r"\b(?:contra (?:él|ella|ellos|ellas)|against (?:him|her|them)|(?:lo|la|los|las) "
+    r"(?:denunci|acus|detuv|arrest|proces|imput)\w*)\b",
+    re.IGNORECASE,
+)
 QUOTES = '"“”«»'
 
 
