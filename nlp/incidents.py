@@ -1208,7 +1208,7 @@ GENERIC_RE = re.compile(
 )
 ARREST_FOR_RE = re.compile(
     r"\bpresunt[oa]s? (?:autor\w*|responsables?|asesin[oa]s?|implicad[oa]s?|"
-    r"ejecutor\w*)(?: \w+){0,2} (?:del|de la|de los) (?P<a1>\w+)"
+    r"ejecutor\w*)(?: \w+){0,2} (?:del|de la|de los|en el|en la|en los) (?P<a1>\w+)"
     r"|\b(?:por|acusad[oa]s? de|acusó a \w+(?: \w+){0,3} de|sindicad[oa]s? (?:como|de)) "
     r"(?:el |la |los |haber )?(?P<a2>asesinato|crimen|homicidio|atentado|ataque|amenazas?|"
     r"asesinar|matar|atentar|atacar|amenazar|agredir|agresión)\b"
@@ -1438,7 +1438,9 @@ def _attribute_arrests(
     X is the alleged author of that act — of the nearest one told, else of an act of its
     own, dated by the sentence that attributes it when it gives a date."""
     for kind, persons, offset, dates, sent in arrested:
-        acts = [i for i in incidents if _family(i.type) == _family(kind)]
+        acts = [i for i in incidents if kind == "*" or _family(i.type) == _family(kind)]
+        if kind == "*" and not acts:
+            continue
         if acts:
             act = min(acts, key=lambda i: abs(i.evidence.start - offset))
         else:
@@ -1492,6 +1494,19 @@ ACCUSED_RELATIVE_RE = re.compile(
     + r"|firing|fired)",
     re.IGNORECASE,
 )
+IDENTIFIED_RE = re.compile(
+    r"\b(?:identific\w+|reconoci\w+|recogni[sz]\w+|identified|named)\s+"
+    r"(?:al|a los|a la|the|as the)?\s*"
+    r"(?P<role>remitente|autor\w*|agresor\w*|atacante\w*|tirador\w*|sender|caller|attackers?|"
+    r"gunm[ae]n|shooters?|author of the (?:messages|calls))\s+(?:como|as)\s+(?P<who>[^.;:]{3,80})",
+    re.IGNORECASE,
+)
+SENDER = re.compile(r"remitente|sender|caller|author of the", re.IGNORECASE)
+FILED_ACTIVE_RE = re.compile(
+    r"\b(?:filing|filed|presentó|presento|interpuso|formuló|formulo|lodged)\s+(?:a|an|una|un)?\s*"
+    r"(?:criminal\s+)?(?:complaint|denuncia|querella)\b",
+    re.IGNORECASE,
+)
 FILED_BY_RE = re.compile(
     r"\b(?:denuncias?|querellas?|complaints?|acusaci[oó]n)\s+(?:penal(?:es)?\s+|criminal\s+)?"
     r"(?:presentad[oa]s?|interpuest[oa]s?|formulad[oa]s?|filed|lodged|brought)\s+"
@@ -1518,6 +1533,33 @@ def _accusations(sent: Span, entities: list[Entity]) -> list[tuple[str, list[str
         ]
         if act is not None and before:
             out.append((act, [max(before)[1]]))
+    for m in IDENTIFIED_RE.finditer(sent.text):
+        start = sent.start_char + m.start("who")
+        end = sent.start_char + m.end("who")
+        who = [
+            e.key
+            for e in entities
+            if e.type in {"person", "organization"}
+            and any(start <= x.start and x.end <= end for x in e.mentions)
+        ]
+        if who:
+            sender = re.match(
+                r"(?:remitente|sender|caller|author of the (?:messages|calls))",
+                m.group("role"),
+                re.IGNORECASE,
+            )
+            out.append(("threat" if sender else "*", who[:1]))
+    for m in FILED_ACTIVE_RE.finditer(sent.text):
+        at = sent.start_char + m.start()
+        before = [
+            (x.end, e.key)
+            for e in entities
+            if e.type in {"person", "organization"}
+            for x in e.mentions
+            if sent.start_char <= x.start and x.end <= at and at - x.end <= 90
+        ]
+        if before:
+            out.append(("criminalisation", [max(before)[1]]))
     for m in FILED_BY_RE.finditer(sent.text):
         start = sent.start_char + m.start("who")
         end = sent.start_char + m.end("who")
