@@ -1338,7 +1338,11 @@ def _compatible(x: _Draft, y: _Draft) -> bool:
     if _family(a.type) != _family(b.type):
         return False
     shared = set(a.victims) & set(b.victims)
-    if a.victims and b.victims and not shared and a.evidence.start != b.evidence.start:
+    # persons against persons: "cuatro dirigentes del Frente resultaron heridos" and "A, B,
+    # C y D fueron atendidos" are one attack on the Frente's people
+    va = [k for k in a.victims if k.startswith("person:")]
+    vb = [k for k in b.victims if k.startswith("person:")]
+    if va and vb and not set(va) & set(vb) and a.evidence.start != b.evidence.start:
         return False
     if _family(a.type) == "killing" and shared:
         return True
@@ -1351,8 +1355,8 @@ def _compatible(x: _Draft, y: _Draft) -> bool:
         return True  # "B was shot; C and D were also wounded": one attack
     if a.perpetrators and b.perpetrators and not set(a.perpetrators) & set(b.perpetrators):
         return False  # two authors, two acts
-    named_a = bool(a.victims or a.perpetrators)
-    named_b = bool(b.victims or b.perpetrators)
+    named_a = bool(va or a.perpetrators)
+    named_b = bool(vb or b.perpetrators)
     if (
         not (x.weak or y.weak)
         and named_a
@@ -1469,7 +1473,7 @@ def _attribute_arrests(
 
 
 _ACT_FORMS = (
-    r"amenaz\w*|asesin\w*|matar\w*|atac\w*|agred\w*|agresi[oó]n|golpe\w*|incendi\w*|"
+    r"amenaz\w*|asesin\w*|matar\w*|atac\w*|ataque\w*|agred\w*|agresi[oó]n|golpe\w*|incendi\w*|"
     r"quem(?!arropa)\w*|prender(?:le)? fuego|dispar\w*|herir\w*|atentado|atentar\w*|hostig\w*|"
     r"threat\w*|kill\w*|murder\w*|attack\w*|assault\w*|beat\w*|burn\w*|set(?:ting)? fire|"
     r"shoot\w*|shot|harass\w*"
@@ -1479,7 +1483,9 @@ ACCUSE_RE = re.compile(
     r"investig(?:ue|uen|ar|a|an|ó|aron)|"
     r"se[nñ]al[oóa]\w* como responsables? a|accus\w+|blam\w+)"
     r"\s+(?P<who>[^.;:]{3,160}?)\s*,?\s+(?:por|de|of|for)\s+"
-    r"(?:(?:haber|having|the|el|la|los|las|su|his|her)\s+)?(?P<act>" + _ACT_FORMS + r")",
+    r"(?:(?:haber|having|the|el|la|los|las|su|his|her)\s+)?"
+    r"(?:(?:encabezar|liderar|dirigir|ordenar|mandar|leading|ordering)\s+(?:el|la|los|the)?\s*)?"
+    r"(?P<act>" + _ACT_FORMS + r")",
     re.IGNORECASE,
 )
 CLITIC = re.compile(r"(?:los|las|lo|la|le|les|me|nos|te)$")

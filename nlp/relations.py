@@ -127,6 +127,13 @@ DEFENDER_AFTER = re.compile(
     r"(?:[\wáéíóúñ-]+\s+){0,2}?" + DEFENDER_WORDS.pattern,
     re.IGNORECASE,
 )
+# a leader of miners, loggers or a company leads the other side of a dispute
+OTHER_SIDE = re.compile(
+    r"\b(?:dirigente|l[ií]der|presidente|president|leader)\s+(?:de\s+(?:la|los)\s+)?"
+    r"(?:[\wáéíóú]+\s+){0,3}?(?:miner\w*|maderer\w*|traficante\w*|cocaler\w*|palmicultor\w*|"
+    r"empresa\w*|compañ\w+|company|miners|loggers|invasor\w*)",
+    re.IGNORECASE,
+)
 SUSPECT_BEFORE = re.compile(
     SUSPECT_WORDS.pattern
     + r"(?:\s+(?:de|del|la|el|los|las|of|the|[a-záéíóúñ]{4,})){0,3}\s*[,:]?\s*$",
@@ -203,7 +210,9 @@ def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
                     and _described_as_suspect(before[-45:], after[:45], loose=True)
                 ):
                     e.suspect = True
-                elif DEFENDER_BEFORE.search(before[-60:]) or DEFENDER_AFTER.search(after):
+                elif (
+                    DEFENDER_BEFORE.search(before[-60:]) or DEFENDER_AFTER.search(after)
+                ) and not OTHER_SIDE.search(before[-40:] + " " + after[:70]):
                     e.defender = True
                 if e.gender is None:
                     near = before[-30:]
