@@ -662,7 +662,10 @@ def _nicknames(doc: Doc, entities: list[Entity]) -> None:
         for other in list(entities):  # the model may have taken the nickname for an entity
             if (
                 other is not owner
-                and other.type in {"person", "organization"}
+                and (
+                    other.type in {"person", "organization"}
+                    or (other.type == "place" and other.ubigeo is None)
+                )
                 and fold(other.canonical) in {fold(nick), fold(bare)}
             ):
                 owner.mentions += other.mentions

@@ -73,6 +73,8 @@ SEXUAL_PHRASES = re.compile(
     re.IGNORECASE,
 )
 MISSING_PHRASES = re.compile(
+    r"visto por [uú]ltima vez|last seen|sin rastro|"
+    r"(?:defensor|dirigente|l[ií]der|apu|guardaparques?)\s+(?:[\wáéíóú]+\s+)?desaparecid[oa]|"
     r"paradero (?:es )?desconocido|whereabouts (?:are |remain )?"
     r"unknown|(?:está|sigue|se encuentra|remains|is|went) "
     r"(?:desaparecid[oa]|missing)",
@@ -108,6 +110,8 @@ SPEECH_THREAT_RE = re.compile(
     r"pamphlet|llamada|called)\b[^.]{0,200}?(?:\bif\b|\bsi\b|\bcallamos|\bmatar|\bmorir|"
     r"\bmuert[eo]|\bkill|\bdie\b|\bdead\b|\bfuneral|\bentierro|\bdesaparec|"
     r"\bswallow|\bconsecuencias|\bconsequences|\bcuidado|\bpagar(?:á|as)|\bpay for\b|"
+    r"\b(?:ir|irse|terminar|acabar|aparecer|flotando|end up|floating)\s+(?:\w+\s+){0,2}"
+    r"(?:al|en el|in the)\s+(?:río|rio|river)|"
     r"\bshut you up|\bte vamos|\bwe will\b|\bvan a\b)",
     re.IGNORECASE,
 )
