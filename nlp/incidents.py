@@ -1775,7 +1775,10 @@ TREATED_RE = re.compile(
 )
 # between two names of one list: "A, B y C", "María, a su esposo Santos, a su hijo Nilo y a …"
 LIST_LINK = re.compile(
-    r"^\s*(?:,\s*(?:de\s+)?\d+(?:\s+años)?\s*)?(?:,|\by\b|\be\b|\band\b|,\s*and\b|,\s*y\b)\s*"
+    r"^\s*(?:,\s*(?:de\s+)?\d+(?:\s+años)?\s*)?"
+    r"(?:,|\by\b|\be\b|\band\b|,\s*and\b|,\s*y\b|(?:,\s*)?(?:entre (?:ellos|ellas)|including|"
+    r"among them)(?:\s*,)?|(?:y\s+)?a\s+(?:otros\s+)?(?:\w+\s+){0,2}(?:comuneros|dirigentes),\s*"
+    r"entre (?:ellos|ellas))\s*"
     r"(?:(?:a|al|to)\s+)?(?:(?:su|sus|his|her|their|the|el|la|los|las)\s+)?"
     r"(?:[a-záéíóúñ]+\s+){0,2}?$"
 )
