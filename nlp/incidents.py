@@ -1077,6 +1077,16 @@ def extract(
                 for k in _listed_with(doc, sent, victims, entities)
                 if k not in perps and k not in victims and k not in suspects
             ]
+            if trig.type in {"attempted_killing", "assault"} and AT_THEM.search(sent.text):
+                # "he and two colleagues, X and Y, were heading … when men fired at them"
+                victims += [
+                    e.key
+                    for e in _in_sentence(entities, sent, {"person"})
+                    if e.key not in perps
+                    and e.key not in victims
+                    and e.key not in officials
+                    and e.key not in suspects
+                ]
             weak = not (perps or victims or unnamed)
             confidence = 0.8 if (perps or victims) else 0.6
             if not victims:
@@ -1768,6 +1778,11 @@ PATIENT_GAP = re.compile(
     r"reportedly|presuntamente|gravemente|seriously|badly)\s+)*$",
     re.IGNORECASE,
 )
+AT_THEM = re.compile(
+    r"\b(?:at them|at us|on them|on us|contra ellos|contra nosotros|nos dispararon|"
+    r"les dispararon)\b",
+    re.IGNORECASE,
+)
 TREATED_RE = re.compile(
     r"\b(?:fueron|fue|was|were)\s+(?:atendid[oa]s?|hospitalizad[oa]s?|trasladad[oa]s?|"
     r"internad[oa]s?|evacuad[oa]s?|treated|hospitali[sz]ed|taken to)\b",
@@ -1778,7 +1793,9 @@ LIST_LINK = re.compile(
     r"^\s*(?:,\s*(?:de\s+)?\d+(?:\s+años)?\s*)?"
     r"(?:,|\by\b|\be\b|\band\b|,\s*and\b|,\s*y\b|(?:,\s*)?(?:entre (?:ellos|ellas)|including|"
     r"among them)(?:\s*,)?|(?:y\s+)?a\s+(?:otros\s+)?(?:\w+\s+){0,2}(?:comuneros|dirigentes),\s*"
-    r"entre (?:ellos|ellas))\s*"
+    r"entre (?:ellos|ellas)|,?\s*(?:and|y)\s+"
+    r"(?:two|three|four|dos|tres|cuatro|other|otros|otras)\s+"
+    r"(?:[\wáéíóúñ'’]+\s+){0,6}?[\wáéíóúñ'’]+\s*,)\s*"
     r"(?:(?:a|al|to)\s+)?(?:(?:su|sus|his|her|their|the|el|la|los|las)\s+)?"
     r"(?:[a-záéíóúñ]+\s+){0,2}?$"
 )
