@@ -1830,7 +1830,7 @@ def _listed_with(doc: Doc, sent: Span, victims: list[str], entities: list[Entity
 LIST_GAP = re.compile(r"^(?:\s*,[^;:.,()]{1,60})?\s*(?:,|\by\b|\be\b|\band\b|,\s*and\b)\s*$")
 AFTER_GAP = re.compile(
     r"^\s*(?:(?:de\s+bala|a\s+balazos|por\s+arma\s+de\s+fuego)\s+)?(?:(?:el|la|los|las|the|"
-    r"un|una)\s+)?(?:[a-záéíóúñ]+\s+){0,3}?$"
+    r"un|una)\s+)?(?:(?!por\b|by\b|manos\b|parte\b)[a-záéíóúñ]+\s+){0,3}?$"
 )
 
 
