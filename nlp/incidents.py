@@ -1381,10 +1381,16 @@ def _compatible(x: _Draft, y: _Draft) -> bool:
         return False  # two tellings naming parties must share one to be one act
     if strict_dates and a.date and b.date:
         return a.date == b.date
-    if a.date and b.date and x.own_date and y.own_date:
-        short = min(len(a.date), len(b.date))
-        return a.date[:short] == b.date[:short]
-    return True
+    # two acts each told by its own verb, not dated alike ("la denunció", "la detuvieron",
+    # "la citaron"): two steps of a story, unless one only names the other
+    return (
+        _family(a.type) == "killing"
+        or x.weak
+        or y.weak
+        or x.noun
+        or y.noun
+        or (x.own_date and y.own_date)
+    )
 
 
 def _absorb(into: _Draft, other: _Draft) -> None:
