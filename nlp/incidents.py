@@ -1465,6 +1465,11 @@ def _attribute_arrests(
         acts = [i for i in incidents if kind == "*" or _family(i.type) == _family(kind)]
         if kind == "*" and not acts:
             continue
+        if dates:  # "a complaint filed in 2022 by X": not the arrest of June 2023
+            told = dates[0].value
+            acts = [
+                i for i in acts if not i.date or i.date.startswith(told) or told.startswith(i.date)
+            ]
         if acts:
             act = min(acts, key=lambda i: abs(i.evidence.start - offset))
         else:
