@@ -546,6 +546,15 @@ def _surnames_of(words: list[str], surnames: list[str]) -> bool:
     words = [w for w in words if len(w) > 3]
     if not words or not surnames:
         return False
+    # "Shuna Vasquez" after "Marleni Shuna": the name's last surname, then one it did not
+    # give (not "Camaiteri Shuña" after "Elsa Shuña Camaiteri": a relative's order)
+    if (
+        len(words) == 2
+        and words[0] == surnames[-1]
+        and words[1] not in surnames
+        and len(surnames) == 1
+    ):
+        return True
     return any(surnames[i : i + len(words)] == words for i in range(len(surnames) - len(words) + 1))
 
 
@@ -638,7 +647,8 @@ def _name_parts(doc: Doc, entities: list[Entity]) -> None:
 
 
 NICKNAME = re.compile(
-    r"\b(?:alias|apodado|conocido como|known as|a\.k\.a\.?)\s+[\"'“‘«]?"
+    r"\b(?:alias|apodad[oa]|conocid[oa] como|(?:todos\s+)?(?:lo|la\s+)?conocen como|le dicen|"
+    r"le llaman|known as|a\.k\.a\.?)\s+[\"'“‘«]?"
     r"(?P<nick>(?:(?:el|la|the)\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+){0,2})"
     r"[\"'”’»]?",
     re.IGNORECASE,
