@@ -121,7 +121,9 @@ ARSON_RE = re.compile(
     re.IGNORECASE,
 )
 CRIMINAL_RE = re.compile(
-    r"\b(?:investigation against|investigaci[oó]n (?:\w+ )?contra|abri\w+ (?:una )?"
+    r"\b(?:investigation against|denuncia (?:penal )?contra|querella contra|complaint against|"
+    r"proceso penal|criminal (?:proceedings|case|trial)|absolvi\w+|acquitt\w+|"
+    r"investigaci[oó]n (?:\w+ )?contra|abri\w+ (?:una )?"
     r"investigaci[oó]n (?:\w+ )?contra|opened (?:an |a criminal )?investigation against|"
     r"summon\w* [^.]{0,40}"
     r"(?:as a )?suspect|cit\w+ [^.]{0,40}(?:como )?(?:investigad|imputad)\w*|"
@@ -948,6 +950,11 @@ def extract(
         for e in entities
         if e.type == "community"
         or (e.type == "organization" and e.kind in {"federation", "ngo", "media"})
+        or (
+            e.type == "organization"
+            and e.kind in {None, "other"}
+            and PEOPLES_ORG.search(e.canonical)
+        )
     }
     # acts attributed by an arrest, a charge or the victim's accusation
     arrested: list[tuple[str, list[str], int, list[DateMention], Span]] = []
@@ -1023,11 +1030,7 @@ def extract(
                 # who files the complaint criminalises; police, prosecutors and courts
                 # that arrest, charge or try act in office
                 perps = [
-                    k
-                    for k in perps
-                    if (kinds[k] == "organization" or k in suspects)
-                    and k not in officials
-                    and k not in police
+                    k for k in perps if k not in officials and k not in police and k not in members
                 ]
             else:  # officials acting in office investigate, record and judge acts
                 perps = [k for k in perps if k not in officials]
@@ -1193,6 +1196,12 @@ def extract(
     return incidents
 
 
+# an organisation of communities or of indigenous peoples, whatever the gazetteer knows of it
+PEOPLES_ORG = re.compile(
+    r"\b(?:comunidad\w*|communit\w+|ind[ií]genas?|indigenous|nativ[ao]s?|pueblos?|peoples?|"
+    r"federaci[oó]n|federation|rondas? campesinas?|defensa)\b",
+    re.IGNORECASE,
+)
 COMMUNITY_HARMS = {"eviction", "property_damage"}
 # named next to an act without being its agent: a suspect to review, not an accusation
 SUSPECT_KINDS = {"company", "criminal_group", "armed_group"}
