@@ -1111,8 +1111,12 @@ def extract(
                 not perps
                 and not trig.passive
                 and trig.token.pos_ in {"VERB", "AUX"}
-                and (_lemma(trig.token) not in SPEECH_LEMMAS or _object_pronoun(trig.token))
-            ):  # "X said …" reports; "X le dijo …" threatens
+                and (
+                    _lemma(trig.token) not in SPEECH_LEMMAS
+                    or _object_pronoun(trig.token)
+                    or (trig.type == "stigmatisation" and not _quoted(sent, trig.token))
+                )
+            ):  # "X said …" reports; "X le dijo …" threatens; "X declaró que son terroristas"
                 perps = [
                     k
                     for k in _surface_agent(doc, trig.token, entities)

@@ -97,7 +97,7 @@ OFFICIAL_WORDS = re.compile(
     r"defensor[a]? del pueblo|procurador(?:a)?|m[eé]dico legista|forense|"
     r"prosecutor|judge|prefect|police (?:chief|officer|commander|spokesperson)|"
     r"investigator|ombudsman|minister|coroner|portavoz|vocero|spokes(?:person|man|woman))"
-    r"\s*(?:[\wáéíóú.]+\s+){0,2}$",
+    r"\b[\s,]*$",
     re.IGNORECASE,
 )
 DEFENDER_WORDS = re.compile(
