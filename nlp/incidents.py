@@ -249,6 +249,13 @@ SPEECH_LEMMAS = {
     "publish",
     "difundir",
     "post",
+    "declarar",
+    "afirmar",
+    "sostener",
+    "asegurar",
+    "state",
+    "claim",
+    "declare",
 }
 NOBODY_RE = re.compile(
     r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b", re.IGNORECASE
@@ -928,6 +935,7 @@ def extract(
     police = {e.key for e in entities if e.type == "organization" and e.kind == "police"}
     # members of a community or its organisations: whom criminalisation aims at
     members = {r.source for r in relations or [] if r.type == "member_of"}
+    employment = {(r.source, r.target) for r in relations or [] if r.type == "works_for"}
     # the State, companies and armed groups are not the victims of attacks on defenders
     authorities = {
         e.key
@@ -1026,6 +1034,14 @@ def extract(
             ):
                 perps = []  # '"…," Soto said': who reports a quote is not its author
             perps = [k for k in perps if k not in innocent]
+            # "el gerente de la minera, X, declaró …": X acts; his employer is named as such
+            employers = {
+                k
+                for k in perps
+                if kinds[k] == "organization"
+                and any(kinds[p] == "person" and (p, k) in employment for p in perps if p != k)
+            }
+            perps = [k for k in perps if k not in employers]
             if trig.type == "criminalisation":
                 # who files the complaint criminalises; police, prosecutors and courts
                 # that arrest, charge or try act in office
