@@ -120,7 +120,8 @@ PATTERNS = [
     re.compile(rf"\b(?:en|in|durante|during|desde|since)\s+(?:el\s+)?(?:año\s+)?{_Y}\b"),
 ]
 _RELATIVE = re.compile(
-    r"\b(?:el\s+pasado\s+|el\s+|este\s+|last\s+|this\s+|past\s+|on\s+|ese\s+|that\s+)"
+    r"\b(?:el\s+pasado\s+|el\s+|del\s+|este\s+|last\s+|this\s+|past\s+|on\s+|ese\s+|"
+    r"that\s+)"
     r"(?P<w>lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?P<r>anteayer|antier|ayer|anoche|hoy|esta\s+ma[nñ]ana|the\s+day\s+before\s+yesterday|"

@@ -260,6 +260,11 @@ SPEECH_LEMMAS = {
 NOBODY_RE = re.compile(
     r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b", re.IGNORECASE
 )
+NOBODY_HURT = re.compile(
+    r"\b(?:ninguno|ninguna|nadie|none of|no one|nobody)\b[^.;]{0,40}\b(?:herid\w*|lesionad\w*|"
+    r"hit|hurt|wounded|injured)\b",
+    re.IGNORECASE,
+)
 NEGATIONS = {"no", "nunca", "jamás", "not", "never", "n't"}
 # "por" / "by" phrases that give a cause, not an agent
 CAUSES = {
@@ -423,6 +428,8 @@ def find_triggers(sent: Span, tail: str = "") -> list[Trigger]:
         kind = TRIGGERS.get(_lemma(tok)) or TRIGGERS.get(fold(tok.text))
         if kind is None or _negated(tok):
             continue
+        if NOBODY_HURT.search(sent.text[: tok.idx - sent.start_char + len(tok.text)]):
+            continue  # "Ninguno resultó herido", "None of the three was hit"
         lemma = _lemma(tok)
         if (
             kind == "criminalisation"
@@ -617,6 +624,7 @@ VIOLENCE_WORDS = SHOT_WORDS | {
     "beaten",
     "stabbed",
     "machete",
+    "hit",
 }
 RECEIVING_VERBS = {"recibir", "sufrir", "padecer", "enfrentar", "receive", "suffer", "face", "get"}
 STATE_VERBS = {"resultar", "quedar", "salir", "terminar", "result", "be", "remain", "end", "leave"}
@@ -691,7 +699,9 @@ def _contextual(tok: Token, sent: Span, kind: str) -> str | None:
         )
     if lemma in {"morir", "fallecer", "die"}:
         # a death is a killing only when the sentence tells of violence
-        return kind if words & VIOLENCE_WORDS or DISPARAR_RE.search(sent.text) else None
+        prev = sent.doc[sent.start - 1].sent if sent.start > 0 else sent
+        told = prev.text + " " + sent.text  # "Gunmen opened fire. X was hit … and died."
+        return kind if words & VIOLENCE_WORDS or DISPARAR_RE.search(told) else None
     if lemma in {"herido", "herida", "heridos", "heridas", "wound", "injure"}:
         # wounds in a shooting, told in this sentence or the one before
         prev = sent.doc[max(0, sent.start - 1)].sent if sent.start > 0 else sent
@@ -1208,8 +1218,8 @@ def extract(
                     heading,
                 )
             )
-        if sent_dates and triggers:
-            last_date = sent_dates[0]
+        if sent_dates:
+            last_date = _date_for(sent_dates, sent.start_char)
     incidents = _one_per_event(drafts)
     _attribute_arrests(incidents, arrested, doc_places)
     _fill_from_document(incidents, defenders, entities, relations or [], officials)
