@@ -260,6 +260,15 @@ SPEECH_LEMMAS = {
 NOBODY_RE = re.compile(
     r"\b(?:no one|nobody|nadie|ning[uú]n\w*|not yet|a[uú]n no|todav[ií]a no)\b", re.IGNORECASE
 )
+THREAT_TOKEN_RE = re.compile(
+    r"\b(?:corona (?:fúnebre|funebre|de flores)|funeral wreath|ataúd|coffin|"
+    r"llamadas? (?:anónimas?|anonimas?|amenazantes?|intimidatorias?)|"
+    r"mensajes? (?:anónimos?|anonimos?|amenazantes?|intimidatorios?)|"
+    r"threatening (?:messages?|notes?|calls?|voice messages?|letters?)|anonymous (?:calls?|notes?|"
+    r"letters?|messages?)|(?:carta|nota|pintas?|panfletos?) (?:anónimas?|amenazantes?)|"
+    r"un anónimo|an anonymous note)\b",
+    re.IGNORECASE,
+)
 NOBODY_HURT = re.compile(
     r"\b(?:ninguno|ninguna|nadie|none of|no one|nobody)\b[^.;]{0,40}\b(?:herid\w*|lesionad\w*|"
     r"hit|hurt|wounded|injured)\b",
@@ -555,6 +564,10 @@ def find_triggers(sent: Span, tail: str = "") -> list[Trigger]:
         at = _verb_at(sent, speech.start())
         token = at if _lemma(at) in SPEECH_LEMMAS else (_speech_verb(sent) or at)
         found.append(_trigger(token, "threat"))
+    token_threat = THREAT_TOKEN_RE.search(sent.text)
+    if token_threat and not any(t.type == "threat" for t in found):
+        # a funeral wreath at the door, anonymous calls, a note: a threat without the word
+        found.append(_trigger(_verb_at(sent, token_threat.start()), "threat"))
     harass = HARASS_RE.search(sent.text)
     if harass and not any(t.type in {"harassment", "threat"} for t in found):
         found.append(_trigger(_verb_at(sent, harass.start()), "harassment"))
