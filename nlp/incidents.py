@@ -269,6 +269,11 @@ THREAT_TOKEN_RE = re.compile(
     r"un anónimo|an anonymous note)\b",
     re.IGNORECASE,
 )
+AIR_SHOTS = re.compile(
+    r"\b(?:dispar\w+|disparos?|tiros?|balazos?|fired|shots?|shooting)\b[^.]{0,30}"
+    r"\b(?:al aire|en el aire|into the air|in the air)\b",
+    re.IGNORECASE,
+)
 NOBODY_HURT = re.compile(
     r"\b(?:ninguno|ninguna|nadie|none of|no one|nobody)\b[^.;]{0,40}\b(?:herid\w*|lesionad\w*|"
     r"hit|hurt|wounded|injured)\b",
@@ -448,6 +453,8 @@ def find_triggers(sent: Span, tail: str = "") -> list[Trigger]:
             and not _institution_subject(tok)
         ):
             continue
+        if AIR_SHOTS.search(sent.text) and kind in {"attempted_killing", "killing"}:
+            kind = "threat"  # "dispararon al aire": intimidation, not an attempt on a life
         if lemma in {"shoot", "gun"}:
             kind = (
                 "killing"
@@ -1255,7 +1262,10 @@ _COUNT = (
 )
 STATISTIC_RE = re.compile(
     r"\b(?:suman|sumar[ií]an|ascienden? a|eleva a|elevan a|cifra|counts?|tally|total of|"
-    r"al menos|at least)\b[^.]{0,60}?\b" + _COUNT + r"\b"
+    r"al menos|at least)\b[^.]{0,60}?\b" + _COUNT + r"\s+(?:[\wáéíóú-]+\s+){0,3}?"
+    r"(?:defensor[ae]?s|defenders|asesinatos|killings|casos|cases|muertes|deaths|activistas|"
+    r"activists|l[ií]deres|leaders|dirigentes|personas|people|murders|homicidios|guardaparques|"
+    r"rangers)\b"
     r"|\b" + _COUNT + r"\s+(?:[\wáéíóú]+\s+){0,3}(?:defensor[ae]?s|defenders|asesinatos|killings|"
     r"casos|cases|muertes|deaths|activistas|activists|l[ií]deres|leaders|personas defensoras)\b"
     r"(?=[^.]{0,120}\b(?:desde|since|en lo que va|so far|this year|este año|en total|in total|"
