@@ -266,7 +266,9 @@ THREAT_TOKEN_RE = re.compile(
     r"mensajes? (?:anónimos?|anonimos?|amenazantes?|intimidatorios?)|"
     r"threatening (?:messages?|notes?|calls?|voice messages?|letters?)|anonymous (?:calls?|notes?|"
     r"letters?|messages?)|(?:carta|nota|pintas?|panfletos?) (?:anónimas?|amenazantes?)|"
-    r"un anónimo|an anonymous note)\b",
+    r"un anónimo|an anonymous note|(?:text|voice|phone|whatsapp) (?:messages?|calls?) "
+    r"(?:warning|threatening|telling)|(?:mensajes?|llamadas?)(?: de texto| telef[oó]nicas?)? "
+    r"(?:advirti[eé]ndole|amenaz[aá]ndole|que le advert[ií]a))\b",
     re.IGNORECASE,
 )
 AIR_SHOTS = re.compile(
@@ -768,10 +770,11 @@ def _dedupe(found: list[Trigger]) -> list[Trigger]:
         and _telling(killing.token) > _telling(shots.token)
     ):
         by_type.pop("attempted_killing")  # "fue asesinado de tres disparos": the killing
-    elif shots is not None and not (
-        killing is not None and _lemma(killing.token) in {"morir", "fallecer", "die"}
-    ):  # "le dispararon … y murió": the shots and the death are told apart, then merged
-        by_type.pop("killing", None)
+    elif shots is not None:
+        if killing is not None and _telling(shots.token) > _telling(killing.token):
+            by_type.pop("killing")  # "le dispararon, causándole la muerte": the shooting tells
+        # otherwise both verbs stay ("X was shot dead …, his brother Y was wounded"; "le
+        # dispararon … y murió"): the victims decide later whether they are one event
         _retype(by_type, more, "assault", "attempted_killing")
     if "killing" in by_type or "sexual_violence" in by_type:
         hurt = by_type.get("assault")
@@ -902,6 +905,10 @@ def roles(trig: Trigger, index: dict[int, str]) -> tuple[list[str], list[str], l
         trig.type == "disappearance" and not trig.passive
     ):
         # "X has been missing", "X desapareció": the subject is who disappeared
+        victims += perps
+        perps = [t for a in agents for t in _with_conjuncts(a)]
+    if _lemma(tok) in RECEIVING_VERBS:
+        # "X recibió una llamada que le advertía …": who receives is who is threatened
         victims += perps
         perps = [t for a in agents for t in _with_conjuncts(a)]
     unnamed = [fold(t.text) for t in perps if fold(t.text) in UNNAMED_AGENTS]
