@@ -304,6 +304,8 @@ class Scores:
     incident_type: tuple[int, int] = (0, 0)
     roles: PRF = field(default_factory=PRF)
     resolution: PRF = field(default_factory=PRF)
+    # predicted ÷ gold incidents: type accuracy alone rewards extracting one act many times
+    incident_count: tuple[int, int] = (0, 0)
 
     def as_dict(self) -> dict[str, Any]:
         overall = PRF(
@@ -320,12 +322,15 @@ class Scores:
             else None,
             "roles": self.roles.as_dict(),
             "resolution": self.resolution.as_dict(),
+            "incident_ratio": round(self.incident_count[0] / self.incident_count[1], 4)
+            if self.incident_count[1]
+            else None,
         }
 
 
 def score(docs: list[Gold], preds: list[Prediction], *, full: bool) -> Scores:
     ents = {t: PRF() for t in TYPES}
-    ubigeo_ok = ubigeo_n = type_ok = type_n = 0
+    ubigeo_ok = ubigeo_n = type_ok = type_n = predicted_n = gold_n = 0
     roles = PRF()
     clusters: list[tuple[str, str]] = []  # (gold actor slug, predicted identity)
     for g, p in zip(docs, preds, strict=True):
@@ -364,6 +369,8 @@ def score(docs: list[Gold], preds: list[Prediction], *, full: bool) -> Scores:
         roles.tp += len(gold_roles & pred_roles)
         roles.fp += len(pred_roles - gold_roles)
         roles.fn += len(gold_roles - pred_roles)
+        predicted_n += len(p.incidents)
+        gold_n += len(g.incidents)
         paired = pair_incidents(g.incidents, p.incidents, to_gold)
         type_n += len(paired)
         type_ok += sum(hit is not None for _, hit in paired)
@@ -373,7 +380,9 @@ def score(docs: list[Gold], preds: list[Prediction], *, full: bool) -> Scores:
         resolution.tp += same_gold and same_pred
         resolution.fp += (not same_gold) and same_pred
         resolution.fn += same_gold and not same_pred
-    return Scores(ents, (ubigeo_ok, ubigeo_n), (type_ok, type_n), roles, resolution)
+    return Scores(
+        ents, (ubigeo_ok, ubigeo_n), (type_ok, type_n), roles, resolution, (predicted_n, gold_n)
+    )
 
 
 def extract(docs: list[Gold], extractor: Extractor | None = None) -> list[Prediction]:
@@ -422,6 +431,7 @@ def table(report: dict[str, Any]) -> Iterable[str]:
 
     yield f"{'UBIGEO linking accuracy':<34}{cell(ours['ubigeo_accuracy'])}{'n/a':>12}"
     yield f"{'incident type accuracy':<34}{cell(ours['incident_type_accuracy'])}{'n/a':>12}"
+    yield f"{'incidents extracted ÷ gold':<34}{cell(ours['incident_ratio'])}{'n/a':>12}"
     yield f"{'role (perpetrator/victim) F1':<34}{ours['roles']['f1']:>10.3f}{'n/a':>12}"
     yield (
         f"{'cross-document resolution F1':<34}{ours['resolution']['f1']:>10.3f}"

@@ -48,7 +48,12 @@ def test_ubigeo_linking_floor(report: dict[str, Any]) -> None:
 
 
 def test_incident_type_accuracy_floor(report: dict[str, Any]) -> None:
-    assert report["pipeline"]["incident_type_accuracy"] >= 0.88
+    """Type accuracy counts gold incidents that find a predicted one of their type; it does
+    not count predictions left over. The floor was 0.88 when the pipeline extracted 272
+    incidents for these 202 (1.35 each: every mention opened one); one incident per event
+    (issue 16) extracts 0.99 each and finds 0.81 of the types. The ratio is held too."""
+    assert report["pipeline"]["incident_type_accuracy"] >= 0.80
+    assert report["pipeline"]["incident_ratio"] <= 1.1
 
 
 def test_role_f1_floor(report: dict[str, Any]) -> None:
