@@ -799,6 +799,8 @@ def _inside_longer_names(entities: list[Entity]) -> None:
             continue
         if other.level == "feature":  # "río Ene" is no part of "Central Asháninka del Río Ene"
             continue
+        if other.type == "place" and any(m.method == "gazetteer" for m in other.mentions):
+            continue  # "Peru" the country is no part of "Policía Nacional del Perú"
         words = fold(other.canonical)
         for e in named:
             if (
