@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
@@ -443,6 +444,7 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     first_names = load_gazetteer().first_names
     for m in persons:
         _given_name_before(doc, m)
+        _strip_presentation(doc, m)
     for m in sorted(persons, key=lambda m: -len(m.text)):
         name = HONORIFICS.sub("", m.canonical or m.text)
         words = fold(name).split()
@@ -488,9 +490,66 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     _community_names(doc, entities)
     _nominals(doc, entities)
     _inside_longer_names(entities)
+    _split_conjoined(doc, entities)
+    entities[:] = [e for e in entities if not _junk(e)]
     for e in entities:
         e.mentions.sort(key=lambda ev: ev.start)
     return sorted(entities, key=lambda e: e.first.start)
+
+
+# what the model or a pattern takes for a name in real complaints: a verb opening a
+# paragraph ("Exigimos"), a word of a legal term ("Decreto Supremo", "cámara Gesell"), a
+# file number ("Carpeta Fiscal N°"), a painted slogan ("SIGUES TÚ"), "ningún responsable"
+JUNK_PERSON = re.compile(
+    r"^(?:[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?:amos|emos|imos)|Supremo|Suprema|Gesell|Defensor[ií]a|[A-Z]\.?|"
+    r"(?:[A-Z]\.){1,3}(?:\s*[A-Z]\.?)?|D\.\s?S\..*|.*\bN[°º]?)$"
+)
+JUNK_ORGANIZATION = re.compile(
+    r"^(?:ning[uú]n\w*|alg[uú]n\w*|otr[oa]s?|vari[oa]s|no|any|some|another)\b", re.IGNORECASE
+)
+
+
+@cache
+def _region_names() -> frozenset[str]:
+    return frozenset(fold(p.name) for p in load_gazetteer().places.values() if p.level == "region")
+
+
+SHOUTED_WORDS = frozenset({"tu", "tú", "te", "yo", "sigues", "vas", "van", "muere", "fuera"})
+
+
+def _junk(e: Entity) -> bool:
+    """A mention that names nobody (see ``JUNK_PERSON``)."""
+    name = e.canonical.strip()
+    if e.type == "person":
+        if JUNK_PERSON.fullmatch(name) or sum(ch.isalpha() for ch in name) < 3:
+            return True
+        words = name.split()
+        if fold(words[0]) in _region_names() and len(words) > 1:
+            return True  # "Ucayali Progresa" (a page), not a person
+        return name.isupper() and any(fold(w) in SHOUTED_WORDS for w in words)
+    if e.type == "organization":
+        return bool(JUNK_ORGANIZATION.match(name))
+    return False
+
+
+CONJOINED = re.compile(r"\s+(?:and|y|e)\s+(?:the|la|el|los|las)\s+", re.IGNORECASE)
+
+
+def _split_conjoined(doc: Doc, entities: list[Entity]) -> None:
+    """ "the Fiscalía and the Policía Nacional del Perú" read as one organisation: the part
+    before the conjunction is the name (the other part is found on its own)."""
+    for e in entities:
+        if e.type != "organization" or not CONJOINED.search(e.canonical):
+            continue
+        head = CONJOINED.split(e.canonical, maxsplit=1)[0].strip()
+        for i, m in enumerate(e.mentions):
+            text = doc.text[m.start : m.end]
+            cut = CONJOINED.search(text)
+            if cut is not None:
+                e.mentions[i] = _evidence(
+                    doc, m.start, m.start + cut.start(), m.method, m.confidence
+                )
+        e.canonical = head
 
 
 def _given_name_before(doc: Doc, m: Mention) -> None:
@@ -514,6 +573,23 @@ def _given_name_before(doc: Doc, m: Mention) -> None:
     m.text = word + " " + m.text
     if m.canonical:
         m.canonical = word + " " + m.canonical
+
+
+PRESENTATION = re.compile(
+    r"^(?:soy|yo|comparece|comparecen|suscribe|suscriben|atentamente|me llamo|mi nombre es)\s+",
+    re.IGNORECASE,
+)
+
+
+def _strip_presentation(doc: Doc, m: Mention) -> None:
+    """ "Soy Lidia Manihuari Tapayuri", "Comparece Rubén Odiaga Vela": the name, not the verb."""
+    hit = PRESENTATION.match(m.text)
+    if hit is None or len(m.text) - hit.end() < 3:
+        return
+    m.span = (m.span[0] + hit.end(), m.span[1])
+    m.text = m.text[hit.end() :]
+    if m.canonical:
+        m.canonical = PRESENTATION.sub("", m.canonical)
 
 
 GIVEN_NAME_STOP = frozenset({"don", "doña", "apu", "señor", "señora", "mr", "mrs", "ms", "dr"})
@@ -664,9 +740,15 @@ def _nicknames(doc: Doc, entities: list[Entity]) -> None:
             for p in persons
             if any(ev.end <= m.start() and m.start() - ev.end < 25 for ev in p.mentions)
         ]
-        if not before:
+        after = [  # 'liderado por alias "Tigrillo", Dionisio Yucra Pariona'
+            p
+            for p in persons
+            if any(ev.start >= m.end() and ev.start - m.end() < 6 for ev in p.mentions)
+            and fold(p.canonical) != fold(m.group("nick"))
+        ]
+        if not before and not after:
             continue
-        owner = before[0]
+        owner = before[0] if before else after[0]
         nick = m.group("nick")
         bare = re.sub(r"^(?:el|la|the)\s+", "", nick, flags=re.IGNORECASE)
         for other in list(entities):  # the model may have taken the nickname for an entity

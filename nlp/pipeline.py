@@ -12,6 +12,7 @@ builds the ``DocResult`` (entities, incidents, relations, disputes) on ``doc._.r
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import warnings
@@ -121,6 +122,22 @@ def detect_language(text: str) -> str:
     return str(lang)
 
 
+def _before_conjunction(doc: Doc, cand: Candidate) -> Candidate:
+    """ "the Fiscalía and the Policía Nacional del Perú" matched as one name by a pattern:
+    the name ends before "and the" / "y la" (the other name is found on its own)."""
+    for i in range(cand.start + 1, cand.end - 1):
+        if doc[i].lower_ in {"and", "y", "e"} and doc[i + 1].lower_ in {
+            "the",
+            "la",
+            "el",
+            "los",
+            "las",
+        }:
+            canonical = doc[cand.start : i].text if cand.canonical else None
+            return dataclasses.replace(cand, end=i, canonical=canonical)
+    return cand
+
+
 @Language.factory("defensores_rules", default_config={"english": False})
 def make_rules(nlp: Language, name: str, english: bool) -> Any:
     gaz = load_gazetteer()
@@ -130,7 +147,7 @@ def make_rules(nlp: Language, name: str, english: bool) -> Any:
 
     def rules(doc: Doc) -> Doc:
         cands = resolve_overlaps(
-            scan_patterns(doc)
+            [_before_conjunction(doc, c) for c in scan_patterns(doc)]
             + scan_gazetteers(doc, t, gaz)
             + scan_names(doc, gaz.first_names, common)
             + scan_titles(doc)

@@ -68,7 +68,7 @@ BEFORE_RE = re.compile(r"\s*(?:'s)?\s*,?\s*(?:[\wáéíóúñ-]+\s*){0,2},?\s*",
 # (", presidenta de …"); a pronoun or article further away may belong to anyone
 FEMALE_CUES = re.compile(
     r"\b(?:la|una|señora|sra\.?|doña|defensora|lideresa|presidenta|dirigenta|comunera|"
-    r"fiscal(?:a)? provincial|jueza|hermana|hija|madre|esposa|viuda|abogada|mrs\.?|ms\.?|"
+    r"fiscala|jueza|hermana|hija|madre|esposa|viuda|abogada|mrs\.?|ms\.?|"
     r"woman|mother|sister|daughter|wife|widow)\s*[,:]?\s*$",
     re.IGNORECASE,
 )

@@ -157,7 +157,7 @@ def test_a_victims_accusation_attributes_the_act(extractor: Extractor) -> None:
 def test_the_speaker_of_a_quote_is_not_its_author(extractor: Extractor) -> None:
     text = (
         '"What he wants is to turn the defenders into criminals so that the guard stops '
-        'working," said Karen Soto Valverde, the community\'s lawyer.'
+        "working,\" said Karen Soto Valverde, the community's lawyer."
     )
     result = extractor.extract(text, date(2022, 3, 1))
     assert "Karen Soto Valverde" not in perpetrators(result)
@@ -205,6 +205,42 @@ def test_an_event_date_at_the_top_is_no_dateline() -> None:
     assert [d.value for d in find_dates("el pasado sábado 17 un grupo", date(2019, 8, 20))] == [
         "2019-08-17"
     ]
-    assert [d.value for d in find_dates("En enero lo amenazaron", date(2021, 3, 16))] == [
-        "2021-01"
-    ]
+    assert [d.value for d in find_dates("En enero lo amenazaron", date(2021, 3, 16))] == ["2021-01"]
+
+
+def test_no_junk_actors(extractor: Extractor) -> None:
+    text = (
+        "Exigimos a la Fiscalía que investigue. La Fiscalía Provincial Penal de Atalaya abrió "
+        "la Carpeta Fiscal N° 3102014500-2022-311-0 bajo el Decreto Supremo 004-2021-JUS. En la "
+        'pared dejaron escrito "SIGUES TÚ". La investigación no ha identificado a ningún '
+        "responsable. Soy Lidia Manihuari Tapayuri, defensora shipibo."
+    )
+    result = extractor.extract(text, date(2024, 5, 10))
+    names = {e.canonical for e in result.entities if e.type in {"person", "organization"}}
+    assert not names & {"Exigimos", "N", "Supremo", "SIGUES TÚ", "ningún responsable"}
+    assert "Lidia Manihuari Tapayuri" in persons(result)
+
+
+def test_an_alias_is_the_persons_not_an_actor(extractor: Extractor) -> None:
+    text = (
+        'Los comuneros denunciaron amenazas del grupo liderado por alias "Tigrillo", Dionisio '
+        "Yucra Pariona, que opera en la zona."
+    )
+    result = extractor.extract(text, date(2024, 5, 10))
+    assert "Tigrillo" not in persons(result)
+    owner = next(e for e in result.entities if e.canonical == "Dionisio Yucra Pariona")
+    assert any("Tigrillo" in a for a in owner.aliases)
+
+
+def test_two_organisations_joined_by_and_are_two(extractor: Extractor) -> None:
+    text = "We urge the Fiscalía and the Policía Nacional del Perú to investigate the attack."
+    result = extractor.extract(text, date(2024, 5, 10))
+    orgs = {e.canonical for e in result.entities if e.type == "organization"}
+    assert "Policía Nacional del Perú" in orgs
+    assert not any(" and the " in o for o in orgs)
+
+
+def test_an_official_is_not_given_the_gender_of_a_word_after_him(extractor: Extractor) -> None:
+    result = extractor.extract(KILLING_ES, date(2024, 3, 12))
+    fiscal = next(e for e in result.entities if e.canonical == "Hugo Salas Rengifo")
+    assert fiscal.gender != "female" and fiscal.official
