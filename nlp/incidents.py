@@ -1079,6 +1079,9 @@ def extract(
                 and any(kinds[p] == "person" and (p, k) in employment for p in perps if p != k)
             }
             perps = [k for k in perps if k not in employers]
+            # "trabajadores de un campamento vinculado a X": X is linked, not the author
+            linked = [k for k in perps if _linked_in(sent, _by_key(entities, k))]
+            perps = [k for k in perps if k not in linked]
             if trig.type == "criminalisation":
                 # who files the complaint criminalises; police, prosecutors and courts
                 # that arrest, charge or try act in office
@@ -1199,7 +1202,8 @@ def extract(
                 perps += [
                     e.key
                     for e in _in_sentence(entities, sent, {"organization"})
-                    if e.key not in victims
+                    if not perps  # "by the company's security chief, X": X is the agent
+                    and e.key not in victims
                     and e.key not in innocent
                     and e.key not in officials
                     and e.key not in perps
@@ -1215,6 +1219,7 @@ def extract(
                     and e.key not in officials
                     and (e.kind in SUSPECT_KINDS or e.suspect)
                 ]
+            named_here += [k for k in linked if k not in named_here and k not in victims]
             witnesses = _witnesses(sent, entities, perps + victims + named_here)
             place = _place_for(sent, doc_places)
             date = _date_for(sent_dates, trig.token.idx) if sent_dates else last_date
@@ -1370,6 +1375,22 @@ def _date_for(dates: list[DateMention], offset: int) -> DateMention:
     community built in 2022 was set on fire on April 7": April 7)."""
     rank = {"day": 0, "month": 1, "year": 2}
     return min(dates, key=lambda d: (rank.get(d.precision, 3), abs(d.start - offset)))
+
+
+LINKED = re.compile(
+    r"(?:vinculad[oa]s?|ligad[oa]s?|relacionad[oa]s? con|asociad[oa]s? a|linked to|tied to|"
+    r"connected to|associated with|al servicio de|que trabajar\w* para|who work\w* for)\s+"
+    r"(?:(?:a|al|la|el|los|las|the)\s+)?(?:empresa\s+|company\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _linked_in(sent: Span, e: Entity) -> bool:
+    """Named in the sentence only as what the authors are linked to."""
+    spans = [m for m in e.mentions if sent.start_char <= m.start < sent.end_char]
+    return bool(spans) and all(
+        LINKED.search(sent.doc.text[max(sent.start_char, m.start - 40) : m.start]) for m in spans
+    )
 
 
 def _by_key(entities: list[Entity], key: str) -> Entity:

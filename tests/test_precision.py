@@ -244,3 +244,16 @@ def test_an_official_is_not_given_the_gender_of_a_word_after_him(extractor: Extr
     result = extractor.extract(KILLING_ES, date(2024, 3, 12))
     fiscal = next(e for e in result.entities if e.canonical == "Hugo Salas Rengifo")
     assert fiscal.gender != "female" and fiscal.official
+
+
+def test_a_company_linked_to_the_authors_is_a_suspect(extractor: Extractor) -> None:
+    text = (
+        "La señora Marisol Chimanca Rojas, vigilante comunal, fue víctima de violencia sexual "
+        "el 30 de julio de 2023 por parte de trabajadores de un campamento de extracción de "
+        "madera vinculado a Forestal Lupuna Dorada E.I.R.L., cuando regresaba de una ronda."
+    )
+    result = extractor.extract(text, date(2023, 8, 14))
+    [act] = of_type(result, "sexual_violence")
+    assert not act.perpetrators
+    assert "Forestal Lupuna Dorada E.I.R.L." in canon(result, act.suspects)
+    assert canon(result, act.victims) == {"Marisol Chimanca Rojas"}
