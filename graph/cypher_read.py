@@ -223,6 +223,23 @@ def _name(c: Criteria, ps: _Params, n: str = "n") -> str:
     return f"(CASE WHEN {hidden} THEN toLower({pseudonym_expr(n)}) CONTAINS {p} ELSE {real} END)"
 
 
+# A place lies in an area when its ubigeo starts with the area's code; a place without
+# one (a river, a protected area, a town: ``PLACE_LEVELS`` "feature" and "locality") lies
+# where a place it is PART_OF does, up to AREA_HOPS steps up (a river in a locality in a
+# district). A place with its own ubigeo is judged by that code alone, as before.
+AREA_HOPS = 3
+
+
+def in_area(place: str, p: str) -> str:
+    """``place`` lies in the area whose ubigeo prefix is the parameter ``p``."""
+    up = f"{place}_up"
+    return (
+        f"({place}.ubigeo STARTS WITH {p} OR ({place}.ubigeo IS NULL AND "
+        f"EXISTS {{ MATCH ({place})-[:PART_OF*1..{AREA_HOPS}]->({up}:Place) "
+        f"WHERE {up}.ubigeo STARTS WITH {p} }}))"
+    )
+
+
 def _in(prop: str, values: Sequence[str], ps: _Params) -> str:
     return f"n.{prop} IN {ps.add(list(values))}"
 
@@ -241,13 +258,11 @@ def _actor(c: Criteria, ps: _Params) -> list[str]:
     if c.ubigeo:
         p = ps.add(c.ubigeo)
         roles = "|".join(ALL_ROLES)
-        located = _exists(
-            ps, "(n)-[e:LOCATED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"], ["pl"], ["e"]
-        )
+        located = _exists(ps, "(n)-[e:LOCATED_IN]->(pl:Place)", [in_area("pl", p)], ["pl"], ["e"])
         acted = _exists(
             ps,
             f"(n)-[e:{roles}]->(i:Incident)-[o:OCCURRED_IN]->(pl:Place)",
-            [f"pl.ubigeo STARTS WITH {p}"],
+            [in_area("pl", p)],
             ["i", "pl"],
             ["e", "o"],
         )
@@ -286,9 +301,7 @@ def _incident(c: Criteria, ps: _Params) -> list[str]:
     if c.ubigeo:
         p = ps.add(c.ubigeo)
         out.append(
-            _exists(
-                ps, "(n)-[e:OCCURRED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"], ["pl"], ["e"]
-            )
+            _exists(ps, "(n)-[e:OCCURRED_IN]->(pl:Place)", [in_area("pl", p)], ["pl"], ["e"])
         )
     if c.name or c.role or c.actor_id:
         conds = []
@@ -355,11 +368,7 @@ def _dispute(c: Criteria, ps: _Params) -> list[str]:
         out.append(_in("status", c.statuses, ps))
     if c.ubigeo:
         p = ps.add(c.ubigeo)
-        out.append(
-            _exists(
-                ps, "(n)-[e:LOCATED_IN]->(pl:Place)", [f"pl.ubigeo STARTS WITH {p}"], ["pl"], ["e"]
-            )
-        )
+        out.append(_exists(ps, "(n)-[e:LOCATED_IN]->(pl:Place)", [in_area("pl", p)], ["pl"], ["e"]))
     if c.actor_id:
         out.append(
             _exists(
@@ -397,7 +406,7 @@ def _place(c: Criteria, ps: _Params) -> list[str]:
     if c.levels:
         out.append(_in("level", c.levels, ps))
     if c.ubigeo:
-        out.append(f"n.ubigeo STARTS WITH {ps.add(c.ubigeo)}")
+        out.append(in_area("n", ps.add(c.ubigeo)))
     return out
 
 
@@ -886,8 +895,11 @@ _ATTACK_RETURN = (
     "OPTIONAL MATCH (p:Actor)-[r:PERPETRATOR_OF]->(i) WHERE " + _LIVE.format(r="r") + " "
     "WITH sid, i, v, via, collect(DISTINCT p.id) AS perpetrators "
     "OPTIONAL MATCH (i)-[:OCCURRED_IN]->(pl:Place) "
+    # a place without a ubigeo (a river, a town) is where the places it is PART_OF are
+    f"OPTIONAL MATCH (pl)-[:PART_OF*1..{AREA_HOPS}]->(up:Place) WHERE pl.ubigeo IS NULL "
     "RETURN sid, i.id AS id, i.type AS type, i.date AS date, perpetrators, "
-    "collect(DISTINCT pl.ubigeo) AS ubigeos, v.sources AS sources, v.quotes AS quotes, via"
+    "collect(DISTINCT pl.ubigeo) + collect(DISTINCT up.ubigeo) AS ubigeos, "
+    "v.sources AS sources, v.quotes AS quotes, via"
 )
 RISK_ATTACKS = (
     "UNWIND $ids AS sid MATCH (a:Actor {id: sid})-[v:VICTIM_OF]->(i:Incident) "
@@ -921,9 +933,13 @@ RISK_DISPUTE_PARTIES = (
     "RETURN did AS dispute, d.name AS name, d.status AS status, o.id AS actor, "
     "collect(jid) AS incidents"
 )
+# An area's incidents: those placed in it, and on the places without a ubigeo of their
+# own that are PART_OF it (a river, a town in the district).
 RISK_AREAS = (
-    "UNWIND $codes AS code MATCH (pl:Place {ubigeo: code})<-[:OCCURRED_IN]-(i:Incident) "
-    "WHERE i.date >= $prev_start AND i.date <= $end "
+    "UNWIND $codes AS code MATCH (pl:Place {ubigeo: code})"
+    f"<-[:PART_OF*0..{AREA_HOPS}]-(at:Place)<-[:OCCURRED_IN]-(i:Incident) "
+    "WHERE (at.ubigeo IS NULL OR at.ubigeo = code) "
+    "AND i.date >= $prev_start AND i.date <= $end "
     "WITH code, pl, collect(DISTINCT i) AS found "
     "RETURN code AS ubigeo, pl.name AS name, "
     "size([i IN found WHERE i.date >= $start]) AS count, "

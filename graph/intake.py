@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import psutil
 
 from graph import cypher
+from graph.curation import without_settled_suspicions
 from graph.errors import DefensoresError, ModelError, NotFound, StoreUnavailable
 from graph.model import CHANNELS, CONFIDENTIALITY, MODEL
 from graph.repository import Written, write_all
@@ -427,6 +428,19 @@ def prepare(
 
 
 ACTOR_PREFIXES = frozenset(k.id_prefix for k in MODEL.nodes if "Actor" in k.labels)
+# tentative type -> the firm type a reviewer's confirmation makes it (SUSPECTED_OF ->
+# PERPETRATOR_OF)
+FIRM_OF = {r.type: r.confirms_as for r in MODEL.relationships if r.confirms_as is not None}
+
+
+def unsettled(tx: Tx, facts: Sequence[FactRecord]) -> list[FactRecord]:
+    """``facts`` without the suspicions whose act is attributed already: by a firm fact
+    in the store (a reviewer confirmed the suspicion, a report said so) or among
+    ``facts`` (another complaint of the batch says so). A suspicion adds nothing there,
+    and would reopen as pending what a reviewer settled."""
+    firm = {(f.type, f.start, f.end) for f in facts if f.type in FIRM_OF.values()}
+    batch = [f for f in facts if (FIRM_OF.get(f.type), f.start, f.end) not in firm]
+    return without_settled_suspicions(tx, batch)
 
 
 def stamped(extraction: Extraction) -> list[FactRecord]:
@@ -447,6 +461,7 @@ def complete_many(store: Store, done: Sequence[tuple[str, Extraction]]) -> Compl
         kept, moved, known = prepare(
             tx, [n for _, x in done for n in x.nodes], [f for _, x in done for f in stamped(x)]
         )
+        moved = unsettled(tx, moved)  # after prepare: a merged actor's facts are its target's
         written = write_all(tx, node_batches(kept), fact_batches(moved), now, 2000)
         result = tx.run(cypher.COMPLAINTS_EXTRACTED, rows=marks, now=now)
         if not result or int(result[0]["done"]) != len(marks):

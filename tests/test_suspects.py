@@ -21,10 +21,18 @@ from graph import alerts, backup, dossier
 from graph import export as exports
 from graph.alerts import AlertChange
 from graph.analytics import incident_actor_graph, repeat_perpetrators
-from graph.curation import review_fact, without_settled_suspicions
+from graph.curation import merge_actors, review_fact, without_settled_suspicions
 from graph.errors import ConflictError, NotFound
 from graph.extraction import entity_id, to_extraction
-from graph.intake import ComplaintIn, Extraction, process, receive
+from graph.intake import (
+    ComplaintIn,
+    Extraction,
+    complaint_id,
+    complete,
+    complete_many,
+    process,
+    receive,
+)
 from graph.model import MODEL
 from graph.policy import PROSECUTOR
 from graph.projections import facts_graph
@@ -415,3 +423,91 @@ def test_a_suspicion_settled_by_a_perpetrator_edge_is_not_written_again(store: S
     ]
     kept = store.transaction(lambda tx: without_settled_suspicions(tx, again))
     assert kept == [again[1], again[3]]
+
+
+# --- the intake after a review --------------------------------------------------------
+
+
+def _confirmed(store: Store) -> tuple[str, str]:
+    """TEXT ingested and its suspicion confirmed: (complaint id, incident id)."""
+    cid, _ = ingest(store, TEXT, doc(TEXT, "assault", victims=[VICTIM], suspects=[SUSPECT]))
+    (suspected,) = role_edges(store, pid(SUSPECT))["SUSPECTED_OF"]
+    review_fact(store, "SUSPECTED_OF", suspected["id"], "confirmed", None, "fiscal")
+    return cid, str(suspected["incident"])
+
+
+def _only_confirmed_perpetrator(store: Store, actor: str, incident: str) -> None:
+    edges = role_edges(store, actor)
+    assert set(edges) == {"PERPETRATOR_OF"}, edges
+    (firm,) = edges["PERPETRATOR_OF"]
+    assert (firm["incident"], firm["review"]) == (incident, "confirmed")
+
+
+def test_the_same_extraction_written_again_does_not_suspect_a_confirmed_perpetrator(
+    store: Store,
+) -> None:
+    cid, incident = _confirmed(store)
+    before = counts(store)
+    # the intake's write path, as a retried or resumed extraction of the complaint takes it
+    result = doc(TEXT, "assault", victims=[VICTIM], suspects=[SUSPECT])
+    assert "SUSPECTED_OF" in {f.type for f in to_extraction(cid, result).facts}
+    complete(store, cid, to_extraction(cid, result))
+    _only_confirmed_perpetrator(store, pid(SUSPECT), incident)
+    assert counts(store) == before
+
+
+def _second_report(text: str, incident: str, suspects: Sequence[str]) -> Extraction:
+    """A report of a stored incident naming ``suspects`` without attributing it."""
+    cid = complaint_id(text)
+    ev = Evidence(cid, text, 0, len(text), "rule", 0.8)
+    nodes = [NodeRecord("Person", pid(name), {"name": name}) for name in suspects]
+    facts = [FactRecord("REPORTS", cid, incident, evidence=ev)]
+    facts += [FactRecord("SUSPECTED_OF", pid(name), incident, evidence=ev) for name in suspects]
+    return Extraction("test", "es", nodes, facts)
+
+
+def _process(store: Store, text: str, extraction: Extraction) -> str:
+    cid = receive(store, ComplaintIn(text=text, received_at=f"{TODAY}T11:00:00Z")).id
+    assert process(store, cid, lambda _c, _t, _r: extraction) == "extracted"
+    return cid
+
+
+def test_a_second_report_does_not_suspect_a_confirmed_perpetrator_again(store: Store) -> None:
+    _, incident = _confirmed(store)
+    other = "Gilberto Pari Condori"
+    second = f"Vecinos vieron a {SUSPECT} y a {other} cerca de la casa de {VICTIM}."
+    cid = _process(store, second, _second_report(second, incident, [SUSPECT, other]))
+    _only_confirmed_perpetrator(store, pid(SUSPECT), incident)
+    # a suspicion of another actor, not settled, is written as before
+    (pending,) = role_edges(store, pid(other))["SUSPECTED_OF"]
+    assert (pending["incident"], pending["review"], pending["sources"]) == (
+        incident,
+        "extracted",
+        [cid],
+    )
+    # named under a variant that a reviewer merged into the perpetrator: still settled
+    variant = "Teófilo Ramos Q."
+    upsert(store, [NodeRecord("Person", pid(variant), {"name": variant})])
+    merge_actors(store, pid(SUSPECT), pid(variant), "la misma persona", "fiscal")
+    third = f"El regidor {variant} fue visto allí el mismo día."
+    _process(store, third, _second_report(third, incident, [variant]))
+    _only_confirmed_perpetrator(store, pid(SUSPECT), incident)
+    assert role_edges(store, pid(variant)) == {}
+
+
+def test_a_suspicion_the_same_batch_attributes_is_not_written(store: Store) -> None:
+    """One complaint of a batch attributes the act, another only names the actor."""
+    first = f"El {day(4)} el regidor {SUSPECT} amenazó a la defensora {VICTIM}."
+    result = doc(first, "threat", victims=[VICTIM], perpetrators=[SUSPECT], when=day(4))
+    second = f"{SUSPECT} estuvo en la reunión donde amenazaron a {VICTIM}."
+    cids = [receive(store, ComplaintIn(text=t)).id for t in (first, second)]
+    attributed = to_extraction(cids[0], result)
+    (incident,) = [n.id for n in attributed.nodes if n.kind == "Incident"]
+    complete_many(
+        store, [(cids[0], attributed), (cids[1], _second_report(second, incident, [SUSPECT]))]
+    )
+    edges = role_edges(store, pid(SUSPECT))
+    assert set(edges) == {"PERPETRATOR_OF"}
+    assert [(e["incident"], e["review"]) for e in edges["PERPETRATOR_OF"]] == [
+        (incident, "extracted")
+    ]
