@@ -1639,74 +1639,59 @@ FILED_BY_RE = re.compile(
 def _accusations(sent: Span, entities: list[Entity]) -> list[tuple[str, list[str]]]:
     """Who a sentence accuses of which act: "denunció a X e Y por amenazarlo de muerte",
     "acusó a X de prender fuego a la vivienda", "X, a quien la familia acusa de haber
-    mandado matar al dirigente", "a complaint filed by X" (criminalisation)."""
+    mandado matar al dirigente", "identified the sender as X", "a complaint filed by X"
+    (criminalisation). An act of "*" is the nearest act of any type."""
     out: list[tuple[str, list[str]]] = []
+    base = sent.start_char
     for m in ACCUSED_RELATIVE_RE.finditer(sent.text):
-        act = "attempted_killing" if m.group("act").lower() in {"firing", "fired"} else None
-        act = act or _accused_act(m.group("act"))
-        at = sent.start_char + m.start()
-        before = [
-            (x.end, e.key)
-            for e in entities
-            if e.type in {"person", "organization"}
-            for x in e.mentions
-            if sent.start_char <= x.start and x.end <= at + 1 and at - x.end <= 80
-        ]
-        if act is not None and before:
-            out.append((act, [max(before)[1]]))
+        fired = m.group("act").lower() in {"firing", "fired"}
+        act = "attempted_killing" if fired else _accused_act(m.group("act"))
+        named = _named_before(entities, base, base + m.start() + 1, 80)
+        if act is not None and named:
+            out.append((act, named))
     for m in IDENTIFIED_RE.finditer(sent.text):
-        start = sent.start_char + m.start("who")
-        end = sent.start_char + m.end("who")
-        who = [
-            e.key
-            for e in entities
-            if e.type in {"person", "organization"}
-            and any(start <= x.start and x.end <= end for x in e.mentions)
-        ]
-        if who:
-            sender = re.match(
-                r"(?:remitente|sender|caller|author of the (?:messages|calls))",
-                m.group("role"),
-                re.IGNORECASE,
-            )
-            out.append(("threat" if sender else "*", who[:1]))
+        named = _named_within(entities, base + m.start("who"), base + m.end("who"))
+        if named:
+            out.append(("threat" if SENDER.match(m.group("role")) else "*", named[:1]))
     for m in FILED_ACTIVE_RE.finditer(sent.text):
-        at = sent.start_char + m.start()
-        before = [
-            (x.end, e.key)
-            for e in entities
-            if e.type in {"person", "organization"}
-            for x in e.mentions
-            if sent.start_char <= x.start and x.end <= at and at - x.end <= 90
-        ]
-        if before:
-            out.append(("criminalisation", [max(before)[1]]))
+        named = _named_before(entities, base, base + m.start(), 90)
+        if named:
+            out.append(("criminalisation", named))
     for m in FILED_BY_RE.finditer(sent.text):
-        start = sent.start_char + m.start("who")
-        end = sent.start_char + m.end("who")
-        who = [
-            e.key
-            for e in entities
-            if e.type in {"person", "organization"}
-            and any(start <= x.start and x.end <= end for x in e.mentions)
-        ]
-        if who:
-            out.append(("criminalisation", who[:1]))
+        named = _named_within(entities, base + m.start("who"), base + m.end("who"))
+        if named:
+            out.append(("criminalisation", named[:1]))
     for m in ACCUSE_RE.finditer(sent.text):
         act = _accused_act(m.group("act"))
-        if act is None:
-            continue
-        start = sent.start_char + m.start("who")
-        end = sent.start_char + m.end("who")
-        who = [
-            e.key
-            for e in entities
-            if e.type in {"person", "organization"}
-            and any(start <= x.start and x.end <= end for x in e.mentions)
-        ]
-        if who:
-            out.append((act, who))
+        named = _named_within(entities, base + m.start("who"), base + m.end("who"))
+        if act is not None and named:
+            out.append((act, named))
     return out
+
+
+def _named_within(entities: list[Entity], start: int, end: int) -> list[str]:
+    """Persons and organisations with a mention inside ``start..end``, in order."""
+    found = sorted(
+        (x.start, e.key)
+        for e in entities
+        if e.type in {"person", "organization"}
+        for x in e.mentions
+        if start <= x.start and x.end <= end
+    )
+    return list(dict.fromkeys(k for _, k in found))
+
+
+def _named_before(entities: list[Entity], floor: int, at: int, reach: int) -> list[str]:
+    """The person or organisation named last before ``at`` (within ``reach`` characters,
+    not before ``floor``)."""
+    found = [
+        (x.end, e.key)
+        for e in entities
+        if e.type in {"person", "organization"}
+        for x in e.mentions
+        if floor <= x.start and x.end <= at and at - x.end <= reach
+    ]
+    return [max(found)[1]] if found else []
 
 
 def _accused_act(word: str) -> str | None:
