@@ -4,6 +4,7 @@ then resolution within the document (full name, surname alone, "el apu", acronym
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,6 +21,7 @@ from nlp.patterns import (
     PLACE_STOPLIST,
     Candidate,
     choose_place,
+    doc_text,
     level_cue,
     tidy,
 )
@@ -202,9 +204,20 @@ def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
 
 
 def _evidence(doc: Doc, start: int, end: int, method: str, confidence: float) -> Evidence:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    sent = span.sent if span is not None else doc[:]
-    return Evidence(start, end, sent.text, sent.start_char, method, confidence)
+    text, sentence_start = sentence_at(doc, start)
+    return Evidence(start, end, text, sentence_start, method, confidence)
+
+
+def sentence_at(doc: Doc, offset: int) -> tuple[str, int]:
+    """The sentence holding character ``offset`` and its start, from the document's
+    sentences listed once (``Span.sent`` walks the whole document at every call)."""
+    bounds: list[tuple[int, int]] | None = doc.user_data.get("defensores_sentences")
+    if bounds is None:
+        bounds = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(doc_text(doc)))]
+        doc.user_data["defensores_sentences"] = bounds
+    i = max(0, bisect_right([b[0] for b in bounds], offset) - 1)
+    start, end = bounds[i]
+    return doc_text(doc)[start:end], start
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
@@ -292,9 +305,9 @@ def _model_text(doc: Doc, ent: Span) -> tuple[int, str]:
     """Where the model's organisation or place starts, and its text, without a leading
     article or a trailing "de"."""
     if ent[0].text.lower() in {"the", "la", "el"} and len(ent) > 1:
-        return ent[1].idx, doc.text[ent[1].idx : ent.end_char].strip(" .,;:")
+        return ent[1].idx, doc_text(doc)[ent[1].idx : ent.end_char].strip(" .,;:")
     text = TRAILING_CONNECTORS.sub("", ent.text.strip(" .,;:"))
-    return doc.text.index(text, ent.start_char), text
+    return doc_text(doc).index(text, ent.start_char), text
 
 
 def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -> list[Mention]:
@@ -332,7 +345,7 @@ def collect(doc: Doc, rules: dict[tuple[int, int], Candidate], gaz: Gazetteer) -
             cleaned = _clean_person(ent)
             if cleaned is None:
                 continue
-            text = doc.text[cleaned[0] : cleaned[1]]
+            text = doc_text(doc)[cleaned[0] : cleaned[1]]
             if fold(text) in gaz.peoples or fold(text) in gaz.places_by_name:
                 continue
             out.append(Mention(cleaned, "person", None, tidy(text), None, None, "model", 0.7, text))
@@ -354,7 +367,7 @@ def _police_nouns(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Mentio
         return []
     taken = [m.span for m in found]
     extra = []
-    for m in POLICE_NOUNS.finditer(doc.text):
+    for m in POLICE_NOUNS.finditer(doc_text(doc)):
         if _overlaps(m.start(), m.end(), taken):
             continue
         extra.append(
@@ -389,7 +402,7 @@ def _link_places(doc: Doc, mentions: list[Mention], gaz: Gazetteer) -> None:
         # "X, Huánuco" / "X (Huánuco)": the next place names where X lies
         if idx + 1 < len(places):
             nxt = places[idx + 1]
-            gap = doc.text[m.span[1] : nxt.span[0]]
+            gap = doc_text(doc)[m.span[1] : nxt.span[0]]
             if gap.strip() in {
                 ",",
                 "(",
@@ -543,7 +556,7 @@ def _split_conjoined(doc: Doc, entities: list[Entity]) -> None:
             continue
         head = CONJOINED.split(e.canonical, maxsplit=1)[0].strip()
         for i, m in enumerate(e.mentions):
-            text = doc.text[m.start : m.end]
+            text = doc_text(doc)[m.start : m.end]
             cut = CONJOINED.search(text)
             if cut is not None:
                 e.mentions[i] = _evidence(
@@ -556,7 +569,7 @@ def _given_name_before(doc: Doc, m: Mention) -> None:
     """ "Rider Ñaupa Quispe" read as "Ñaupa Quispe": a capitalised word right before the
     name that is no title, article or sentence start is its given name."""
     start = m.span[0]
-    head = doc.text[max(0, start - 30) : start]
+    head = doc_text(doc)[max(0, start - 30) : start]
     hit = re.search(r"(?:^|[\s(,])([A-ZÁÉÍÓÚÑ][a-záéíóúñ]{2,})\s$", head)
     if hit is None:
         return
@@ -734,7 +747,7 @@ NICKNAME = re.compile(
 def _nicknames(doc: Doc, entities: list[Entity]) -> None:
     """ "Jhon Córdova Panduro, alias 'el Chato'": the nickname is that person, here and later."""
     persons = [e for e in entities if e.type == "person"]
-    for m in NICKNAME.finditer(doc.text):
+    for m in NICKNAME.finditer(doc_text(doc)):
         before = [
             p
             for p in persons
@@ -763,7 +776,7 @@ def _nicknames(doc: Doc, entities: list[Entity]) -> None:
                 owner.mentions += other.mentions
                 entities.remove(other)
         taken = [(ev.start, ev.end) for ev in owner.mentions]
-        for hit in re.finditer(re.escape(bare), doc.text):
+        for hit in re.finditer(re.escape(bare), doc_text(doc)):
             if not _overlaps(hit.start(), hit.end(), taken):
                 owner.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.75))
         if nick not in owner.aliases:
@@ -793,7 +806,7 @@ def _acronyms(doc: Doc, entities: list[Entity]) -> None:
                 org.aliases.append(other.canonical)
                 entities.remove(other)
         taken = _spans(entities)
-        for hit in re.finditer(rf"\b{re.escape(initials)}\b", doc.text):
+        for hit in re.finditer(rf"\b{re.escape(initials)}\b", doc_text(doc)):
             if not _overlaps(hit.start(), hit.end(), taken):
                 org.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.7))
 
@@ -805,7 +818,7 @@ def _community_names(doc: Doc, entities: list[Entity]) -> None:
         if len(bare) < 4:
             continue
         taken = _spans(entities)
-        for hit in re.finditer(re.escape(bare), doc.text, flags=re.IGNORECASE):
+        for hit in re.finditer(re.escape(bare), doc_text(doc), flags=re.IGNORECASE):
             if _overlaps(hit.start(), hit.end(), taken):
                 continue
             comm.mentions.append(_evidence(doc, hit.start(), hit.end(), "rule", 0.7))
@@ -865,7 +878,7 @@ def _nominals(doc: Doc, entities: list[Entity]) -> None:
             continue
         owner = pool[0]
         taken = _spans(entities)
-        for hit in pattern.finditer(doc.text):
+        for hit in pattern.finditer(doc_text(doc)):
             if _overlaps(hit.start(), hit.end(), taken):
                 continue
             if hit.start() < owner.first.start:

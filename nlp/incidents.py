@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from nlp.dates import DateMention
+from nlp.patterns import doc_text
 from nlp.result import Entity, Evidence, Incident, Relation
 from nlp.text import fold
 
@@ -721,13 +722,11 @@ def _contextual(tok: Token, sent: Span, kind: str) -> str | None:
         )
     if lemma in {"morir", "fallecer", "die"}:
         # a death is a killing only when the sentence tells of violence
-        prev = sent.doc[sent.start - 1].sent if sent.start > 0 else sent
-        told = prev.text + " " + sent.text  # "Gunmen opened fire. X was hit … and died."
+        told = _previous_text(sent) + " " + sent.text  # "Gunmen opened fire. X was hit … died."
         return kind if words & VIOLENCE_WORDS or DISPARAR_RE.search(told) else None
     if lemma in {"herido", "herida", "heridos", "heridas", "wound", "injure"}:
         # wounds in a shooting, told in this sentence or the one before
-        prev = sent.doc[max(0, sent.start - 1)].sent if sent.start > 0 else sent
-        shot = words & SHOT_WORDS or DISPARAR_RE.search(prev.text + " " + sent.text)
+        shot = words & SHOT_WORDS or DISPARAR_RE.search(_previous_text(sent) + " " + sent.text)
         return "attempted_killing" if shot else "assault"
     if lemma in {"atacar", "attack", "hit"}:
         return kind
@@ -1008,7 +1007,7 @@ def extract(
         if STATISTIC_RE.search(sent.text) or GENERIC_RE.search(sent.text):
             continue  # counts and policy statements tell no act
         sent_dates = [d for d in dates if sent.start_char <= d.start < sent.end_char]
-        if "\n\n" in doc.text[paragraph_end : sent.start_char]:
+        if "\n\n" in doc_text(doc)[paragraph_end : sent.start_char]:
             last_date = None  # a date is not carried into another paragraph
         paragraph_end = sent.end_char
         triggers = find_triggers(sent, _quoted_tail(doc, sent))
@@ -1351,22 +1350,37 @@ def _quoted(sent: Span, verb: Token) -> bool:
     return sent.text.lstrip()[:1] in QUOTES or any(q in before for q in QUOTES)
 
 
+def _previous_text(sent: Span) -> str:
+    """The text of the sentence before ``sent`` ("" for the first), without ``Span.sent``
+    (which walks the whole document each time)."""
+    doc = sent.doc
+    if sent.start == 0:
+        return ""
+    start = sent.start - 1
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    return doc[start : sent.start].text
+
+
 def _quoted_tail(doc: Doc, sent: Span) -> str:
     """The next sentence when this one ends by opening speech ("… le dijo que", "…:")."""
     if sent.end >= len(doc) or not re.search(r"(?:\bque|\bthat|:|[\"“«])\s*$", sent.text):
         return ""
-    return doc[sent.end].sent.text
+    end = sent.end + 1
+    while end < len(doc) and not doc[end].is_sent_start:
+        end += 1
+    return doc[sent.end : end].text
 
 
 def _headline(doc: Doc, sent: Span) -> bool:
     """A title: a line of its own with no full stop, before the body's first sentence
     ends (or written in capitals)."""
-    line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
-    line_end = doc.text.find("\n", sent.start_char)
-    line = doc.text[line_start : line_end if line_end >= 0 else len(doc.text)].strip()
+    line_start = doc_text(doc).rfind("\n", 0, sent.start_char) + 1
+    line_end = doc_text(doc).find("\n", sent.start_char)
+    line = doc_text(doc)[line_start : line_end if line_end >= 0 else len(doc_text(doc))].strip()
     if not line or line[-1] in '.;:!?"”»)':
         return False
-    before = doc.text[:line_start]
+    before = doc_text(doc)[:line_start]
     return before.count(". ") + before.count(".\n") == 0 or line.isupper()
 
 
@@ -1389,7 +1403,8 @@ def _linked_in(sent: Span, e: Entity) -> bool:
     """Named in the sentence only as what the authors are linked to."""
     spans = [m for m in e.mentions if sent.start_char <= m.start < sent.end_char]
     return bool(spans) and all(
-        LINKED.search(sent.doc.text[max(sent.start_char, m.start - 40) : m.start]) for m in spans
+        LINKED.search(doc_text(sent.doc)[max(sent.start_char, m.start - 40) : m.start])
+        for m in spans
     )
 
 
@@ -1852,7 +1867,7 @@ def _surface_agent(doc: Doc, verb: Token, entities: list[Entity]) -> list[str]:
             continue
         for m in e.mentions:
             if m.end <= verb.idx and verb.idx - m.end <= 90:
-                gap = doc.text[m.end : verb.idx]
+                gap = doc_text(doc)[m.end : verb.idx]
                 if AGENT_GAP.match(gap) and (best is None or m.end > best[0]):
                     best = (m.end, e.key)
     return [best[1]] if best else []
@@ -1902,7 +1917,7 @@ def _listed_with(doc: Doc, sent: Span, victims: list[str], entities: list[Entity
     members: set[str] = set()
     run: list[str] = []
     for i, (start, _end, key) in enumerate(found):
-        if i and LIST_LINK.match(doc.text[found[i - 1][1] : start]):
+        if i and LIST_LINK.match(doc_text(doc)[found[i - 1][1] : start]):
             run.append(key)
         else:
             if set(run) & set(victims):
@@ -1933,20 +1948,20 @@ def _surface_patients(doc: Doc, verb: Token, entities: list[Entity], sent: Span)
     )
     before = [f for f in found if f[1] <= verb.idx]
     run: list[str] = []
-    if before and PATIENT_GAP.match(doc.text[before[-1][1] : verb.idx]):
+    if before and PATIENT_GAP.match(doc_text(doc)[before[-1][1] : verb.idx]):
         run.append(before[-1][2])
         for prev, nxt in zip(reversed(before[:-1]), reversed(before[1:]), strict=True):
-            if not LIST_GAP.match(doc.text[prev[1] : nxt[0]]):
+            if not LIST_GAP.match(doc_text(doc)[prev[1] : nxt[0]]):
                 break
             if prev[2] not in run:
                 run.append(prev[2])
         return run
     end = verb.idx + len(verb.text)
     after = [f for f in found if f[0] >= end]
-    if after and AFTER_GAP.match(doc.text[end : after[0][0]]):
+    if after and AFTER_GAP.match(doc_text(doc)[end : after[0][0]]):
         run.append(after[0][2])
         for prev, nxt in itertools.pairwise(after):
-            if not LIST_GAP.match(doc.text[prev[1] : nxt[0]]):
+            if not LIST_GAP.match(doc_text(doc)[prev[1] : nxt[0]]):
                 break
             if nxt[2] not in run:
                 run.append(nxt[2])

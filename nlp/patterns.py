@@ -264,6 +264,15 @@ class Candidate:
     confidence: float = 0.9
 
 
+def doc_text(doc: Doc) -> str:
+    """The document's text, kept once: spaCy's ``Doc.text`` joins every token at each read."""
+    cached: str | None = doc.user_data.get("defensores_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["defensores_text"] = cached
+    return cached
+
+
 def folded_tokens(doc: Doc) -> list[str]:
     """Every token folded (``fold``), computed once per document and shared by the rules."""
     cached: list[str] | None = doc.user_data.get("defensores_folded")
@@ -849,8 +858,18 @@ def _dashed_run(doc: Doc, i: int) -> int:
     return end
 
 
+def feature_keys(doc: Doc) -> list[str]:
+    """Every token's ``feature_key``, computed once per document."""
+    cached: list[str] | None = doc.user_data.get("defensores_feature_keys")
+    if cached is None or len(cached) != len(doc):
+        cached = [feature_key(t.text) for t in doc]
+        doc.user_data["defensores_feature_keys"] = cached
+    return cached
+
+
 def _words(doc: Doc, start: int, end: int) -> str:
-    return feature_key(" ".join(t.text for t in doc[start:end]))
+    """The feature key of a span: its tokens' keys, joined (as ``feature_key`` of its text)."""
+    return " ".join(k for k in feature_keys(doc)[start:end] if k)
 
 
 def _named(doc: Doc, start: int, end: int, cues: frozenset[str]) -> bool:
@@ -882,8 +901,9 @@ def scan_features(doc: Doc, gaz: Gazetteer) -> list[Candidate]:
     preposition ("en Quillabamba,") when the name is a known populated place."""
     out: list[Candidate] = []
     folded = folded_tokens(doc)
+    keys = feature_keys(doc)
     for i, low in enumerate(folded):
-        if low in gaz.feature_starts or feature_key(low).split(" ")[0] in gaz.feature_starts:
+        if low in gaz.feature_starts or keys[i].split(" ")[0] in gaz.feature_starts:
             end = _longest(doc, i, gaz.features, 12)
             named = end > i and (
                 _named(doc, i, end, gaz.feature_cues)

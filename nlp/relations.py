@@ -8,6 +8,7 @@ import re
 from spacy.tokens import Doc
 
 from nlp.gazetteers import Gazetteer
+from nlp.patterns import doc_text
 from nlp.result import Dispute, Entity, Evidence, Incident, Relation
 from nlp.text import fold
 
@@ -192,7 +193,7 @@ def _sentence_of(doc: Doc, start: int) -> tuple[int, int, str]:
 
 def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
     """Set defender, gender and people on persons (and people on communities)."""
-    text = doc.text
+    text = doc_text(doc)
     persons = [e for e in entities if e.type == "person"]
     suspect_cues = [(c.start(), c.end()) for c in SUSPECT_WORDS.finditer(text)]
     for e in entities:
@@ -263,7 +264,7 @@ def _nearest_person(
 
 def relations(doc: Doc, entities: list[Entity]) -> list[Relation]:
     """member_of / works_for from "PERSON, ROLE de/of GROUP" within a sentence."""
-    text = doc.text
+    text = doc_text(doc)
     groups = [e for e in entities if e.type in {"community", "organization"}]
     out: list[Relation] = []
     seen: set[tuple[str, str]] = set()
@@ -325,7 +326,7 @@ def relations(doc: Doc, entities: list[Entity]) -> list[Relation]:
 
 def disputes(doc: Doc, entities: list[Entity], incidents: list[Incident]) -> list[Dispute]:
     """A land dispute per community and driver the text names or implies."""
-    text = doc.text
+    text = doc_text(doc)
     if not DISPUTE_CUES.search(text):
         return []
     communities = [e for e in entities if e.type == "community"]
