@@ -370,7 +370,6 @@ SEVERITY = {
     "stigmatisation": 2,
     "other": 1,
 }
-PERPETRATOR_KINDS = {"police", "military", "company", "criminal_group", "armed_group"}
 WITNESS_WORDS = {
     "testigo",
     "testigos",

@@ -229,13 +229,6 @@ def describe(doc: Doc, entities: list[Entity], gaz: Gazetteer) -> None:
                         break
 
 
-def _clause(before: str, after: str) -> str:
-    """The words around a mention inside its own sentence."""
-    head = re.split(r"[.!?]\s", before)[-1][-50:]
-    tail = re.split(r"[.!?](?:\s|$)", after)[0][:60]
-    return head + " " + tail
-
-
 def _described_as_suspect(before: str, after: str, loose: bool = False) -> bool:
     """A suspect cue in the name's own phrase: "el traficante X", "X, alias …", "X (a) …",
     "X, presunto autor …" — not a cue in another clause ("fueron atacados por invasores")."""
