@@ -23,6 +23,7 @@ from nlp.patterns import (
     choose_place,
     doc_text,
     level_cue,
+    per_document,
     tidy,
 )
 from nlp.places import FEATURE_LEVELS, link_features
@@ -211,13 +212,14 @@ def _evidence(doc: Doc, start: int, end: int, method: str, confidence: float) ->
 def sentence_at(doc: Doc, offset: int) -> tuple[str, int]:
     """The sentence holding character ``offset`` and its start, from the document's
     sentences listed once (``Span.sent`` walks the whole document at every call)."""
-    bounds: list[tuple[int, int]] | None = doc.user_data.get("defensores_sentences")
-    if bounds is None:
-        bounds = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(doc_text(doc)))]
-        doc.user_data["defensores_sentences"] = bounds
-    i = max(0, bisect_right([b[0] for b in bounds], offset) - 1)
-    start, end = bounds[i]
-    return doc_text(doc)[start:end], start
+    starts, ends = per_document(doc, "sentences", lambda: _sentence_bounds(doc))
+    i = max(0, bisect_right(starts, offset) - 1)
+    return doc_text(doc)[starts[i] : ends[i]], starts[i]
+
+
+def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    bounds = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(doc_text(doc)))]
+    return [a for a, _ in bounds], [b for _, b in bounds]
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:

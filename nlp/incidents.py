@@ -1901,30 +1901,35 @@ LIST_LINK = re.compile(
 )
 
 
-def _listed_with(doc: Doc, sent: Span, victims: list[str], entities: list[Entity]) -> list[str]:
-    """Persons named in one list with a victim: "absolvió a María, a su esposo Santos, a su
-    hijo Nilo y a Cirilo" — every one of them is in the same position."""
-    if not victims:
-        return []
-    found = sorted(
+def _person_mentions(sent: Span, entities: list[Entity]) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every person's mention in ``sent``, in order."""
+    return sorted(
         (m.start, m.end, e.key)
         for e in entities
         if e.type == "person"
         for m in e.mentions
         if sent.start_char <= m.start < sent.end_char
     )
-    members: set[str] = set()
+
+
+def _listed_with(doc: Doc, sent: Span, victims: list[str], entities: list[Entity]) -> list[str]:
+    """Persons named in one list with a victim: "absolvió a María, a su esposo Santos, a su
+    hijo Nilo y a Cirilo" — every one of them is in the same position."""
+    if not victims:
+        return []
+    found = _person_mentions(sent, entities)
+    members: list[str] = []  # in the text's order: the result must not depend on hashing
     run: list[str] = []
     for i, (start, _end, key) in enumerate(found):
         if i and LIST_LINK.match(doc_text(doc)[found[i - 1][1] : start]):
             run.append(key)
         else:
             if set(run) & set(victims):
-                members.update(run)
+                members += run
             run = [key]
     if set(run) & set(victims):
-        members.update(run)
-    return [k for k in members if k not in victims]
+        members += run
+    return [k for k in dict.fromkeys(members) if k not in victims]
 
 
 LIST_GAP = re.compile(r"^(?:\s*,[^;:.,()]{1,60})?\s*(?:,|\by\b|\be\b|\band\b|,\s*and\b)\s*$")
@@ -1938,13 +1943,7 @@ def _surface_patients(doc: Doc, verb: Token, entities: list[Entity], sent: Span)
     """Who a passive or "resultaron heridos" verb is about when the parse missed it: the run
     of persons named right before it ("A, B y C resultaron heridos") or, in Spanish, right
     after it ("resultó herido el trabajador X")."""
-    found = sorted(
-        (m.start, m.end, e.key)
-        for e in entities
-        if e.type == "person"
-        for m in e.mentions
-        if sent.start_char <= m.start < sent.end_char
-    )
+    found = _person_mentions(sent, entities)
     before = [f for f in found if f[1] <= verb.idx]
     run: list[str] = []
     if before and PATIENT_GAP.match(doc_text(doc)[before[-1][1] : verb.idx]):

@@ -7,8 +7,9 @@ gaps. Every candidate says which rule found it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -264,22 +265,27 @@ class Candidate:
     confidence: float = 0.9
 
 
+T = TypeVar("T")
+
+
+def per_document(doc: Doc, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per document (and per tokenisation: the key holds its length),
+    kept in ``doc.user_data`` and shared by the rules."""
+    key = f"defensores:{name}:{len(doc)}"
+    if key not in doc.user_data:
+        doc.user_data[key] = compute()
+    value: T = doc.user_data[key]
+    return value
+
+
 def doc_text(doc: Doc) -> str:
     """The document's text, kept once: spaCy's ``Doc.text`` joins every token at each read."""
-    cached: str | None = doc.user_data.get("defensores_text")
-    if cached is None:
-        cached = doc.text
-        doc.user_data["defensores_text"] = cached
-    return cached
+    return per_document(doc, "text", lambda: doc.text)
 
 
 def folded_tokens(doc: Doc) -> list[str]:
-    """Every token folded (``fold``), computed once per document and shared by the rules."""
-    cached: list[str] | None = doc.user_data.get("defensores_folded")
-    if cached is None or len(cached) != len(doc):
-        cached = [fold(t.text) for t in doc]
-        doc.user_data["defensores_folded"] = cached
-    return cached
+    """Every token folded (``fold``)."""
+    return per_document(doc, "folded", lambda: [fold(t.text) for t in doc])
 
 
 def _looks_proper(tok: Token) -> bool:
@@ -859,12 +865,8 @@ def _dashed_run(doc: Doc, i: int) -> int:
 
 
 def feature_keys(doc: Doc) -> list[str]:
-    """Every token's ``feature_key``, computed once per document."""
-    cached: list[str] | None = doc.user_data.get("defensores_feature_keys")
-    if cached is None or len(cached) != len(doc):
-        cached = [feature_key(t.text) for t in doc]
-        doc.user_data["defensores_feature_keys"] = cached
-    return cached
+    """Every token's ``feature_key``."""
+    return per_document(doc, "feature_keys", lambda: [feature_key(t.text) for t in doc])
 
 
 def _words(doc: Doc, start: int, end: int) -> str:
