@@ -505,7 +505,6 @@ def resolve(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     _community_names(doc, entities)
     _nominals(doc, entities)
     _inside_longer_names(entities)
-    _split_conjoined(doc, entities)
     entities[:] = [e for e in entities if not _junk(e)]
     for e in entities:
         e.mentions.sort(key=lambda ev: ev.start)
@@ -545,26 +544,6 @@ def _junk(e: Entity) -> bool:
     if e.type == "organization":
         return bool(JUNK_ORGANIZATION.match(name))
     return False
-
-
-CONJOINED = re.compile(r"\s+(?:and|y|e)\s+(?:the|la|el|los|las)\s+", re.IGNORECASE)
-
-
-def _split_conjoined(doc: Doc, entities: list[Entity]) -> None:
-    """ "the Fiscalía and the Policía Nacional del Perú" read as one organisation: the part
-    before the conjunction is the name (the other part is found on its own)."""
-    for e in entities:
-        if e.type != "organization" or not CONJOINED.search(e.canonical):
-            continue
-        head = CONJOINED.split(e.canonical, maxsplit=1)[0].strip()
-        for i, m in enumerate(e.mentions):
-            text = doc_text(doc)[m.start : m.end]
-            cut = CONJOINED.search(text)
-            if cut is not None:
-                e.mentions[i] = _evidence(
-                    doc, m.start, m.start + cut.start(), m.method, m.confidence
-                )
-        e.canonical = head
 
 
 def _given_name_before(doc: Doc, m: Mention) -> None:
