@@ -234,7 +234,7 @@ def find_runtime(home: Path | None) -> Path:
 # --- the keeper ----------------------------------------------------------------------
 
 
-def _pdeathsig(parent: int) -> None:  # pragma: no cover - runs in the forked child
+def die_with(parent: int) -> None:  # pragma: no cover - runs in the forked child
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before prctl took effect
@@ -355,7 +355,7 @@ def _launch(
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=paths.root,
-        preexec_fn=lambda: _pdeathsig(parent),
+        preexec_fn=lambda: die_with(parent),
     )
     log.close()
     deadline = time.monotonic() + timeout
