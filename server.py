@@ -332,6 +332,13 @@ def _parser() -> argparse.ArgumentParser:
         help="only complaints extracted by this extractor version or an older one "
         "(e.g. 0.1); default: every one another version extracted",
     )
+    n4j = sub.add_parser(
+        "neo4j",
+        help="run a local Neo4j 5 Community server to try the project on Neo4j (not for "
+        "production); needs Java 17 and Maven",
+    )
+    n4j.add_argument("--port", type=int, default=7687, help="Bolt port on 127.0.0.1 (7687)")
+    n4j.add_argument("--heap", default="1g", help="the JVM's heap (1g)")
     pack = sub.add_parser("training-pack", help="pseudonymised case studies for training")
     pack.add_argument("--out", required=True, help="the folder to write")
     pack.add_argument("--region", help="only land disputes in this UBIGEO prefix")
@@ -467,6 +474,27 @@ def _serve(config: Config) -> int:
             )
     finally:
         store.close()
+    return 0
+
+
+def _neo4j(args: argparse.Namespace, config: Config) -> int:
+    """Run the local Neo4j in the foreground until Ctrl-C (or SIGTERM)."""
+    from graph.local_neo4j import LocalNeo4j, neo4j_version
+
+    folder = config.store.data_dir / "neo4j-local"
+    print(f"starting Neo4j {neo4j_version()} (the first start fetches it with Maven)…")
+    with LocalNeo4j.start(folder, port=args.port, heap=args.heap) as server:
+        secret = folder / "neo4j.secret"
+        print(
+            f"Neo4j is running at {server.routing_uri} (data in {folder}).\n"
+            "Point the project at it, in another shell:\n"
+            f"  export DEFENSORES_NEO4J_URI={server.routing_uri}\n"
+            f'  export DEFENSORES_NEO4J_PASSWORD="$(cat {secret})"\n'
+            "Ctrl-C stops it.",
+            flush=True,
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            server.process.wait()
     return 0
 
 
@@ -730,6 +758,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _training_pack(args, config)
         if args.command == "reextract":
             return _reextract(args, config)
+        if args.command == "neo4j":
+            return _neo4j(args, config)
         return _db(args, config)
     except DefensoresError as exc:
         print(f"defensores: error: {exc}", file=sys.stderr)

@@ -65,6 +65,24 @@ def rel_index(rel: RelKind, prop: str) -> str:
     return f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[r:{_rel(rel)}]-() ON (r.{prop})"
 
 
+def fulltext_name(label: str) -> str:
+    """The full-text index over ``label``'s names (Neo4j only)."""
+    return f"{label.lower()}_names_text"
+
+
+def fulltext_index(kind: NodeKind) -> str:
+    """A Neo4j full-text index on ``kind``'s folded names (``text_indexed``). The
+    ``keyword`` analyzer keeps each value whole, so a ``*term*`` query finds exactly what
+    ``CONTAINS term`` finds."""
+    on = ", ".join(f"n.{_prop(kind, p)}" for p in kind.text_indexed)
+    return (
+        f"CREATE FULLTEXT INDEX {fulltext_name(kind.key_label)} IF NOT EXISTS "
+        f"FOR (n:{_label(kind.key_label)}) ON EACH [{on}] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', "
+        "`fulltext.eventually_consistent`: false}}"
+    )
+
+
 SHOW_CONSTRAINTS = "SHOW CONSTRAINTS"
 SHOW_INDEXES = "SHOW INDEXES"
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from graph.embedded import die_with, free_port
+from graph.embedded import die_with, free_port, port_in_use
 from graph.errors import StoreStartError
 
 JAVA_DIR = Path(__file__).resolve().parent / "java"
@@ -181,6 +181,8 @@ class LocalNeo4j:
         lib = resolve_jars(cache)
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         password = _secret(data_dir)
+        if port and port_in_use(port):
+            raise StoreStartError(f"local Neo4j: port 127.0.0.1:{port} is already in use")
         port = port or free_port()
         conf = data_dir / CONF_FILE
         conf.write_text(_conf(port, pagecache))
@@ -208,7 +210,9 @@ class LocalNeo4j:
             _await_ready(proc.stdout, proc, timeout)
         except StoreStartError as exc:
             server.stop()
-            raise StoreStartError(f"{exc} (log: {data_dir / LOG_FILE}, from byte {offset})") from None
+            raise StoreStartError(
+                f"{exc} (log: {data_dir / LOG_FILE}, from byte {offset})"
+            ) from None
         return server
 
     def stop(self, grace: float = 60.0) -> None:
@@ -250,7 +254,9 @@ def _await_ready(stdout: IO[bytes], proc: subprocess.Popen[bytes], timeout: floa
     seen = b""
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise StoreStartError(f"local Neo4j exited with status {proc.returncode} while starting")
+            raise StoreStartError(
+                f"local Neo4j exited with status {proc.returncode} while starting"
+            )
         ready, _, _ = select.select([stdout], [], [], 0.2)
         if ready:
             chunk = os.read(stdout.fileno(), 4096)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph import cypher, pseudonyms
+from graph.config import EMBEDDED, NEO4J
 from graph.errors import ConflictError, StoreError
 from graph.model import MODEL, Model
 from graph.rows import utc_now
@@ -28,8 +29,9 @@ class Migration:
     apply: Callable[[Store], None]
 
 
-def schema_statements(model: Model = MODEL) -> list[str]:
-    """Constraints and indexes the model asks for, in a stable order."""
+def schema_statements(model: Model = MODEL, backend: str = EMBEDDED) -> list[str]:
+    """Constraints and indexes the model asks for, in a stable order; on Neo4j also the
+    full-text indexes that name search uses."""
     statements: list[str] = []
     seen: set[tuple[str, str]] = set()
 
@@ -47,7 +49,40 @@ def schema_statements(model: Model = MODEL) -> list[str]:
             add(kind.key_label, prop, cypher.node_index(kind.key_label, prop))
     for rel in model.relationships:
         statements.append(cypher.rel_index(rel, "id"))
+    if backend == NEO4J:
+        texts = {kind.key_label: kind for kind in model.nodes if kind.text_indexed}
+        statements += [cypher.fulltext_index(kind) for kind in texts.values()]
     return statements
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What a store shows of its schema, the same way on both backends: unique
+    constraints and indexes as (labels or types, properties), full-text index names."""
+
+    unique: frozenset[tuple[tuple[str, ...], tuple[str, ...]]]
+    indexes: frozenset[tuple[tuple[str, ...], tuple[str, ...]]]
+    fulltext: frozenset[str]
+
+
+def declared(store: Store) -> Declared:
+    """The store's constraints and indexes (Neo4j's token lookup indexes, which name no
+    label, left out)."""
+    unique = frozenset(
+        (tuple(r["labelsOrTypes"]), tuple(r["properties"]))
+        for r in store.read(cypher.SHOW_CONSTRAINTS)
+        if r.get("labelsOrTypes") and r.get("properties")
+    )
+    rows = [r for r in store.read(cypher.SHOW_INDEXES) if r.get("labelsOrTypes")]
+    indexes = frozenset(
+        (tuple(r["labelsOrTypes"]), tuple(r["properties"]))
+        for r in rows
+        if r.get("properties") and str(r.get("type", "")).upper() != "FULLTEXT"
+    )
+    fulltext = frozenset(
+        str(r["name"]) for r in rows if str(r.get("type", "")).upper() == "FULLTEXT"
+    )
+    return Declared(unique, indexes, fulltext)
 
 
 def _baseline(store: Store) -> None:
@@ -109,7 +144,7 @@ def migrate(store: Store) -> Outcome:
     schema statements are idempotent, and a version step another process has just
     recorded is taken as done.
     """
-    for statement in schema_statements():
+    for statement in schema_statements(backend=store.backend):
         _declare(store, statement)
     # counters exist before any writer needs them, so writers only ever update them
     _declare_counter(store)

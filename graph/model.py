@@ -107,6 +107,8 @@ class NodeKind:
 
     ``labels`` lists every label the node carries, the interface first
     (``("Actor", "Person")``); ``key_label`` is the label whose ``id`` is unique.
+    ``text_indexed`` are the folded names that search looks into: a full-text index
+    where the store has them (Neo4j), a scan with ``CONTAINS`` elsewhere.
     """
 
     name: str
@@ -115,6 +117,7 @@ class NodeKind:
     props: tuple[Prop, ...]
     indexed: tuple[str, ...] = ()
     unique: tuple[str, ...] = ()
+    text_indexed: tuple[str, ...] = ()
     internal: bool = False
     doc: str = ""
     _by_name: dict[str, Prop] = field(init=False, repr=False, compare=False)
@@ -412,6 +415,7 @@ def _actor(name: str, prefix: str, *extra: Prop, doc: str) -> NodeKind:
         id_prefix=prefix,
         props=(*_ACTOR, *extra),
         indexed=("name_norm",),
+        text_indexed=("name_norm", "aliases_norm"),
         doc=doc,
     )
 
@@ -509,6 +513,7 @@ MODEL = Model(
             ),
             indexed=("name_norm",),
             unique=("ubigeo",),
+            text_indexed=("name_norm",),
             doc="A region, province, district, locality or feature (river, protected area, road).",
         ),
         NodeKind(
@@ -522,6 +527,7 @@ MODEL = Model(
                 *TIMESTAMPS,
             ),
             indexed=("name_norm",),
+            text_indexed=("name_norm",),
             doc="A conflict over land or territory.",
         ),
         NodeKind(

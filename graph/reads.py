@@ -18,6 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from graph import cypher_read as q
+from graph.config import NEO4J
 from graph.cypher_read import Criteria
 from graph.errors import ModelError
 from graph.model import MODEL
@@ -317,8 +318,12 @@ def search(
     floor: float = 60.0,
     *,
     viewer: Viewer,
+    fulltext: bool | None = None,
 ) -> list[Hit]:
     """Accent- and case-insensitive fuzzy search over names, ranked by similarity.
+
+    Candidates come from the full-text indexes on Neo4j and from a scan elsewhere (or as
+    ``fulltext`` says); both find the same nodes, so the hits are the same.
 
     Persons ``viewer`` sees under pseudonyms are found by their pseudonym ("Persona 17")
     only: their names are not searched, so a search cannot confirm a name."""
@@ -331,10 +336,14 @@ def search(
         raise ModelError(f"cannot search {', '.join(sorted(unknown))}")
     if not viewer.sees_graph:
         return []
+    if fulltext is None:
+        fulltext = store.backend == NEO4J
     rows: list[Mapping[str, Any]] = []
+    params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(terms)}
+    params["text"] = q.fulltext_contains(terms)
     for label in kinds:
-        params = {f"t{i}": t for i, t in enumerate(terms)}
-        rows += store.read(q.search_candidates(label, len(terms), viewer), **params, limit=1000)
+        statement = q.search_candidates(label, len(terms), viewer, fulltext=fulltext)
+        rows += store.read(statement, **params, limit=1000)
         if label == "Actor":
             keys = [key_id(k) for k in query_keys(text)]
             if keys:

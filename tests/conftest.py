@@ -1,8 +1,12 @@
 """Shared fixtures: one real store per test session, talked to over Bolt.
 
-``store`` is parametrised over the backends: the embedded ArcadeDB the project starts
-itself (always), and a real Neo4j 5 when ``DEFENSORES_NEO4J_URI`` is set (skipped
-otherwise, with the reason shown by ``-ra``).
+``store`` is parametrised over the backends, both started by the project once per run:
+the embedded ArcadeDB, and a Neo4j 5 Community server (``graph.local_neo4j``, its jars
+resolved by Maven) when Java and Maven are on the machine. ``DEFENSORES_NEO4J_URI``
+points the Neo4j half at another, empty, server instead. Without Java or Maven the
+Neo4j half is skipped, and one line at the end of the run says so and why; with
+``DEFENSORES_REQUIRE_NEO4J=1`` (as ``.ci/run`` sets) a Neo4j that cannot start fails
+the run instead, so compatibility cannot rot silently.
 """
 
 from __future__ import annotations
@@ -13,12 +17,55 @@ from pathlib import Path
 
 import pytest
 
-from graph.config import StoreConfig
+from graph.config import NEO4J, StoreConfig
+from graph.errors import StoreStartError
+from graph.local_neo4j import LocalNeo4j, missing_tools
 from graph.repository import counts, delete_all_data
 from graph.store import Store
 from server import open_store
 
 BACKENDS = ["arcadedb", "neo4j"]
+REQUIRE_NEO4J = "DEFENSORES_REQUIRE_NEO4J"
+_neo4j_skipped: list[str] = []
+
+
+def _without_neo4j(why: str) -> None:
+    """Skip the Neo4j half, or fail it when the run requires Neo4j."""
+    if os.environ.get(REQUIRE_NEO4J, "").strip() not in ("", "0"):
+        pytest.fail(f"Neo4j is required ({REQUIRE_NEO4J}) but {why}", pytrace=False)
+    if not _neo4j_skipped:
+        _neo4j_skipped.append(why)
+    pytest.skip(f"Neo4j half skipped: {why}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for why in _neo4j_skipped:
+        terminalreporter.write_line(f"the Neo4j half of the store tests was skipped: {why}")
+
+
+@pytest.fixture(scope="session")
+def local_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
+    """The Neo4j server the project starts for this run (once)."""
+    why = missing_tools()
+    if why:
+        _without_neo4j(why)
+    try:
+        server = LocalNeo4j.start(tmp_path_factory.mktemp("neo4j"))
+    except StoreStartError as exc:
+        _without_neo4j(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_config(request: pytest.FixtureRequest, session_data_dir: Path) -> StoreConfig:
+    """How to reach the Neo4j half: a server given by ``DEFENSORES_NEO4J_URI``, or the
+    project's own."""
+    if os.environ.get("DEFENSORES_NEO4J_URI"):
+        return StoreConfig.from_env()
+    server: LocalNeo4j = request.getfixturevalue("local_neo4j")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    return StoreConfig.from_env(env | server.env(), data_dir=str(session_data_dir))
 
 
 @pytest.fixture(scope="session")
@@ -26,25 +73,59 @@ def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("store")
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def store_session(request: pytest.FixtureRequest, session_data_dir: Path) -> Iterator[Store]:
-    if request.param == "neo4j":
-        if not os.environ.get("DEFENSORES_NEO4J_URI"):
-            pytest.skip("DEFENSORES_NEO4J_URI not set: no Neo4j server to test against")
-        config = StoreConfig.from_env()
-        with Store.open(config) as probe:
-            totals = counts(probe)
-        if totals["nodes"] - totals["by_label"]["SchemaVersion"] > 0:
-            pytest.skip(
-                "the Neo4j database holds data; the store tests empty it, so they "
-                "run only against an empty database"
-            )
-    else:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-        config = StoreConfig.from_env(env, data_dir=str(session_data_dir))
-    store = open_store(config)
+def _open_empty(config: StoreConfig) -> Store:
+    with Store.open(config) as probe:
+        totals = counts(probe)
+    schema = sum(totals["by_label"].get(label, 0) for label in ("SchemaVersion", "Sequence"))
+    if totals["nodes"] - schema > 0:
+        pytest.skip(
+            "the Neo4j database holds data; the store tests empty it, so they "
+            "run only against an empty database"
+        )
+    return open_store(config)
+
+
+@pytest.fixture(scope="session")
+def arcadedb_session(session_data_dir: Path) -> Iterator[Store]:
+    """The embedded ArcadeDB, started once per run."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    store = open_store(StoreConfig.from_env(env, data_dir=str(session_data_dir)))
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def neo4j_session(neo4j_config: StoreConfig) -> Iterator[Store]:
+    """Neo4j 5, started once per run (or the empty server ``DEFENSORES_NEO4J_URI`` names)."""
+    store = _open_empty(neo4j_config)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def store_session(request: pytest.FixtureRequest) -> Store:
+    """Each backend's store in turn: every test that uses it runs on both."""
+    store: Store = request.getfixturevalue(f"{request.param}_session")
+    return store
+
+
+@pytest.fixture
+def store_env(store_session: Store, request: pytest.FixtureRequest) -> dict[str, str]:
+    """The environment that points a child process (the command line) at the same store
+    as ``store``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    data_dir: Path = request.getfixturevalue("session_data_dir")
+    env["DEFENSORES_DATA_DIR"] = str(data_dir)
+    if store_session.backend == NEO4J:
+        config: StoreConfig = request.getfixturevalue("neo4j_config")
+        assert config.uri is not None and config.password is not None
+        env |= {
+            "DEFENSORES_NEO4J_URI": config.uri,
+            "DEFENSORES_NEO4J_USER": config.user,
+            "DEFENSORES_NEO4J_PASSWORD": config.password,
+            "DEFENSORES_NEO4J_DATABASE": config.database,
+        }
+    return env
 
 
 @pytest.fixture

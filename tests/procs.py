@@ -1,4 +1,7 @@
-"""Programs the tests run as separate processes: ``python -m tests.procs NAME DATA_DIR``."""
+"""Programs the tests run as separate processes: ``python -m tests.procs NAME ARGS…``.
+
+``crash-during-extraction TEXT`` opens the store its environment names (``store_env``);
+``hold DATA_DIR`` attaches to the embedded store of that data dir."""
 
 from __future__ import annotations
 
@@ -10,18 +13,12 @@ from pathlib import Path
 
 from graph.config import StoreConfig
 from graph.intake import ComplaintIn, Extraction, process, receive
-from graph.store import Store
 from server import open_store
 
 
-def _open(data_dir: str) -> Store:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    return open_store(StoreConfig.from_env(env, data_dir=data_dir))
-
-
-def crash_during_extraction(data_dir: str, text: str) -> None:
+def crash_during_extraction(text: str) -> None:
     """Receive a complaint, then die (SIGKILL) in the middle of extracting it."""
-    store = _open(data_dir)
+    store = open_store(StoreConfig.from_env())
     received = receive(store, ComplaintIn(text=text, channel="web"))
     print(received.id, flush=True)
 
@@ -44,11 +41,11 @@ def hold(data_dir: str) -> None:
 
 
 def main() -> None:
-    name, data_dir, *rest = sys.argv[1:]
+    name, arg = sys.argv[1:3]
     if name == "crash-during-extraction":
-        crash_during_extraction(data_dir, rest[0])
+        crash_during_extraction(arg)
     elif name == "hold":
-        hold(data_dir)
+        hold(arg)
     else:
         raise SystemExit(f"unknown program {name}")
 

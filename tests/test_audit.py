@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -167,10 +166,9 @@ def test_reordered_records_are_named(store: Store) -> None:
     assert (verdict.first_broken, verdict.reason) == (2, "record 2 does not follow record 1")
 
 
-def test_cli_verify_exits_1_and_names_the_record(store: Store, session_data_dir: Path) -> None:
+def test_cli_verify_exits_1_and_names_the_record(store: Store, store_env: dict[str, str]) -> None:
     chain(store)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    env["DEFENSORES_DATA_DIR"] = str(session_data_dir)
+    env = store_env
 
     def verify() -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,9 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERY = {"query": "{ actors(first: 1) { totalCount } }"}
 
 
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    env["DEFENSORES_DATA_DIR"] = str(data_dir)
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "server", *args],
         cwd=ROOT,
@@ -49,9 +46,9 @@ def served(store: Store) -> Iterator[str]:
 
 
 def test_token_cli_prints_the_token_once_and_keeps_only_its_hash(
-    store: Store, session_data_dir: Path
+    store: Store, store_env: dict[str, str]
 ) -> None:
-    created = cli(session_data_dir, "token", "create", "--role", "analyst", "--name", "Ana P.")
+    created = cli(store_env, "token", "create", "--role", "analyst", "--name", "Ana P.")
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip().splitlines()[-1]
     assert tokens.well_formed(token)
@@ -60,18 +57,18 @@ def test_token_cli_prints_the_token_once_and_keeps_only_its_hash(
     stored = store.read("MATCH (t:ApiToken) RETURN properties(t) AS p")
     assert len(stored) == 1 and token not in json.dumps(stored)
     assert stored[0]["p"]["hash"] == tokens.digest(token)
-    listed = cli(session_data_dir, "token", "list")
+    listed = cli(store_env, "token", "list")
     assert listed.returncode == 0 and token not in listed.stdout
     assert (
         json.loads(listed.stdout.splitlines()[0])["name"] == "Ana P."
         and "hash" not in listed.stdout
     )
-    again = cli(session_data_dir, "token", "create", "--role", "analyst", "--name", "Ana P.")
+    again = cli(store_env, "token", "create", "--role", "analyst", "--name", "Ana P.")
     assert again.returncode == 2 and "active token named 'Ana P.' exists" in again.stderr
-    revoked = cli(session_data_dir, "token", "revoke", "Ana P.")
+    revoked = cli(store_env, "token", "revoke", "Ana P.")
     assert revoked.returncode == 0 and json.loads(revoked.stdout)["revoked_at"]
     assert tokens.authenticate(store, token) is None
-    bad = cli(session_data_dir, "token", "create", "--role", "root", "--name", "x")
+    bad = cli(store_env, "token", "create", "--role", "root", "--name", "x")
     assert bad.returncode == 2 and "role must be one of" in bad.stderr
     assert token not in created.stderr  # the logs never carry it
 

@@ -76,16 +76,18 @@ def test_bad_backups_are_refused_before_anything_is_written(store: Store, tmp_pa
     assert counts(store)["by_label"]["Person"] == 0
 
 
-def test_the_command_line_round_trip(store: Store, session_data_dir: Path, tmp_path: Path) -> None:
+def test_the_command_line_round_trip(
+    store: Store, store_env: dict[str, str], tmp_path: Path
+) -> None:
     filled(store)
     before = backup.checksum(store)
     out = tmp_path / "cli.jsonl.gz"
-    done = run(["backup", str(out)], session_data_dir)
+    done = run(["backup", str(out)], store_env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["checksum"] == before[0]
-    refused = run(["restore", str(out)], session_data_dir)
+    refused = run(["restore", str(out)], store_env)
     assert refused.returncode == 2 and "empty store" in refused.stderr
     delete_all_data(store, confirm=store.database)
-    done = run(["restore", str(out)], session_data_dir)
+    done = run(["restore", str(out)], store_env)
     assert done.returncode == 0, done.stderr
     assert backup.checksum(store) == before

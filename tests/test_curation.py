@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from graph import cypher
 from graph.curation import (
     case_id_for,
     find_quote,
@@ -22,6 +21,7 @@ from graph.curation import (
     update_case,
 )
 from graph.errors import ConflictError, ModelError, NotFound
+from graph.migrations import declared
 from graph.model import MODEL
 from graph.repository import counts, get_fact, get_node, neighbours, upsert
 from graph.rows import Evidence, FactRecord, NodeRecord, fact_id
@@ -142,14 +142,9 @@ def without_stamps(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_store_declares_merge_records_and_associations(store: Store) -> None:
-    unique = {
-        (tuple(r["labelsOrTypes"]), tuple(r["properties"]))
-        for r in store.read(cypher.SHOW_CONSTRAINTS)
-    }
+    schema = declared(store)
+    unique, indexes = schema.unique, schema.indexes
     assert (("ActorMerge",), ("id",)) in unique
-    indexes = {
-        (tuple(r["labelsOrTypes"]), tuple(r["properties"])) for r in store.read(cypher.SHOW_INDEXES)
-    }
     assert (("ActorMerge",), ("keep_id",)) in indexes
     assert (("ActorMerge",), ("merged_id",)) in indexes
     assert (("ASSOCIATE_OF",), ("id",)) in indexes

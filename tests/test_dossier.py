@@ -160,16 +160,18 @@ def test_case_dossier_field_is_for_prosecutors(graph: Store, api: str) -> None:
         assert "not allowed for this token's role" in r.text and PROTECTED not in r.text
 
 
-def test_the_command_line_writes_both(graph: Store, session_data_dir: Path, tmp_path: Path) -> None:
+def test_the_command_line_writes_both(
+    graph: Store, store_env: dict[str, str], tmp_path: Path
+) -> None:
     out = tmp_path / "dossier.html"
-    done = run(["dossier", "cas_dos", "--out", str(out)], session_data_dir)
+    done = run(["dossier", "cas_dos", "--out", str(out)], store_env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["incidents"] == 2 and "CF 123-2024" in out.read_text()
-    missing = run(["dossier", "cas_nothing", "--out", str(out)], session_data_dir)
+    missing = run(["dossier", "cas_nothing", "--out", str(out)], store_env)
     assert missing.returncode == 2 and "no case cas_nothing" in missing.stderr
-    done = run(["training-pack", "--out", str(tmp_path / "pack")], session_data_dir)
+    done = run(["training-pack", "--out", str(tmp_path / "pack")], store_env)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "pack" / "index.html").is_file()
     bad = run(["training-pack", "--out", str(tmp_path / "x"), "--region", "Lima"],
-              session_data_dir)  # fmt: skip
+              store_env)  # fmt: skip
     assert bad.returncode == 2 and "UBIGEO prefix" in bad.stderr

@@ -127,11 +127,11 @@ def test_a_window_exports_its_incidents_and_what_is_one_fact_away(graph: Store) 
 
 
 def test_the_command_line_writes_files_as_a_role(
-    graph: Store, session_data_dir: Path, tmp_path: Path
+    graph: Store, store_env: dict[str, str], tmp_path: Path
 ) -> None:
     out = tmp_path / "trainer.graphml"
     done = run(["export", "--format", "graphml", "--out", str(out), "--as-role", "trainer"],
-               session_data_dir)  # fmt: skip
+               store_env)  # fmt: skip
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["as_role"] == "trainer" and summary["files"] == [str(out)]
@@ -139,15 +139,15 @@ def test_the_command_line_writes_files_as_a_role(
     assert G.number_of_nodes() == summary["nodes"] > 0
     assert PROTECTED not in out.read_text(encoding="utf-8")
     folder = tmp_path / "csv"
-    done = run(["export", "--format", "csv", "--out", str(folder)], session_data_dir)
+    done = run(["export", "--format", "csv", "--out", str(folder)], store_env)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in folder.iterdir()) == [
         "gephi_edges.csv", "gephi_nodes.csv", "nodes.csv", "relationships.csv"
     ]  # fmt: skip
-    bad = run(["export", "--format", "pdf", "--out", str(tmp_path / "x")], session_data_dir)
+    bad = run(["export", "--format", "pdf", "--out", str(tmp_path / "x")], store_env)
     assert bad.returncode == 2 and "--format must be one of" in bad.stderr
     bad = run(["export", "--format", "json", "--out", str(tmp_path / "x"), "--as-role", "boss"],
-              session_data_dir)  # fmt: skip
+              store_env)  # fmt: skip
     assert bad.returncode == 2 and "--as-role must be one of" in bad.stderr
 
 

@@ -33,12 +33,16 @@ TEXT_B = (
 )
 
 
+# no store settings: ``extract`` needs none
+PLAIN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+
+
 def run(
-    args: list[str], data_dir: Path, stdin: str | None = None
+    args: list[str], env: dict[str, str], stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    """The command line, in a child process pointed at a store by ``env`` (``store_env``)."""
     return subprocess.run(
-        [*EXE, "--data-dir", str(data_dir), *args],
+        [*EXE, *args],
         env=env,
         input=stdin,
         capture_output=True,
@@ -87,11 +91,9 @@ def inputs(tmp_path: Path) -> Path:
 
 
 def test_ingest_reports_every_record_and_keeps_the_good_ones(
-    store: Store, session_data_dir: Path, inputs: Path
+    store: Store, store_env: dict[str, str], inputs: Path
 ) -> None:
-    if store.backend != "arcadedb-embedded":
-        pytest.skip("the command runs against the embedded store's data dir")
-    out = run(["ingest", str(inputs)], session_data_dir)
+    out = run(["ingest", str(inputs)], store_env)
     assert out.returncode == 1, out.stderr  # some records were invalid
     summary: dict[str, Any] = json.loads(out.stdout)
     assert summary["stored"] == 4
@@ -110,7 +112,7 @@ def test_ingest_reports_every_record_and_keeps_the_good_ones(
     assert counts(store)["by_label"]["Complaint"] == 4
     # run again: nothing new, nothing duplicated
     before = counts(store)
-    again = json.loads(run(["ingest", str(inputs)], session_data_dir).stdout)
+    again = json.loads(run(["ingest", str(inputs)], store_env).stdout)
     assert again["stored"] == 0 and again["duplicates"] == 5 and again["extracted"] == 0
     assert counts(store) == before
 
@@ -153,7 +155,11 @@ def test_the_same_actor_in_two_complaints_is_one_node(store: Store) -> None:
 
 
 def test_extract_prints_json_without_a_store(tmp_path: Path) -> None:
-    out = run(["extract", "-", "--received", "2024-01-20"], tmp_path / "unused", stdin=TEXT_A)
+    out = run(
+        ["extract", "-", "--received", "2024-01-20"],
+        PLAIN_ENV | {"DEFENSORES_DATA_DIR": str(tmp_path / "unused")},
+        stdin=TEXT_A,
+    )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["language"] == "es"
@@ -168,7 +174,7 @@ def test_extract_prints_json_without_a_store(tmp_path: Path) -> None:
 def test_extract_rejects_bad_input_in_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\x00garbage")
-    out = run(["extract", str(bad)], tmp_path)
+    out = run(["extract", str(bad)], PLAIN_ENV)
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [f"defensores: error: {bad} is not valid UTF-8 text"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -115,18 +114,10 @@ def test_attempts_are_bounded(store: Store) -> None:
     assert pending(store) == []
 
 
-def test_a_crash_mid_extraction_loses_nothing(store: Store, session_data_dir: Path) -> None:
-    if store.backend != "arcadedb-embedded":
-        pytest.skip("the crash is staged against the embedded store's data dir")
+def test_a_crash_mid_extraction_loses_nothing(store: Store, store_env: dict[str, str]) -> None:
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.procs",
-            "crash-during-extraction",
-            str(session_data_dir),
-            TEXT,
-        ],
+        [sys.executable, "-m", "tests.procs", "crash-during-extraction", TEXT],
+        env=store_env,
         capture_output=True,
         text=True,
         timeout=120,

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from graph import cypher
+from graph.config import NEO4J
 from graph.errors import ConflictError, ModelError
-from graph.migrations import SCHEMA_VERSION, current_version, migrate, schema_statements
+from graph.migrations import (
+    SCHEMA_VERSION,
+    current_version,
+    declared,
+    migrate,
+    schema_statements,
+)
 from graph.repository import counts, get_fact, get_node, load, neighbours, upsert
 from graph.rows import Evidence, FactRecord, NodeRecord, fact_id
 from graph.store import Store
@@ -61,8 +68,8 @@ def ev(complaint: str, start: int = 0, end: int = 10, confidence: float = 0.7) -
 
 
 def test_constraints_present_after_migration(store: Store) -> None:
-    shown = store.read(cypher.SHOW_CONSTRAINTS)
-    unique = {(tuple(r["labelsOrTypes"]), tuple(r["properties"])) for r in shown}
+    schema = declared(store)
+    unique = schema.unique
     for kind in [
         "Actor",
         "Complaint",
@@ -75,11 +82,13 @@ def test_constraints_present_after_migration(store: Store) -> None:
     ]:
         assert ((kind,), ("id",)) in unique
     assert (("Complaint",), ("sha256",)) in unique
-    indexes = {
-        (tuple(r["labelsOrTypes"]), tuple(r["properties"])) for r in store.read(cypher.SHOW_INDEXES)
-    }
+    indexes = schema.indexes
     assert (("Actor",), ("name_norm",)) in indexes
     assert (("PERPETRATOR_OF",), ("id",)) in indexes
+    if store.backend == NEO4J:  # name search's full-text indexes
+        assert {"actor_names_text", "place_names_text", "landdispute_names_text"} <= schema.fulltext
+    else:
+        assert schema.fulltext == frozenset()
     assert current_version(store) == SCHEMA_VERSION
 
 
@@ -91,7 +100,7 @@ def test_migration_rerun_is_a_no_op(store: Store) -> None:
     assert outcome.before == outcome.after == SCHEMA_VERSION
     assert len(store.read(cypher.SHOW_CONSTRAINTS)) == before_c
     assert len(store.read(cypher.SHOW_INDEXES)) == before_i
-    assert before_c + before_i >= len(schema_statements())
+    assert before_c + before_i >= len(schema_statements(backend=store.backend))
 
 
 def test_upserts_are_idempotent(store: Store) -> None:

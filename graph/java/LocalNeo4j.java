@@ -30,11 +30,14 @@ public class LocalNeo4j {
                 .loadPropertiesFromFile(Path.of(args[1]))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
-        dbms.database("system").executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                Map.of("password", password));
-        password = null;
-        dbms.database("neo4j").executeTransactionally("RETURN 1");
+        try {
+            setPassword(dbms, password);
+            password = null;
+            dbms.database("neo4j").executeTransactionally("RETURN 1");
+        } catch (RuntimeException e) {
+            System.err.println("LocalNeo4j: " + e.getMessage());
+            System.exit(1); // runs the shutdown hook: Neo4j's threads would keep the JVM up
+        }
         System.out.println("READY");
         System.out.flush();
         System.setOut(System.err); // nobody reads standard output after this line
@@ -42,5 +45,18 @@ public class LocalNeo4j {
             // anything after the password is ignored; end of input means stop
         }
         System.exit(0);
+    }
+
+    private static void setPassword(DatabaseManagementService dbms, String password) {
+        try {
+            dbms.database("system").executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                    Map.of("password", password));
+        } catch (RuntimeException e) {
+            // a data dir started before keeps its password: nothing to change
+            if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                throw e;
+            }
+        }
     }
 }
