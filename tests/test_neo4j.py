@@ -1,0 +1,274 @@
+"""What only Neo4j has: the server the project starts, routing URIs, the driver's retries,
+and the full-text indexes behind name search.
+
+The backend-neutral behaviour is tested on both stores by every test that uses ``store``;
+these tests need the project's Neo4j (``local_neo4j``) and skip or fail with it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from graph.config import NEO4J, StoreConfig
+from graph.errors import StoreError, StoreStartError
+from graph.local_neo4j import LocalNeo4j, neo4j_version
+from graph.policy import ANALYST, PROSECUTOR, TRAINER
+from graph.reads import search
+from graph.repository import delete_all_data, upsert
+from graph.rows import NodeRecord
+from graph.store import Store, Tx
+from server import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _jvm(server: LocalNeo4j) -> psutil.Process:
+    return psutil.Process(server.process.pid)
+
+
+# --- the server the project starts ------------------------------------------------------
+
+
+def test_the_version_is_the_one_pinned_in_the_pom() -> None:
+    assert neo4j_version().startswith("5.26.")
+
+
+def test_it_listens_on_loopback_only_with_a_secret_kept_off_the_command_line(
+    local_neo4j: LocalNeo4j,
+) -> None:
+    jvm = _jvm(local_neo4j)
+    listening = [c.laddr for c in jvm.net_connections(kind="inet") if c.status == "LISTEN"]
+    assert listening, "the JVM listens on nothing"
+    # Java's sockets are dual-stack: 127.0.0.1 shows as its IPv4-mapped form
+    assert {addr.ip.removeprefix("::ffff:") for addr in listening} == {"127.0.0.1"}
+    assert local_neo4j.port in {addr.port for addr in listening}
+    assert local_neo4j.password not in " ".join(jvm.cmdline())
+    secret = local_neo4j.data_dir / "neo4j.secret"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert local_neo4j.password not in (local_neo4j.data_dir / "neo4j.conf").read_text()
+
+
+def test_a_port_in_use_is_refused_by_name(local_neo4j: LocalNeo4j, tmp_path: Path) -> None:
+    with pytest.raises(StoreStartError, match=f"127.0.0.1:{local_neo4j.port} is already in use"):
+        LocalNeo4j.start(tmp_path / "second", port=local_neo4j.port)
+
+
+CHILD = """
+import sys, time
+from pathlib import Path
+from graph.local_neo4j import LocalNeo4j
+server = LocalNeo4j.start(Path(sys.argv[1]), heap="512m", pagecache="64m")
+print(server.process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.slow
+def test_it_stops_when_its_parent_is_killed_and_starts_again_on_its_data(
+    local_neo4j: LocalNeo4j, tmp_path: Path
+) -> None:
+    """A parent killed with SIGKILL leaves no JVM behind; the data dir starts again with
+    the same password (the restart path of ``defensores neo4j``)."""
+    data = tmp_path / "child"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(data)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert parent.stdout is not None
+        line = parent.stdout.readline().strip()
+        assert line.isdigit(), f"the child did not start Neo4j: {line!r}"
+        jvm = psutil.Process(int(line))
+        assert jvm.is_running()
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=30)
+        gone, _ = psutil.wait_procs([jvm], timeout=90)
+        assert gone, "the JVM outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+    password = (data / "neo4j.secret").read_text().strip()
+    with LocalNeo4j.start(data, heap="512m", pagecache="64m") as again:
+        assert again.password == password
+        config = StoreConfig.from_env(again.env(), data_dir=str(tmp_path))
+        with Store.open(config) as store:
+            assert store.read("RETURN 1 AS one") == [{"one": 1}]
+
+
+# --- routing and retries ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def routed(
+    local_neo4j: LocalNeo4j, neo4j_session: Store, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    """A second connection to the test Neo4j through a ``neo4j://`` (routing) URI."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    config = StoreConfig.from_env(
+        env | local_neo4j.env(routing=True), data_dir=str(tmp_path_factory.mktemp("routed"))
+    )
+    assert config.uri is not None and config.uri.startswith("neo4j://")
+    store = open_store(config)
+    yield store
+    store.close()
+
+
+def test_a_routing_uri_reads_and_writes(routed: Store) -> None:
+    delete_all_data(routed, confirm=routed.database)
+    assert routed.backend == NEO4J
+    upsert(routed, [NodeRecord("Person", "per_routed", {"name": "Rosa Quispe Mamani"})])
+    rows = routed.read("MATCH (p:Person {id: $id}) RETURN p.name AS name", id="per_routed")
+    assert rows == [{"name": "Rosa Quispe Mamani"}]
+    tx_rows = routed.transaction(lambda tx: tx.run("MATCH (p:Person) RETURN count(p) AS n"))
+    assert tx_rows == [{"n": 1}]
+
+
+def test_reads_are_sent_as_reads_so_a_cluster_can_route_them_to_readers(routed: Store) -> None:
+    """The driver routes by access mode; Neo4j refuses a write sent in read mode, which
+    shows that ``read`` asks for a reader (and ``write`` for the leader)."""
+    delete_all_data(routed, confirm=routed.database)
+    with pytest.raises(StoreError, match="(?i)read"):
+        routed.read("CREATE (p:Person {id: $id}) RETURN p.id AS id", id="per_sneaky")
+    with pytest.raises(StoreError, match="(?i)read"):
+        list(routed.stream("CREATE (p:Person {id: $id}) RETURN p.id AS id", id="per_sneaky"))
+    assert routed.read("MATCH (p:Person {id: $id}) RETURN p.id AS id", id="per_sneaky") == []
+    assert routed.write("CREATE (p:Person {id: $id}) RETURN p.id AS id", id="per_ok") == [
+        {"id": "per_ok"}
+    ]
+    delete_all_data(routed, confirm=routed.database)
+
+
+TOUCH = "MATCH (p:Person {id: $id}) SET p.touched = coalesce(p.touched, 0) + 1"
+
+
+def test_a_deadlock_is_retried_by_the_driver_and_both_transactions_commit(routed: Store) -> None:
+    """Two transactions lock two nodes in opposite orders: Neo4j kills one as a deadlock
+    (a transient error), the driver's managed transaction runs it again, both commit."""
+    delete_all_data(routed, confirm=routed.database)
+    upsert(routed, [NodeRecord("Person", "per_a", {"name": "Uno"}),
+                    NodeRecord("Person", "per_b", {"name": "Dos"})])  # fmt: skip
+    barrier = threading.Barrier(2, timeout=30)
+    attempts = {"ab": 0, "ba": 0}
+    errors: list[BaseException] = []
+
+    def work(first: str, second: str, key: str) -> None:
+        def unit(tx: Tx) -> None:
+            attempts[key] += 1
+            tx.run(
+                "MATCH (p:Person {id: $id}) SET p.touched = coalesce(p.touched, 0) + 1", id=first
+            )
+            if attempts[key] == 1:
+                barrier.wait()  # both hold their first lock now
+            tx.run(
+                "MATCH (p:Person {id: $id}) SET p.touched = coalesce(p.touched, 0) + 1", id=second
+            )
+
+        try:
+            routed.transaction(unit)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=("per_a", "per_b", "ab")),
+        threading.Thread(target=work, args=("per_b", "per_a", "ba")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert attempts["ab"] + attempts["ba"] >= 3, attempts  # one of them ran again
+    rows = routed.read("MATCH (p:Person) RETURN p.id AS id, p.touched AS n ORDER BY id")
+    assert rows == [{"id": "per_a", "n": 2}, {"id": "per_b", "n": 2}]
+    delete_all_data(routed, confirm=routed.database)
+
+
+# --- full-text name search ----------------------------------------------------------------
+
+NAMES = [
+    ("Person", "per_1", "Rosa Quispe Mamani", ["La Rosa"], {}),
+    ("Person", "per_2", "Ronald Quispe Huamán", [], {}),
+    ("Person", "per_3", "María Elena Ñaupari", ["Malena"], {}),
+    ("Person", "per_4", "Juan O'Brien-Salas", ["El Tigrillo"], {}),
+    ("Person", "per_5", "Julio Mahua Pérez", [], {}),
+    ("Organization", "org_1", "Minera Río Dorado S.A.C.", ["MRD"], {"kind": "company"}),
+    ("Organization", "org_2", "Policía Nacional del Perú", ["PNP"], {"kind": "police"}),
+    ("Organization", "org_3", "Asociación por la Vida y el Territorio (AVT)", [], {"kind": "ngo"}),
+    ("Community", "com_1", "Comunidad Nativa Nuevo Paraíso", [], {"community_kind": "native"}),
+    ("Community", "com_2", "Comunidad Campesina de Chila/Alta", [],
+     {"community_kind": "campesina"}),
+]  # fmt: skip
+PLACES = [("plc_1", "Tahuanía"), ("plc_2", "Río Ucayali"), ("plc_3", "Puerto Inca")]
+QUERIES = [
+    "Quispe", "quispe mamani", "Rosa", "Ñaupari", "naupari", "Malena", "O'Brien",
+    "obrien", "Tigrillo", "el tigr", "Mahua", "Minera", "Rio Dorado", "S.A.C.", "PNP",
+    "Policia Nacional", "(AVT)", "Chila/Alta", "Nuevo Paraiso", "Tahuania", "Ucayali",
+    "puerto", "Quispe OR Rosa", "*quis*", "Perez\\", "zzz nothing",
+]  # fmt: skip
+
+
+@pytest.fixture
+def named(neo4j_session: Store) -> Store:
+    store = neo4j_session
+    delete_all_data(store, confirm=store.database)
+    people = [
+        NodeRecord(kind, node_id, {"name": name, "aliases": aliases, **extra})
+        for kind, node_id, name, aliases, extra in NAMES
+    ]
+    places = [
+        NodeRecord("Place", node_id, {"name": name, "level": "district"})
+        for node_id, name in PLACES
+    ]
+    upsert(store, [*people, *places])
+    return store
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_name_search_finds_the_same_through_the_full_text_index(named: Store, text: str) -> None:
+    for viewer in (PROSECUTOR, ANALYST, TRAINER):
+        scanned = search(named, text, viewer=viewer, fulltext=False)
+        indexed = search(named, text, viewer=viewer, fulltext=True)
+        assert indexed == scanned, (viewer.role, text)
+
+
+def test_the_queries_above_do_find_names(named: Store) -> None:
+    found = [text for text in QUERIES if search(named, text, viewer=PROSECUTOR)]
+    assert len(found) >= len(QUERIES) - 3, set(QUERIES) - set(found)
+
+
+def test_the_index_is_what_search_uses_on_neo4j(named: Store) -> None:
+    hits = search(named, "Quispe", viewer=PROSECUTOR)
+    assert {h.id for h in hits} >= {"per_1", "per_2"}
+    # drop the index: the default path must now fail, so it was the index that answered
+    named.write("DROP INDEX actor_names_text")
+    try:
+        with pytest.raises(StoreError):
+            search(named, "Quispe", viewer=PROSECUTOR)
+        assert search(named, "Quispe", viewer=PROSECUTOR, fulltext=False) == hits
+    finally:
+        from graph.migrations import migrate
+
+        migrate(named)
+        named.read("CALL db.awaitIndexes(60)")
+    assert search(named, "Quispe", viewer=PROSECUTOR) == hits
+
+
+def test_search_answers_within_the_index_after_a_write(named: Store) -> None:
+    """The indexes are not eventually consistent: a name written is found at once."""
+    upsert(named, [NodeRecord("Person", "per_new", {"name": "Teodora Chuquimia"})])
+    started = time.monotonic()
+    assert [h.id for h in search(named, "Chuquimia", viewer=PROSECUTOR)] == ["per_new"]
+    assert time.monotonic() - started < 30
