@@ -188,6 +188,21 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _session(self, mode: str) -> neo4j.Session:
+        """A session that shares the bookmarks of ``execute_query``: in a cluster, a read
+        after a transaction waits until its reader has that transaction (causal
+        consistency across every call of this object, not only single statements)."""
+        return self._driver.session(
+            database=self.database,
+            default_access_mode=mode,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        )
+
+    def bookmarks(self) -> frozenset[str]:
+        """The bookmarks a read waits for (the last writes this object made)."""
+        manager = self._driver.execute_query_bookmark_manager
+        return frozenset(manager.get_bookmarks())
+
     def read(self, query: str, **params: Any) -> list[Row]:
         """Run one read statement (routed to a reader in a cluster)."""
         with self._call("read"):
@@ -201,9 +216,7 @@ class Store:
         backups). Consume it fully or close it: it holds a session meanwhile."""
         with (
             self._call("read"),
-            self._driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
-            ) as session,
+            self._session(neo4j.READ_ACCESS) as session,
         ):
             for record in session.run(query, params):
                 yield record.data()
@@ -238,7 +251,7 @@ class Store:
         try:
 
             def once() -> T:
-                with self._driver.session(database=self.database) as s:
+                with self._session(neo4j.WRITE_ACCESS) as s:
                     return s.execute_write(lambda tx: work(_Tx(tx)))
 
             with self._call("transaction"):

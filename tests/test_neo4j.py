@@ -151,6 +151,20 @@ def test_reads_are_sent_as_reads_so_a_cluster_can_route_them_to_readers(routed: 
     delete_all_data(routed, confirm=routed.database)
 
 
+def test_a_read_after_a_transaction_waits_for_its_bookmark(routed: Store) -> None:
+    """Transactions share the bookmarks of single statements, so a reader in a cluster
+    serves a later read only once it has the transaction (causal consistency)."""
+    delete_all_data(routed, confirm=routed.database)
+    before = routed.bookmarks()
+    routed.transaction(lambda tx: tx.run("CREATE (:Person {id: $id})", id="per_bookmark"))
+    after = routed.bookmarks()
+    assert after and after != before
+    assert routed.read("MATCH (p:Person {id: $id}) RETURN p.id AS id", id="per_bookmark")
+    routed.write("MATCH (p:Person {id: $id}) SET p.name = $name", id="per_bookmark", name="B")
+    assert routed.bookmarks() not in (before, after)
+    delete_all_data(routed, confirm=routed.database)
+
+
 TOUCH = "MATCH (p:Person {id: $id}) SET p.touched = coalesce(p.touched, 0) + 1"
 
 
