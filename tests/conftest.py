@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -29,13 +30,42 @@ REQUIRE_NEO4J = "DEFENSORES_REQUIRE_NEO4J"
 _neo4j_skipped: list[str] = []
 
 
-def _without_neo4j(why: str) -> None:
+NEO4J_FIXTURES = frozenset({"neo4j_session", "neo4j_config", "local_neo4j"})
+
+
+def _required() -> bool:
+    return os.environ.get(REQUIRE_NEO4J, "").strip() not in ("", "0")
+
+
+def _without_neo4j(why: str) -> NoReturn:
     """Skip the Neo4j half, or fail it when the run requires Neo4j."""
-    if os.environ.get(REQUIRE_NEO4J, "").strip() not in ("", "0"):
+    if _required():
         pytest.fail(f"Neo4j is required ({REQUIRE_NEO4J}) but {why}", pytrace=False)
     if not _neo4j_skipped:
         _neo4j_skipped.append(why)
     pytest.skip(f"Neo4j half skipped: {why}")
+
+
+def _uses_neo4j(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("store_session") == "neo4j":
+        return True
+    return bool(NEO4J_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Java or Maven (and not required), the Neo4j half is left out whole, and
+    the run's last line says so once instead of a skip line per test."""
+    if os.environ.get("DEFENSORES_NEO4J_URI") or _required():
+        return
+    why = missing_tools()
+    if why is None:
+        return
+    dropped = [item for item in items if _uses_neo4j(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not _uses_neo4j(item)]
+        _neo4j_skipped.append(f"{why}; {len(dropped)} tests left out")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -286,3 +286,45 @@ def test_search_answers_within_the_index_after_a_write(named: Store) -> None:
     started = time.monotonic()
     assert [h.id for h in search(named, "Chuquimia", viewer=PROSECUTOR)] == ["per_new"]
     assert time.monotonic() - started < 30
+
+
+# --- a machine without Java or Maven --------------------------------------------------------
+
+
+def _suite_without_java(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the Neo4j half of one store test with nothing on PATH (no java, no mvn)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    empty = tmp_path / "bin"
+    empty.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/test_store.py::test_constraints_present_after_migration[neo4j]",
+         "tests/test_neo4j.py::test_the_version_is_the_one_pinned_in_the_pom"],
+        cwd=ROOT,
+        env=clean | {"PATH": str(empty)} | env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_without_java_the_neo4j_half_is_skipped_with_one_line_saying_why(tmp_path: Path) -> None:
+    done = _suite_without_java(tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed, 1 deselected" in done.stdout
+    lines = [x for x in done.stdout.splitlines() if "Neo4j" in x]
+    assert lines == [
+        "the Neo4j half of the store tests was skipped: "
+        "java and mvn not on PATH (Java 17 and Maven run the local Neo4j); 1 tests left out"
+    ], done.stdout
+
+
+@pytest.mark.slow
+def test_when_neo4j_is_required_its_absence_fails_the_run(tmp_path: Path) -> None:
+    done = _suite_without_java(tmp_path, DEFENSORES_REQUIRE_NEO4J="1")
+    assert done.returncode != 0
+    assert "Neo4j is required (DEFENSORES_REQUIRE_NEO4J) but java and mvn not on PATH" in (
+        done.stdout
+    )
