@@ -266,3 +266,30 @@ def _await_ready(stdout: IO[bytes], proc: subprocess.Popen[bytes], timeout: floa
             if b"READY" in seen:
                 return
     raise StoreStartError(f"local Neo4j not ready after {timeout:.0f}s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m graph.local_neo4j fetch``: resolve the jars now (``make test`` does,
+    before the suite, so the download is not timed as a test). Exits 0 when Java or Maven
+    is missing or Maven fails: the test run then says what happened to the Neo4j half."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m graph.local_neo4j")
+    parser.add_argument("action", choices=["fetch"])
+    parser.parse_args(argv)
+    why = missing_tools()
+    if why:
+        print(f"local Neo4j not fetched: {why}", file=sys.stderr)
+        return 0
+    try:
+        lib = resolve_jars()
+    except StoreStartError as exc:
+        print(f"local Neo4j not fetched: {exc}", file=sys.stderr)
+        return 0
+    print(f"Neo4j {neo4j_version()}: {len(list(lib.glob('*.jar')))} jars in {lib}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
