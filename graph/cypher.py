@@ -65,6 +65,21 @@ def rel_index(rel: RelKind, prop: str) -> str:
     return f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[r:{_rel(rel)}]-() ON (r.{prop})"
 
 
+def drop_rel_index(rel: RelKind, prop: str) -> str:
+    """Drop ``rel_index`` (Neo4j replaces it by ``rel_unique_constraint``)."""
+    return f"DROP INDEX {rel.type.lower()}_{prop}_idx IF EXISTS"
+
+
+def rel_unique_constraint(rel: RelKind, prop: str) -> str:
+    """A relationship property uniqueness constraint (Neo4j 5.7 and later): the store
+    itself refuses a second edge with the same id. It brings its own index."""
+    name = f"{rel.type.lower()}_{prop}_unique"
+    return (
+        f"CREATE CONSTRAINT {name} IF NOT EXISTS "
+        f"FOR ()-[r:{_rel(rel)}]-() REQUIRE r.{prop} IS UNIQUE"
+    )
+
+
 def fulltext_name(label: str) -> str:
     """The full-text index over ``label``'s names (Neo4j only)."""
     return f"{label.lower()}_names_text"

@@ -30,8 +30,9 @@ class Migration:
 
 
 def schema_statements(model: Model = MODEL, backend: str = EMBEDDED) -> list[str]:
-    """Constraints and indexes the model asks for, in a stable order; on Neo4j also the
-    full-text indexes that name search uses."""
+    """Constraints and indexes the model asks for, in a stable order. On Neo4j, edge ids
+    are unique by constraint (ArcadeDB has no relationship constraints: an index there),
+    and folded names get the full-text indexes that name search uses."""
     statements: list[str] = []
     seen: set[tuple[str, str]] = set()
 
@@ -48,7 +49,11 @@ def schema_statements(model: Model = MODEL, backend: str = EMBEDDED) -> list[str
         for prop in kind.indexed:
             add(kind.key_label, prop, cypher.node_index(kind.key_label, prop))
     for rel in model.relationships:
-        statements.append(cypher.rel_index(rel, "id"))
+        if backend == NEO4J:  # a store migrated before this had the plain index
+            statements.append(cypher.drop_rel_index(rel, "id"))
+            statements.append(cypher.rel_unique_constraint(rel, "id"))
+        else:
+            statements.append(cypher.rel_index(rel, "id"))
     if backend == NEO4J:
         texts = {kind.key_label: kind for kind in model.nodes if kind.text_indexed}
         statements += [cypher.fulltext_index(kind) for kind in texts.values()]

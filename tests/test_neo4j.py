@@ -20,9 +20,12 @@ from pathlib import Path
 import psutil
 import pytest
 
+from graph import cypher
 from graph.config import NEO4J, StoreConfig
-from graph.errors import StoreError, StoreStartError
+from graph.errors import ConflictError, StoreError, StoreStartError
 from graph.local_neo4j import LocalNeo4j, neo4j_version
+from graph.migrations import declared, migrate
+from graph.model import MODEL
 from graph.policy import ANALYST, PROSECUTOR, TRAINER
 from graph.reads import search
 from graph.repository import delete_all_data, upsert
@@ -210,6 +213,31 @@ def test_a_deadlock_is_retried_by_the_driver_and_both_transactions_commit(routed
     delete_all_data(routed, confirm=routed.database)
 
 
+# --- schema -------------------------------------------------------------------------------
+
+
+def test_edge_ids_are_unique_by_constraint_and_an_old_index_is_replaced(
+    neo4j_session: Store,
+) -> None:
+    store = neo4j_session
+    delete_all_data(store, confirm=store.database)
+    victim_of = MODEL.relationship("VICTIM_OF")
+    # a store migrated before the constraint existed: the plain index, no constraint
+    store.write("DROP CONSTRAINT victim_of_id_unique IF EXISTS")
+    store.write(cypher.rel_index(victim_of, "id"))
+    assert (("VICTIM_OF",), ("id",)) not in declared(store).unique
+    migrate(store)
+    assert (("VICTIM_OF",), ("id",)) in declared(store).unique
+    upsert(store, [NodeRecord("Person", "per_v", {"name": "Víctima Uno"}),
+                   NodeRecord("Incident", "inc_v", {"type": "threat"})])  # fmt: skip
+    edge = "MATCH (p:Person {id: $p}), (i:Incident {id: $i}) CREATE (p)-[:VICTIM_OF {id: $id}]->(i)"
+    store.write(edge, p="per_v", i="inc_v", id="rel_same")
+    with pytest.raises(ConflictError):
+        store.write(edge, p="per_v", i="inc_v", id="rel_same")
+    assert store.read("MATCH ()-[r:VICTIM_OF]->() RETURN count(r) AS n") == [{"n": 1}]
+    delete_all_data(store, confirm=store.database)
+
+
 # --- full-text name search ----------------------------------------------------------------
 
 NAMES = [
@@ -273,8 +301,6 @@ def test_the_index_is_what_search_uses_on_neo4j(named: Store) -> None:
             search(named, "Quispe", viewer=PROSECUTOR)
         assert search(named, "Quispe", viewer=PROSECUTOR, fulltext=False) == hits
     finally:
-        from graph.migrations import migrate
-
         migrate(named)
         named.read("CALL db.awaitIndexes(60)")
     assert search(named, "Quispe", viewer=PROSECUTOR) == hits

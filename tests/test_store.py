@@ -85,8 +85,9 @@ def test_constraints_present_after_migration(store: Store) -> None:
     indexes = schema.indexes
     assert (("Actor",), ("name_norm",)) in indexes
     assert (("PERPETRATOR_OF",), ("id",)) in indexes
-    if store.backend == NEO4J:  # name search's full-text indexes
+    if store.backend == NEO4J:  # name search's full-text indexes, unique edge ids
         assert {"actor_names_text", "place_names_text", "landdispute_names_text"} <= schema.fulltext
+        assert (("PERPETRATOR_OF",), ("id",)) in unique
     else:
         assert schema.fulltext == frozenset()
     assert current_version(store) == SCHEMA_VERSION
