@@ -337,7 +337,9 @@ def _parser() -> argparse.ArgumentParser:
         help="run a local Neo4j 5 Community server to try the project on Neo4j (not for "
         "production); needs Java 17 and Maven",
     )
-    n4j.add_argument("--port", type=int, default=7687, help="Bolt port on 127.0.0.1 (7687)")
+    n4j.add_argument(
+        "--port", dest="bolt_port", type=int, default=7687, help="Bolt port on 127.0.0.1 (7687)"
+    )
     n4j.add_argument("--heap", default="1g", help="the JVM's heap (1g)")
     pack = sub.add_parser("training-pack", help="pseudonymised case studies for training")
     pack.add_argument("--out", required=True, help="the folder to write")
@@ -483,7 +485,7 @@ def _neo4j(args: argparse.Namespace, config: Config) -> int:
 
     folder = config.store.data_dir / "neo4j-local"
     print(f"starting Neo4j {neo4j_version()} (the first start fetches it with Maven)…")
-    with LocalNeo4j.start(folder, port=args.port, heap=args.heap) as server:
+    with LocalNeo4j.start(folder, port=args.bolt_port, heap=args.heap) as server:
         secret = folder / "neo4j.secret"
         print(
             f"Neo4j is running at {server.routing_uri} (data in {folder}).\n"

@@ -22,6 +22,7 @@ import pytest
 
 from graph import cypher
 from graph.config import NEO4J, StoreConfig
+from graph.embedded import free_port
 from graph.errors import ConflictError, StoreError, StoreStartError
 from graph.local_neo4j import LocalNeo4j, neo4j_version
 from graph.migrations import declared, migrate
@@ -354,3 +355,50 @@ def test_when_neo4j_is_required_its_absence_fails_the_run(tmp_path: Path) -> Non
     assert "Neo4j is required (DEFENSORES_REQUIRE_NEO4J) but java and mvn not on PATH" in (
         done.stdout
     )
+
+
+@pytest.mark.slow
+def test_the_neo4j_command_serves_until_stopped(tmp_path: Path) -> None:
+    """``defensores neo4j`` prints how to point the project at it, serves, and stops
+    (its JVM too) on SIGTERM."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server", "--data-dir", str(tmp_path), "neo4j",
+         "--port", str(port), "--heap", "512m"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        printed = []
+        for line in proc.stdout:
+            printed.append(line)
+            if "Ctrl-C stops it" in line:
+                break
+        text = "".join(printed)
+        assert f"export DEFENSORES_NEO4J_URI=neo4j://127.0.0.1:{port}" in text, text
+        secret = tmp_path / "neo4j-local" / "neo4j.secret"
+        password = secret.read_text().strip()
+        assert password not in text
+        jvms = psutil.Process(proc.pid).children(recursive=True)
+        assert jvms
+        config = StoreConfig.from_env(
+            env
+            | {
+                "DEFENSORES_NEO4J_URI": f"neo4j://127.0.0.1:{port}",
+                "DEFENSORES_NEO4J_PASSWORD": password,
+            }
+        )
+        with Store.open(config) as store:
+            assert store.read("RETURN 1 AS one") == [{"one": 1}]
+        proc.terminate()
+        assert proc.wait(timeout=90) == 128 + signal.SIGTERM
+        _, alive = psutil.wait_procs(jvms, timeout=90)
+        assert alive == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
