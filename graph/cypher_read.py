@@ -848,12 +848,13 @@ def shortest_paths(
 
 def expand_frontier(label: str, rel_types: Sequence[str], viewer: Viewer) -> str:
     """The edges (of these types, either direction) of a set of nodes of one label, to
-    nodes ``viewer`` may see."""
+    nodes ``viewer`` may see; in a stable order, so a neighbourhood cut at its limit is
+    the same on every store and every run."""
     return (
         f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}})-[r:{_types(rel_types)}]-(m)"
         f"{_where(visible(viewer, ['m'], ['r']))} "
         "RETURN type(r) AS type, properties(r) AS rel, startNode(r).id AS start, "
-        "endNode(r).id AS end, m.id AS other LIMIT $limit"
+        "endNode(r).id AS end, m.id AS other ORDER BY other, type, start, end LIMIT $limit"
     )
 
 
