@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.errors import ModelError
-from graph.model import METHODS, MODEL, NodeKind, RelKind
+from graph.model import METHODS, MODEL, NodeKind, Prop, PropType, RelKind
 from nlp.text import fold
 
 Row = dict[str, Any]
@@ -90,6 +90,17 @@ def _node_props(kind: NodeKind, props: Mapping[str, Any]) -> Row:
     return clean
 
 
+def as_stored(declared: Mapping[str, Prop], props: Row) -> Row:
+    """Values as every store keeps them: a float list's whole numbers as floats (Neo4j
+    stores ``[1, 2.5]`` as ``[1.0, 2.5]``, ArcadeDB as given)."""
+    out = dict(props)
+    for name, value in props.items():
+        prop = declared.get(name)
+        if prop is not None and prop.type is PropType.FLOAT_LIST and isinstance(value, list):
+            out[name] = [float(v) for v in value]
+    return out
+
+
 def node_batches(records: Iterable[NodeRecord], *, partial: bool = False) -> list[NodeBatch]:
     """Validate and group node records by kind; a repeated id merges (later props win).
 
@@ -106,7 +117,7 @@ def node_batches(records: Iterable[NodeRecord], *, partial: bool = False) -> lis
         by_id = grouped.setdefault(kind.name, {})
         merged = {**by_id.get(rec.id, {}), **props}
         kind.check(merged, partial=partial)
-        by_id[rec.id] = merged
+        by_id[rec.id] = as_stored(kind.properties, merged)
     return [
         NodeBatch(MODEL.node(name), [{"id": i, "props": p} for i, p in rows.items()])
         for name, rows in grouped.items()
@@ -172,6 +183,7 @@ def fact_batches(records: Iterable[FactRecord]) -> list[FactBatch]:
         if reserved:
             raise ModelError(f"{rel.type}: {', '.join(sorted(reserved))} are kept by the store")
         rel.check(props)
+        props = as_stored(rel.properties, props)
         if rec.evidence is not None and not rel.fact:
             raise ModelError(f"{rel.type} does not carry evidence")
         row: Row = {

@@ -3,7 +3,16 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import ModelError
-from graph.rows import Evidence, FactRecord, NodeRecord, fact_batches, fact_id, node_batches
+from graph.model import Prop, PropType
+from graph.rows import (
+    Evidence,
+    FactRecord,
+    NodeRecord,
+    as_stored,
+    fact_batches,
+    fact_id,
+    node_batches,
+)
 from nlp.text import fold
 
 EV = Evidence("cmp_1", "Fue amenazada por X.", 10, 30, "rule", 0.8)
@@ -107,3 +116,16 @@ def test_facts_are_checked_grouped_and_deduplicated() -> None:
 def test_bad_facts_are_refused_with_the_reason(record: FactRecord, message: str) -> None:
     with pytest.raises(ModelError, match=message):
         fact_batches([record])
+
+
+def test_float_lists_are_written_as_floats_as_neo4j_would_keep_them() -> None:
+    """Neo4j turns ``[1, 2.5]`` into ``[1.0, 2.5]``, ArcadeDB keeps it: rows send floats
+    so both stores hold the same value (and a backup's checksum moves across them)."""
+    declared = {
+        "scores": Prop("scores", PropType.FLOAT_LIST),
+        "counts": Prop("counts", PropType.INTEGER_LIST),
+    }
+    row = as_stored(declared, {"scores": [1, 2.5], "counts": [1, 2], "other": [3]})
+    assert row == {"scores": [1.0, 2.5], "counts": [1, 2], "other": [3]}
+    assert [type(v) for v in row["scores"]] == [float, float]
+    assert [type(v) for v in row["counts"]] == [int, int]
