@@ -22,6 +22,14 @@ With ``--roles``, each round sends the same requests with a token of each role a
 the same baseline (the prosecutor's statements through the driver), so the ratios of
 the roles side by side show what the viewers' conditions and pseudonyms cost.
 
+``--backend neo4j`` loads the same graph into a Neo4j 5 Community the script starts
+itself (``graph.local_neo4j``), serves it, and takes the bare driver against that same
+server as the baseline; ``--backend both`` runs the embedded ArcadeDB then Neo4j, with
+the same graph and the same requests, and ends with the two ratios side by side. One
+store and one server per backend, as before: nothing here needs a second fresh store.
+
+    .venv/bin/python bench/api.py --actors 12000 --backend both
+
 This script imports ``neo4j`` itself on purpose: the bare driver is the baseline.
 """
 
@@ -30,7 +38,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import signal
 import statistics
@@ -44,11 +51,10 @@ from typing import Any, cast
 
 import httpx
 import neo4j
+from backends import ARCADEDB, NEO4J, add_arguments, chosen, running_store
 from serving import free_port, start_server
 
 from graph import tokens
-from graph.config import StoreConfig
-from graph.embedded import USER, Paths, read_secret, read_state
 from graph.repository import counts, load
 from graph.rows import FactRecord, NodeRecord
 from graph.store import Store
@@ -56,7 +62,6 @@ from graph.tokens import Principal
 from nlp.gazetteers import DATA as GAZETTEER_DIR
 from schema.app import build_schema
 from schema.context import Context
-from server import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 20
@@ -225,6 +230,96 @@ def over_driver(
     return figures(latencies, time.perf_counter() - started)
 
 
+Rows = dict[str, list[tuple[Figures, Figures]]]
+
+
+@dataclass
+class Result:
+    """One backend's rounds per query and the statements per request."""
+
+    backend: str
+    rows: Rows
+    statements: dict[str, float]
+
+    def ratio(self, name: str) -> float:
+        """GraphQL p50 over driver p50, median of the rounds."""
+        return statistics.median(api.p50 / bare.p50 for api, bare in self.rows[name])
+
+    def p50(self, name: str) -> float:
+        """GraphQL p50 (ms), median of the rounds."""
+        return statistics.median(api.p50 for api, _ in self.rows[name])
+
+
+def workload(data: Graph, n: int) -> dict[str, list[dict[str, Any]]]:
+    """The variables of the ``n`` requests of each query (the same on every backend)."""
+    rng = random.Random(3)
+    busy = [p for p, v in data.perpetrated.items() if len(v) >= 2]
+    actor_ids = [rng.choice(busy) for _ in range(n)]
+    pairs = []
+    for _ in range(n):
+        victims = data.perpetrated[rng.choice(busy)]
+        a, b = rng.sample(victims, 2) if len(set(victims)) > 1 else (victims[0], busy[0])
+        pairs.append({"from": a, "to": b})
+    return {
+        "actor": [{"id": i} for i in actor_ids],
+        "neighbourhood": [{"id": i} for i in actor_ids],
+        "connections": pairs,
+    }
+
+
+def measure(
+    backend: str,
+    data: Graph,
+    variables: dict[str, list[dict[str, Any]]],
+    roles: list[str],
+    args: argparse.Namespace,
+) -> Result:
+    """Load ``data`` into a fresh store of ``backend``, serve it, and run the rounds."""
+    with (
+        tempfile.TemporaryDirectory(prefix="defensores-api-bench-") as tmp,
+        running_store(backend, Path(tmp), args.neo4j_heap) as running,
+    ):
+        store = running.store
+        started = time.perf_counter()
+        load(store, data.nodes, data.facts)
+        total = counts(store)
+        print(
+            f"[{backend}] graph: {total['by_label']['Actor']} actors, {total['nodes']} nodes, "
+            f"{total['relationships']} relationships, loaded in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+        recorded = {
+            name: [record(store, QUERIES[name], v) for v in vs] for name, vs in variables.items()
+        }
+        statements = {n: statistics.mean(len(r) for r in rs) for n, rs in recorded.items()}
+        auths = {}
+        for role in roles:
+            token, _ = tokens.create(store, role, f"bench-api-{role}")
+            auths[role] = {"Authorization": f"Bearer {token}"}
+        driver = running.driver()
+        port = free_port()
+        server = None
+        try:
+            server = start_server(tmp, port, args.workers, running.settings)
+            url = f"http://127.0.0.1:{port}/graphql"
+            rows: Rows = {}
+            for _ in range(args.rounds):
+                for name in QUERIES:
+                    bare = over_driver(driver, store.database, recorded[name])
+                    for role in roles:
+                        api = asyncio.run(
+                            over_http(url, QUERIES[name], variables[name], auths[role])
+                        )
+                        key = name if len(roles) == 1 else f"{name}/{role[:5]}"
+                        rows.setdefault(key, []).append((api, bare))
+        finally:
+            if server is not None:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=60)
+            driver.close()
+    return Result(backend, rows, statements)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actors", type=int, default=24_000)
@@ -232,89 +327,51 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--roles", default="prosecutor", help="comma-separated token roles")
+    add_arguments(parser)
     args = parser.parse_args()
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]
     data = generate(args.actors)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    with tempfile.TemporaryDirectory(prefix="defensores-api-bench-") as tmp:
-        config = StoreConfig.from_env(env, data_dir=tmp)
-        with open_store(config) as store:
-            started = time.perf_counter()
-            load(store, data.nodes, data.facts)
-            total = counts(store)
-            print(
-                f"graph: {total['by_label']['Actor']} actors, {total['nodes']} nodes, "
-                f"{total['relationships']} relationships, loaded in "
-                f"{time.perf_counter() - started:.0f} s"
-            )
-            rng = random.Random(3)
-            busy = [p for p, v in data.perpetrated.items() if len(v) >= 2]
-            actor_ids = [rng.choice(busy) for _ in range(args.requests)]
-            pairs = []
-            for _ in range(args.requests):
-                victims = data.perpetrated[rng.choice(busy)]
-                a, b = rng.sample(victims, 2) if len(set(victims)) > 1 else (victims[0], busy[0])
-                pairs.append({"from": a, "to": b})
-            variables = {
-                "actor": [{"id": i} for i in actor_ids],
-                "neighbourhood": [{"id": i} for i in actor_ids],
-                "connections": pairs,
-            }
-            recorded = {
-                name: [record(store, QUERIES[name], v) for v in vs]
-                for name, vs in variables.items()
-            }
-            statements = {n: statistics.mean(len(r) for r in rs) for n, rs in recorded.items()}
-            paths = Paths(Path(tmp).resolve())
-            state = read_state(paths)
-            assert state is not None
-            driver = neo4j.GraphDatabase.driver(
-                state.bolt_uri, auth=(USER, read_secret(paths, create=False))
-            )
-            auths = {}
-            for role in roles:
-                token, _ = tokens.create(store, role, f"bench-api-{role}")
-                auths[role] = {"Authorization": f"Bearer {token}"}
-            port = free_port()
-            server = start_server(tmp, port, args.workers)
-            url = f"http://127.0.0.1:{port}/graphql"
-            try:
-                rows: dict[str, list[tuple[Figures, Figures]]] = {}
-                for _ in range(args.rounds):
-                    for name in QUERIES:
-                        bare = over_driver(driver, store.database, recorded[name])
-                        for role in roles:
-                            api = asyncio.run(
-                                over_http(url, QUERIES[name], variables[name], auths[role])
-                            )
-                            key = name if len(roles) == 1 else f"{name}/{role[:5]}"
-                            rows.setdefault(key, []).append((api, bare))
-            finally:
-                server.send_signal(signal.SIGTERM)
-                server.wait(timeout=60)
-                driver.close()
-    report(rows, statements)
+    variables = workload(data, args.requests)
+    results: dict[str, Result] = {}
+    for backend in chosen(args.backend):
+        results[backend] = measure(backend, data, variables, roles, args)
+        report(results[backend])
+    if len(results) == 2:
+        side_by_side(results[ARCADEDB], results[NEO4J])
 
 
-def report(rows: dict[str, list[tuple[Figures, Figures]]], statements: dict[str, float]) -> None:
+def report(result: Result) -> None:
     print(
-        f"\n{CLIENTS} concurrent clients; p50/p95 in ms; each round: the driver, then GraphQL\n"
+        f"\n[{result.backend}] {CLIENTS} concurrent clients; p50/p95 in ms; "
+        "each round: the driver, then GraphQL\n"
         f"{'query':<15}{'stmts':>6}{'GraphQL p50':>12}{'p95':>8}{'rps':>7}"
         f"{'driver p50':>12}{'p95':>8}{'rps':>7}{'ratio p50':>11}"
     )
     worst = 0.0
-    for name, runs in rows.items():
+    for name, runs in result.rows.items():
         ratios = sorted(api.p50 / bare.p50 for api, bare in runs)
-        ratio = statistics.median(ratios)
+        ratio = result.ratio(name)
         worst = max(worst, ratio)
         api, bare = runs[-1]
         base = name.split("/")[0]
         print(
-            f"{name:<15}{statements[base]:>6.1f}{api.p50:>12.1f}{api.p95:>8.1f}{api.rps:>7.0f}"
-            f"{bare.p50:>12.1f}{bare.p95:>8.1f}{bare.rps:>7.0f}{ratio:>11.2f}"
+            f"{name:<15}{result.statements[base]:>6.1f}{api.p50:>12.1f}{api.p95:>8.1f}"
+            f"{api.rps:>7.0f}{bare.p50:>12.1f}{bare.p95:>8.1f}{bare.rps:>7.0f}{ratio:>11.2f}"
             f"   (rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
         )
     print(f"worst GraphQL/driver ratio at p50, median of rounds: {worst:.2f} (goal <= 1.5)")
+
+
+def side_by_side(arcade: Result, neo: Result) -> None:
+    """Each backend's GraphQL/driver ratio, then Neo4j's GraphQL p50 over ArcadeDB's."""
+    print("\nside by side: GraphQL p50 / its own bare driver's p50, median of rounds")
+    print(f"{'query':<15}{'arcadedb':>10}{'neo4j':>10}{'neo4j/arcadedb GraphQL p50':>28}")
+    for name in arcade.rows:
+        print(
+            f"{name:<15}{arcade.ratio(name):>10.2f}{neo.ratio(name):>10.2f}"
+            f"{neo.p50(name) / arcade.p50(name):>28.2f}"
+        )
+    print("(the last column compares absolute times: secondary, it drifts)")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,14 @@ The machine is shared and noisy (the same run has given ratios from 0.58 to 0.82
 the bare NLP alone 89 to 140 docs/s): each round takes turns, a slice of the
 complaints through the bare NLP then the same slice ingested (``--slices``, default 4),
 and the median ratio of the rounds is the figure.
+
+``--backend neo4j`` ingests into a Neo4j 5 Community the script starts itself
+(``graph.local_neo4j``), a fresh server per round as the embedded store is a fresh data
+dir per round (started and warmed untimed); the baseline stays the bare NLP, which
+involves no store. ``--backend both`` runs each round on the embedded ArcadeDB then on
+Neo4j, so the two meet the same machine weather, and ends with them side by side.
+
+    .venv/bin/python bench/ingest.py --n 300 --rounds 2 --backend both
 """
 
 from __future__ import annotations
@@ -32,10 +40,11 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import psutil
+from backends import ARCADEDB, NEO4J, add_arguments, chosen, running_store
 from generate import simple_pairs
-from serving import fresh_store
 
 from graph.extraction import ExtractsMany, NlpBatchExtractor
 from graph.intake import ComplaintIn, receive_many, resume_batches
@@ -65,6 +74,7 @@ def compiling_cpu_s(pid: int) -> float:
 
 @dataclass
 class Round:
+    backend: str
     mode: str  # where the ingest's NLP ran: "process" or "thread"
     bare_s: float
     ingest_s: float
@@ -111,6 +121,8 @@ def one_round(
     warm: list[tuple[str, str]],
     nlp: ExtractorProcess | None = None,
     slices: int = 1,
+    backend: str = ARCADEDB,
+    neo4j_heap: str = "1g",
 ) -> Round:
     """Bare NLP and ingest into a fresh store, in turns (the same machine weather).
 
@@ -122,13 +134,17 @@ def one_round(
     The ingest extracts with ``nlp`` (default: ``extractor``, in this process). With
     ``warm`` complaints, the fresh store first ingests those (untimed): a store that has
     been running is what an ingest meets, and a JVM that has just started spends
-    seconds of CPU compiling its hot paths (the bare NLP is warmed too)."""
+    seconds of CPU compiling its hot paths (the bare NLP is warmed too). The store is a
+    fresh one of ``backend`` (``bench/backends.py``)."""
     used: ExtractsMany = extractor if nlp is None else nlp
     size = -(-len(items) // slices)
     parts = [items[i : i + size] for i in range(0, len(items), size)]
     bare_s = ingest_s = stored_s = jvm_cpu = jit_cpu = 0.0
     status: dict[str, str] = {}
-    with fresh_store() as fresh:
+    with (
+        TemporaryDirectory(prefix="defensores-bench-") as tmp,
+        running_store(backend, Path(tmp), neo4j_heap) as fresh,
+    ):
         store, jvm = fresh.store, fresh.jvm
         warm_rate = None
         if warm:
@@ -149,6 +165,7 @@ def one_round(
         jvm_mb = jvm.memory_info().rss / 2**20
     extracted = sum(s == "extracted" for s in status.values())
     return Round(
+        backend,
         "thread" if nlp is None else "process",
         bare_s,
         ingest_s,
@@ -187,7 +204,9 @@ def main() -> None:
         help="where the ingest runs the NLP: its own process (as defensores ingest does), "
         "this one, or each in turn",
     )
+    add_arguments(parser)
     args = parser.parse_args()
+    backends = chosen(args.backend)
     modes = ("process", "thread") if args.nlp == "both" else (args.nlp,)
     items = generate(args.n)
     warm = [(f"{t} (Previo.)", r) for t, r in generate(args.warm, seed=11)]
@@ -203,39 +222,75 @@ def main() -> None:
     with ExtractorProcess() as worker:
         worker.start()
         for _ in range(args.rounds):
-            for mode in modes:
-                nlp = worker if mode == "process" else None
-                rounds.append(one_round(extractor, items, args.batch, warm, nlp, args.slices))
+            for backend in backends:
+                for mode in modes:
+                    nlp = worker if mode == "process" else None
+                    heap = args.neo4j_heap
+                    run = one_round(
+                        extractor, items, args.batch, warm, nlp, args.slices, backend, heap
+                    )
+                    rounds.append(run)
         worker_mb = psutil.Process(worker.pid).memory_info().rss / 2**20
-    n = len(items)
+    report(rounds, len(items), backends, modes, worker_mb)
+    if len(backends) == 2:
+        side_by_side(rounds, modes)
+
+
+def report(
+    rounds: list[Round], n: int, backends: tuple[str, ...], modes: tuple[str, ...], worker_mb: float
+) -> None:
+    """Every round, then each backend's median ratio, graph and memory."""
     print(
-        f"\n{'round':<7}{'NLP':<9}{'bare docs/s':>12}{'ingest docs/s':>15}{'receive s':>11}"
-        f"{'store CPU s':>13}{'of it JIT':>11}{'cold docs/s':>13}{'ratio':>8}"
+        f"\n{'round':<7}{'store':<10}{'NLP':<9}{'bare docs/s':>12}{'ingest docs/s':>15}"
+        f"{'receive s':>11}{'store CPU s':>13}{'of it JIT':>11}{'cold docs/s':>13}{'ratio':>8}"
     )
     for i, r in enumerate(rounds):
         cold = "-" if r.warm_rate is None else f"{r.warm_rate:.1f}"
         print(
-            f"{i // len(modes) + 1:<7}{r.mode:<9}{n / r.bare_s:>12.1f}{n / r.ingest_s:>15.1f}"
-            f"{r.stored_s:>11.1f}{r.jvm_cpu_s:>13.1f}{r.jit_cpu_s:>11.1f}{cold:>13}"
-            f"{r.ratio:>8.2f}"
+            f"{i // (len(modes) * len(backends)) + 1:<7}{r.backend:<10}{r.mode:<9}"
+            f"{n / r.bare_s:>12.1f}{n / r.ingest_s:>15.1f}{r.stored_s:>11.1f}"
+            f"{r.jvm_cpu_s:>13.1f}{r.jit_cpu_s:>11.1f}{cold:>13}{r.ratio:>8.2f}"
         )
-    for mode in modes:
-        ratios = sorted(r.ratio for r in rounds if r.mode == mode)
+    for backend in backends:
+        for mode in modes:
+            ratios = sorted(r.ratio for r in rounds if r.mode == mode and r.backend == backend)
+            print(
+                f"[{backend}] ratio ingest/bare rate, NLP in {mode}, median of {len(ratios)}: "
+                f"{statistics.median(ratios):.2f} (range {ratios[0]:.2f}-{ratios[-1]:.2f}; "
+                "goal >= 0.75)"
+            )
+    for backend in backends:
+        last = [r for r in rounds if r.backend == backend][-1]
         print(
-            f"ratio ingest/bare rate, NLP in {mode}, median of {len(ratios)}: "
-            f"{statistics.median(ratios):.2f} (range {ratios[0]:.2f}-{ratios[-1]:.2f}; "
-            "goal >= 0.75)"
+            f"[{backend}] extracted {last.extracted}/{n}; graph: {last.nodes} nodes, "
+            f"{last.relationships} relationships; store JVM at the end {last.jvm_mb:.0f} MB"
         )
-    last = rounds[-1]
-    print(
-        f"extracted {last.extracted}/{n}; graph: {last.nodes} nodes, "
-        f"{last.relationships} relationships"
-    )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"peak memory: this process {peak_mb:.0f} MB (the bare NLP's pipelines included); "
-        f"NLP process at the end {worker_mb:.0f} MB; store JVM at the end {last.jvm_mb:.0f} MB"
+        f"NLP process at the end {worker_mb:.0f} MB"
     )
+
+
+def side_by_side(rounds: list[Round], modes: tuple[str, ...]) -> None:
+    """Each backend's ingest/bare ratio, then Neo4j's ingest time over ArcadeDB's."""
+    print("\nside by side: ingest rate / bare NLP rate, median of rounds")
+    print(
+        f"{'NLP':<9}{'arcadedb':>10}{'neo4j':>10}{'neo4j/arcadedb ingest time':>28}"
+        f"{'store CPU s a / n':>20}"
+    )
+    for mode in modes:
+        arcade = [r for r in rounds if r.mode == mode and r.backend == ARCADEDB]
+        neo = [r for r in rounds if r.mode == mode and r.backend == NEO4J]
+        times = [b.ingest_s / a.ingest_s for a, b in zip(arcade, neo, strict=True)]
+        cpu_a = statistics.median(r.jvm_cpu_s for r in arcade)
+        cpu_n = statistics.median(r.jvm_cpu_s for r in neo)
+        print(
+            f"{mode:<9}{statistics.median(r.ratio for r in arcade):>10.2f}"
+            f"{statistics.median(r.ratio for r in neo):>10.2f}"
+            f"{statistics.median(times):>28.2f}{f'{cpu_a:.1f} / {cpu_n:.1f}':>20}"
+        )
+    print("(the time column pairs each round's two ingests: secondary, it drifts)")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,9 @@
 Loads N actors and 3N relationships (default 100k and 300k) through the repository
 (``graph.repository.load``: validation, row conversion, provenance upkeep, one
 transaction per batch) and the same rows through the bare ``neo4j`` driver, one
-``UNWIND`` statement per batch. Each side gets its own fresh embedded store, so neither
-inherits the other's data or caches; both stores are started before timing and warmed
-with the same small load.
+``UNWIND`` statement per batch. Each side gets its own fresh store, so neither inherits
+the other's data or caches; the stores are started before timing and warmed with the
+same small load.
 
 Two baselines are printed:
 
@@ -18,8 +18,18 @@ Then p50/p95 of a point lookup by id and of a 1-hop expansion, repository agains
 bare driver on the same store. Figures are ratios first: absolute times drift on these
 shared machines.
 
+``--backend neo4j`` measures the same on a Neo4j 5 Community the script starts itself
+(``graph.local_neo4j``), the bare driver against the same server as the baseline;
+``--backend both`` runs the embedded ArcadeDB then Neo4j and ends with the two side by
+side. Community Edition has one user database, so each side gets a Neo4j server of its
+own (three at once, ``--neo4j-heap`` each, about 12 s to start, untimed) rather than one
+database emptied between sides: emptying would leave the next side a warm page cache,
+a warm query cache and a store file with holes, which the embedded sides never get.
+Each backend's stores are stopped before the next backend starts.
+
     .venv/bin/python bench/store.py                 # 100k actors, 300k relationships
     .venv/bin/python bench/store.py --actors 10000  # a quick run
+    .venv/bin/python bench/store.py --actors 20000 --backend both
 
 This script imports ``neo4j`` itself on purpose: the bare driver is the baseline.
 """
@@ -27,7 +37,6 @@ This script imports ``neo4j`` itself on purpose: the bare driver is the baseline
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import tempfile
@@ -39,10 +48,9 @@ from pathlib import Path
 from typing import Any
 
 import neo4j
+from backends import ARCADEDB, NEO4J, Running, add_arguments, chosen, running_store
 
 from graph import cypher
-from graph.config import StoreConfig
-from graph.embedded import EmbeddedStore
 from graph.model import MODEL
 from graph.repository import get_node, load, neighbours
 from graph.rows import (
@@ -56,7 +64,6 @@ from graph.rows import (
     utc_now,
 )
 from graph.store import Store
-from server import open_store
 
 Statements = list[tuple[tuple[str, ...], list[Row]]]
 ORG_KINDS = ["company", "police", "state_agency", "criminal_group", "federation"]
@@ -156,9 +163,9 @@ def bare_minimal_facts(rel: str, start: str, end: str) -> str:
 class Bare:
     """The bare driver on a running store."""
 
-    def __init__(self, store: Store, uri: str, password: str) -> None:
-        self.database = store.database
-        self.driver = neo4j.GraphDatabase.driver(uri, auth=("root", password))
+    def __init__(self, running: Running) -> None:
+        self.database = running.store.database
+        self.driver = running.driver()
 
     def run_batches(self, statements: Statements, batch: int, now: str) -> None:
         """One transaction per batch, running the batch's statements in order."""
@@ -225,17 +232,16 @@ class Side:
     nodes_s: float = 0.0
     facts_s: float = 0.0
 
+    @property
+    def total_s(self) -> float:
+        return self.nodes_s + self.facts_s
 
-def open_side(name: str, root: Path, stack: ExitStack) -> Side:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    config = StoreConfig.from_env(env, data_dir=str(root / name))
-    store = stack.enter_context(open_store(config))
-    client = EmbeddedStore(config.data_dir, config.database)
-    endpoint = client.attach()
-    stack.callback(client.detach)
-    bare = Bare(store, endpoint.uri, endpoint.password)
+
+def open_side(backend: str, name: str, root: Path, heap: str, stack: ExitStack) -> Side:
+    running = stack.enter_context(running_store(backend, root / name, heap))
+    bare = Bare(running)
     stack.callback(bare.close)
-    return Side(name, store, bare)
+    return Side(name, running.store, bare)
 
 
 def lookups(side: Side, ids: list[str], rounds: int) -> dict[str, list[float]]:
@@ -258,30 +264,37 @@ def lookups(side: Side, ids: list[str], rounds: int) -> dict[str, list[float]]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--actors", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=2000)
-    parser.add_argument("--lookups", type=int, default=2000)
-    args = parser.parse_args()
+@dataclass
+class Result:
+    """One backend's figures: load seconds per side and read latencies."""
 
-    t0 = time.perf_counter()
-    data = make_data(args.actors)
-    warm = make_data(2000, seed=11)
-    print(
-        f"data: {len(data.actors)} actors, {len(data.incidents)} incidents, "
-        f"{len(data.facts)} relationships (built in {time.perf_counter() - t0:.1f}s)"
-    )
+    backend: str
+    sides: dict[str, Side]
+    lat: dict[str, list[float]]
+
+    def load_ratio(self, baseline: str) -> float:
+        return self.sides["repository"].total_s / self.sides[baseline].total_s
+
+    def p50(self, key: str) -> float:
+        return statistics.median(self.lat[key])
+
+
+READS = (("point lookup by id", "get"), ("1-hop expansion", "hop"))
+
+
+def measure(backend: str, data: Data, warm: Data, args: argparse.Namespace) -> Result:
+    """The three loads and the reads on ``backend``, each side in a fresh store."""
     same_nodes, same_facts = same_statements(data)
     min_nodes, min_facts = minimal_statements(data)
     now = utc_now()
-
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="defensores-bench-") as tmp, ExitStack() as stack:
         root = Path(tmp)
         sides = {
-            name: open_side(name, root, stack)
+            name: open_side(backend, name, root, args.neo4j_heap, stack)
             for name in ("repository", "bare-same", "bare-minimal")
         }
+        print(f"\n[{backend}] three fresh stores open in {time.perf_counter() - started:.0f}s")
         for side in sides.values():  # same warm-up and the incidents, untimed
             load(side.store, warm.incidents + warm.actors, warm.facts, batch_size=args.batch)
             load(side.store, data.incidents, batch_size=args.batch)
@@ -296,38 +309,95 @@ def main() -> None:
         mini.nodes_s = timed(lambda: mini.bare.run_batches(min_nodes, args.batch, now))
         mini.facts_s = timed(lambda: mini.bare.run_batches(min_facts, args.batch, now))
 
-        n_nodes, n_facts = len(data.actors), len(data.facts)
-        print(f"\nload, batch {args.batch}: {n_nodes} actors, {n_facts} relationships")
-        print(f"{'path':<14}{'actors/s':>11}{'rels/s':>11}{'total s':>10}{'repo/this':>11}")
-        repo_total = repo.nodes_s + repo.facts_s
-        for side in sides.values():
-            total = side.nodes_s + side.facts_s
-            print(
-                f"{side.name:<14}{n_nodes / side.nodes_s:>11.0f}{n_facts / side.facts_s:>11.0f}"
-                f"{total:>10.1f}{repo_total / total:>11.2f}"
-            )
-        print(
-            f"ratio repository/bare-same time:    {repo_total / (same.nodes_s + same.facts_s):.2f}"
-            "  (goal <= 1.2)"
-        )
-        print(
-            f"ratio repository/bare-minimal time: {repo_total / (mini.nodes_s + mini.facts_s):.2f}"
-        )
-
         ids = [r.id for r in data.actors if r.kind == "Person"]
         lat = lookups(repo, ids, args.lookups)
-        print(f"\nreads on the repository's store, {args.lookups} random persons (ms)")
-        print(f"{'read':<22}{'p50':>8}{'p95':>8}{'p50 vs bare':>13}")
-        for label, key in (("point lookup by id", "get"), ("1-hop expansion", "hop")):
-            r, b = lat[f"repo_{key}"], lat[f"bare_{key}"]
-            print(
-                f"{label + ' (repo)':<22}{statistics.median(r):>8.2f}{pct(r, 0.95):>8.2f}"
-                f"{statistics.median(r) / statistics.median(b):>13.2f}"
+    return Result(backend, sides, lat)
+
+
+def report(result: Result, data: Data, args: argparse.Namespace) -> None:
+    """One backend's load table and read latencies."""
+    sides = result.sides
+    n_nodes, n_facts = len(data.actors), len(data.facts)
+    print(
+        f"\n[{result.backend}] load, batch {args.batch}: {n_nodes} actors, {n_facts} relationships"
+    )
+    print(f"{'path':<14}{'actors/s':>11}{'rels/s':>11}{'total s':>10}{'repo/this':>11}")
+    repo_total = sides["repository"].total_s
+    for side in sides.values():
+        print(
+            f"{side.name:<14}{n_nodes / side.nodes_s:>11.0f}{n_facts / side.facts_s:>11.0f}"
+            f"{side.total_s:>10.1f}{repo_total / side.total_s:>11.2f}"
+        )
+    print(
+        f"ratio repository/bare-same time:    {result.load_ratio('bare-same'):.2f}  (goal <= 1.2)"
+    )
+    print(f"ratio repository/bare-minimal time: {result.load_ratio('bare-minimal'):.2f}")
+
+    lat = result.lat
+    print(
+        f"\n[{result.backend}] reads on the repository's store, {args.lookups} random persons (ms)"
+    )
+    print(f"{'read':<22}{'p50':>8}{'p95':>8}{'p50 vs bare':>13}")
+    for label, key in READS:
+        r, b = lat[f"repo_{key}"], lat[f"bare_{key}"]
+        print(
+            f"{label + ' (repo)':<22}{statistics.median(r):>8.2f}{pct(r, 0.95):>8.2f}"
+            f"{statistics.median(r) / statistics.median(b):>13.2f}"
+        )
+        print(
+            f"{label + ' (bare)':<22}{statistics.median(b):>8.2f}{pct(b, 0.95):>8.2f}{1.0:>13.2f}"
+        )
+
+
+def side_by_side(arcade: Result, neo: Result) -> None:
+    """Each backend's ratio against its own bare driver, then Neo4j's time over ArcadeDB's."""
+    rows: list[tuple[str, float, float, float]] = []
+    for baseline in ("bare-same", "bare-minimal"):
+        rows.append(
+            (
+                f"load, repository/{baseline}",
+                arcade.load_ratio(baseline),
+                neo.load_ratio(baseline),
+                neo.sides["repository"].total_s / arcade.sides["repository"].total_s,
             )
-            print(
-                f"{label + ' (bare)':<22}{statistics.median(b):>8.2f}{pct(b, 0.95):>8.2f}"
-                f"{1.0:>13.2f}"
+        )
+    for label, key in READS:
+        rows.append(
+            (
+                f"{label} p50, repo/bare",
+                arcade.p50(f"repo_{key}") / arcade.p50(f"bare_{key}"),
+                neo.p50(f"repo_{key}") / neo.p50(f"bare_{key}"),
+                neo.p50(f"repo_{key}") / arcade.p50(f"repo_{key}"),
             )
+        )
+    print("\nside by side: each backend's ratio against its own bare driver")
+    print(f"{'measure':<34}{'arcadedb':>10}{'neo4j':>10}{'neo4j/arcadedb time':>21}")
+    for label, a, n, t in rows:
+        print(f"{label:<34}{a:>10.2f}{n:>10.2f}{t:>21.2f}")
+    print("(the last column compares the repository's absolute times: secondary, it drifts)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actors", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--lookups", type=int, default=2000)
+    add_arguments(parser)
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    data = make_data(args.actors)
+    warm = make_data(2000, seed=11)
+    print(
+        f"data: {len(data.actors)} actors, {len(data.incidents)} incidents, "
+        f"{len(data.facts)} relationships (built in {time.perf_counter() - t0:.1f}s)"
+    )
+    results: dict[str, Result] = {}
+    for backend in chosen(args.backend):
+        results[backend] = measure(backend, data, warm, args)
+        report(results[backend], data, args)
+    if len(results) == 2:
+        side_by_side(results[ARCADEDB], results[NEO4J])
 
 
 if __name__ == "__main__":
