@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 # is an idempotent MERGE, so running it again finds the node the other one made.
 CONFLICT_RETRIES = 4
 
+QUIET_NOTIFICATIONS = [neo4j.NotificationDisabledClassification.UNRECOGNIZED]
+
 T = TypeVar("T")
 Row = dict[str, Any]
 
@@ -125,7 +127,15 @@ class Store:
         else:
             assert config.uri is not None and config.password is not None
             uri, auth = config.uri, (config.user, config.password)
-        options = {"max_connection_lifetime": 3600, "max_transaction_retry_time": config.retry_time}
+        options: dict[str, Any] = {
+            "max_connection_lifetime": 3600,
+            "max_transaction_retry_time": config.retry_time,
+        }
+        if embedded is None:
+            # Neo4j reports every label or property it has not seen yet as a warning (a
+            # fresh store has none: each start and each first query would log them);
+            # deprecations and performance notes still reach the log.
+            options["notifications_disabled_classifications"] = QUIET_NOTIFICATIONS
         try:
             driver = _connect(uri, auth, options, f"connecting to {config.describe()}")
         except BaseException:

@@ -7,6 +7,7 @@ these tests need the project's Neo4j (``local_neo4j``) and skip or fail with it.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import stat
@@ -17,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import neo4j
 import psutil
 import pytest
 
@@ -402,3 +404,24 @@ def test_the_neo4j_command_serves_until_stopped(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_unknown_labels_and_properties_are_not_logged_as_warnings(
+    neo4j_session: Store, neo4j_config: StoreConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A fresh Neo4j warns of every property it has not seen; the store quiets those
+    (the same statement through a bare driver does warn, so the check can fail)."""
+    unseen = "MATCH (n:Person) WHERE n.never_written_property = 1 RETURN n.id AS id"
+    with caplog.at_level(logging.WARNING, logger="neo4j"):
+        assert neo4j_session.read(unseen) == []
+    assert not [r for r in caplog.records if "never_written_property" in r.getMessage()]
+    assert neo4j_config.uri is not None and neo4j_config.password is not None
+    bare = neo4j.GraphDatabase.driver(
+        neo4j_config.uri, auth=(neo4j_config.user, neo4j_config.password)
+    )
+    try:
+        with caplog.at_level(logging.WARNING, logger="neo4j"):
+            bare.execute_query(unseen, database_=neo4j_config.database)
+    finally:
+        bare.close()
+    assert [r for r in caplog.records if "never_written_property" in r.getMessage()]
