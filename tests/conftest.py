@@ -4,7 +4,7 @@
 the embedded ArcadeDB, and a Neo4j 5 Community server (``graph.local_neo4j``, its jars
 resolved by Maven) when Java and Maven are on the machine. ``DEFENSORES_NEO4J_URI``
 points the Neo4j half at another, empty, server instead. Without Java or Maven the
-Neo4j half is skipped, and one line at the end of the run says so and why; with
+Neo4j half is left out, and one line at the end of the run says so and why; with
 ``DEFENSORES_REQUIRE_NEO4J=1`` (as ``.ci/run`` sets) a Neo4j that cannot start fails
 the run instead, so compatibility cannot rot silently.
 """
@@ -27,10 +27,8 @@ from server import open_store
 
 BACKENDS = ["arcadedb", "neo4j"]
 REQUIRE_NEO4J = "DEFENSORES_REQUIRE_NEO4J"
-_neo4j_skipped: list[str] = []
-
-
 NEO4J_FIXTURES = frozenset({"neo4j_session", "neo4j_config", "local_neo4j"})
+_neo4j_skipped: list[str] = []
 
 
 def _required() -> bool:
