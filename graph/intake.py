@@ -111,9 +111,26 @@ def complaint_id(text: str) -> str:
     return f"cmp_{text_sha256(text)[:32]}"
 
 
+# how far ahead of this machine's clock a sender's clock may run
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _visible(text: str) -> bool:
+    """Whether ``text`` has a character one can see (not a space, separator, control or
+    format character such as U+200B)."""
+    return any(not ch.isspace() and unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
+def _not_future(when: datetime, name: str) -> None:
+    if when > datetime.now(UTC) + CLOCK_SKEW:
+        raise ModelError(f"{name} {when.strftime('%Y-%m-%dT%H:%M:%SZ')} is in the future")
+
+
 def _validate(c: ComplaintIn) -> None:
     if not c.text.strip():
         raise ModelError("complaint text is empty")
+    if not _visible(c.text):
+        raise ModelError("complaint text has no visible characters")
     if len(c.text) > MAX_TEXT:
         raise ModelError(f"complaint text is longer than {MAX_TEXT} characters")
     if c.channel not in CHANNELS:
@@ -123,6 +140,12 @@ def _validate(c: ComplaintIn) -> None:
             f"confidentiality must be one of {', '.join(CONFIDENTIALITY)}; "
             f"got {c.confidentiality!r}"
         )
+    if c.received_at:
+        try:
+            when = datetime.fromisoformat(c.received_at.replace("Z", "+00:00"))
+        except ValueError:
+            return  # the model's check names the bad format
+        _not_future(when if when.tzinfo else when.replace(tzinfo=UTC), "received_at")
 
 
 def _props(complaint: ComplaintIn, now: str) -> dict[str, Any]:
@@ -152,6 +175,7 @@ def normalise_instant(raw: str | None) -> str | None:
         raise ModelError(f"received_at is not an ISO date: {raw!r}") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
+    _not_future(when.astimezone(UTC), "received_at")
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

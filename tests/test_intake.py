@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,10 +14,12 @@ from graph.intake import (
     Extraction,
     complaint_id,
     get,
+    normalise_instant,
     pending,
     process,
     receive,
     resume,
+    validate,
 )
 from graph.repository import counts, neighbours
 from graph.rows import FactRecord
@@ -48,6 +51,12 @@ def test_the_same_text_is_one_complaint(store: Store) -> None:
         (ComplaintIn(text="x", channel="pigeon"), "channel must be one of"),
         (ComplaintIn(text="x", confidentiality="secret"), "confidentiality must be one of"),
         (ComplaintIn(text="x", received_at="ayer"), "received_at must be datetime"),
+        (ComplaintIn(text="\u200b\u00a0\u3000\u2060\ufeff"), "no visible characters"),
+        (ComplaintIn(text="\u200b \n"), "no visible characters"),
+        (
+            ComplaintIn(text="x", received_at="2999-01-01T00:00:00Z"),
+            "received_at 2999-01-01T00:00:00Z is in the future",
+        ),
     ],
 )
 def test_bad_complaints_are_refused_and_nothing_is_stored(
@@ -56,6 +65,15 @@ def test_bad_complaints_are_refused_and_nothing_is_stored(
     with pytest.raises(ModelError, match=message):
         receive(store, complaint)
     assert counts(store)["by_label"]["Complaint"] == 0
+
+
+def test_received_at_may_run_a_little_ahead_and_invisible_marks_inside_text_are_kept() -> None:
+    ahead = (datetime.now(UTC) + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert normalise_instant(ahead) == ahead  # within the clock skew
+    validate(ComplaintIn(text="Amenaza\u200b a la defensora", received_at=ahead))
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    with pytest.raises(ModelError, match="is in the future"):
+        normalise_instant(later)
 
 
 def test_extraction_moves_the_status_and_writes_facts_once(store: Store) -> None:
