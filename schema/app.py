@@ -9,6 +9,7 @@ limit, and subscriptions use ``graphql-transport-ws``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,9 @@ UNAUTHENTICATED = (
     "A valid bearer token is required: Authorization: Bearer <token> (see `defensores token`)."
 )
 PRINCIPAL = "defensores.principal"  # where the authenticated principal rides in the scope
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 class Schema(strawberry.Schema):
@@ -191,9 +195,16 @@ class Endpoint(GraphQL[Context, None]):
 
     async def process_result(self, request: Request, result: Any) -> Any:
         """The response body; an operation that fails many ways gets its first
-        ``MAX_ERRORS`` errors and a count of the rest (no error flood to amplify)."""
+        ``MAX_ERRORS`` errors and a count of the rest (no error flood to amplify).
+        Without the IDE (introspection off), no message suggests a name of the schema
+        ("Did you mean 'first'?"): that would be introspection by guessing."""
         body = await super().process_result(request, result)
-        errors = body.get("errors") or []
+        errors: list[Any] = list(body.get("errors") or [])
+        if self.ide_page is None:
+            for error in errors:
+                message = error.get("message")
+                if isinstance(message, str):
+                    error["message"] = _SUGGESTION.sub("", message)
         if len(errors) > MAX_ERRORS:
             more = len(errors) - MAX_ERRORS
             body["errors"] = [*errors[:MAX_ERRORS], {"message": f"… and {more} more errors."}]

@@ -467,6 +467,15 @@ def test_a_huge_body_is_refused(api: str) -> None:
 def test_no_field_suggestions_and_no_introspection_without_the_ide(api: str) -> None:
     r = HTTP.post(api, json={"query": "{ actorz { id } }"})
     assert "Did you mean" not in r.text and "actorz" in r.text
+    # names of arguments, types and enum values are not suggested either
+    for query, named in [
+        ("{ actors(frist: 1) { edges { node { id } } } }", "frist"),
+        ("{ a: __typename } fragment F on Persn { id }", "Persn"),
+        ("{ actors(filter: {kind: PERSN}) { edges { node { id } } } }", "PERSN"),
+    ]:
+        r = HTTP.post(api, json={"query": query})
+        assert named in r.text, r.text
+        assert "Did you mean" not in r.text, r.text
     _refused(
         HTTP.post(api, json={"query": "{ __schema { types { name } } }"}), 200, "introspection"
     )
