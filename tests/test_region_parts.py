@@ -34,7 +34,7 @@ from tests.live import serve
 
 pytestmark = pytest.mark.store
 
-TODAY = date.today()
+TODAY = date.today()  # complaints are received early today (UTC): never in the future
 
 
 def day(ago: int) -> str:
@@ -252,7 +252,7 @@ def _result() -> DocResult:
 
 
 def _ingest(store: Store) -> str:
-    cid = receive(store, ComplaintIn(text=TEXT, received_at=f"{TODAY}T09:00:00Z")).id
+    cid = receive(store, ComplaintIn(text=TEXT, received_at=f"{TODAY}T00:00:00Z")).id
 
     def extractor(c: str, _text: str, _received: str) -> Extraction:
         return to_extraction(c, _result())

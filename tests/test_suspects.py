@@ -48,7 +48,7 @@ from tests.live import serve
 
 pytestmark = pytest.mark.store
 
-TODAY = date.today()
+TODAY = date.today()  # complaints are received early today (UTC): never in the future
 VICTIM = "Marina Ccori Huamán"
 SUSPECT = "Teófilo Ramos Quispe"
 
@@ -99,7 +99,7 @@ def pid(name: str) -> str:
 
 def ingest(store: Store, text: str, result: DocResult) -> tuple[str, list[AlertChange]]:
     """Receive a complaint and write ``result`` for it through the intake (alerts too)."""
-    cid = receive(store, ComplaintIn(text=text, received_at=f"{TODAY}T09:00:00Z")).id
+    cid = receive(store, ComplaintIn(text=text, received_at=f"{TODAY}T00:00:00Z")).id
 
     def extractor(c: str, _text: str, _received: str) -> Extraction:
         return to_extraction(c, result)
@@ -211,7 +211,7 @@ def test_confirming_beside_an_attribution_adds_the_evidence(store: Store) -> Non
                 {
                     "text": other,
                     "sha256": "x",
-                    "received_at": f"{TODAY}T10:00:00Z",
+                    "received_at": f"{TODAY}T00:01:00Z",
                     "confidentiality": "public",
                     "status": "extracted",
                 },
@@ -467,7 +467,7 @@ def _second_report(text: str, incident: str, suspects: Sequence[str]) -> Extract
 
 
 def _process(store: Store, text: str, extraction: Extraction) -> str:
-    cid = receive(store, ComplaintIn(text=text, received_at=f"{TODAY}T11:00:00Z")).id
+    cid = receive(store, ComplaintIn(text=text, received_at=f"{TODAY}T00:02:00Z")).id
     assert process(store, cid, lambda _c, _t, _r: extraction) == "extracted"
     return cid
 
