@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -134,9 +135,10 @@ def status(store: Store) -> dict[str, Any]:
     }
 
 
-def open_store(config: StoreConfig) -> Store:
-    """Open the store and bring its schema up to date."""
-    store = Store.open(config)
+def open_store(config: StoreConfig, *, wait: float = 0.0) -> Store:
+    """Open the store and bring its schema up to date. With ``wait`` (batch jobs), each
+    call waits that long for a store that stopped answering (``Store.open``)."""
+    store = Store.open(config, wait=wait)
     try:
         migrate(store)
     except BaseException:
@@ -279,7 +281,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     aud = sub.add_parser("audit", help="the audit log")
     aud_sub = aud.add_subparsers(dest="audit_action", required=True)
-    aud_sub.add_parser("verify", help="check the hash chain; name the first broken record")
+    aud_ver = aud_sub.add_parser(
+        "verify", help="check the hash chain; name the first broken record"
+    )
+    aud_ver.add_argument(
+        "--anchor", help="also check every signed head in this file (audit anchor --to)"
+    )
+    aud_ver.add_argument("--key", help="the anchor key (DEFENSORES_ANCHOR_KEY)")
+    aud_anc = aud_sub.add_parser(
+        "anchor", help="append the chain's head, signed with a key kept outside the store"
+    )
+    aud_anc.add_argument(
+        "--key",
+        help="the key file, made 0600 on first use (DEFENSORES_ANCHOR_KEY, default "
+        "~/.config/defensores/anchor.key)",
+    )
+    aud_anc.add_argument(
+        "--to",
+        help="the append-only anchor file (DEFENSORES_ANCHOR_FILE, default "
+        "~/.local/state/defensores/audit-anchors.jsonl)",
+    )
     tok = sub.add_parser("token", help="API bearer tokens")
     tok_sub = tok.add_subparsers(dest="tokens_action", required=True)
     tok_new = tok_sub.add_parser("create", help="create a token; its last line is the token")
@@ -446,9 +467,65 @@ def _raise_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+_TOKEN_TEXT = re.compile(r"dfs_[A-Za-z0-9_\-]+")
+_URL_QUERY = re.compile(r"^((?:/|https?://)[^?\s]*)\?.*$", re.S)
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+class LogHygiene(logging.Filter):
+    """What no server log line may carry: a URL's query string (a client may put its
+    token there), anything that looks like a token, or an exception's message (it may
+    quote a variable's value, a stored name or the query): tracebacks keep the types
+    and code locations only. Set on every handler of the server's logging."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_clean_arg(arg) for arg in record.args)
+        if isinstance(record.msg, str):
+            record.msg = _TOKEN_TEXT.sub("dfs_…", record.msg)
+        else:  # an object (an error, say) would be printed whole
+            record.msg, record.args = f"({type(record.msg).__name__} left out)", ()
+        if record.exc_info and record.exc_info[1] is not None:
+            from schema.limits import MaskUnexpectedErrors
+
+            record.exc_text = MaskUnexpectedErrors.describe(record.exc_info[1])
+            record.exc_info = None
+        return True
+
+
+def _clean_arg(arg: Any) -> Any:
+    if isinstance(arg, BaseException):
+        return f"({type(arg).__name__})"
+    if isinstance(arg, str):
+        return _TOKEN_TEXT.sub("dfs_…", _URL_QUERY.sub(r"\1", arg))
+    return arg
+
+
+def log_config(*, root: bool = True) -> dict[str, Any]:
+    """uvicorn's logging (and, with ``root``, the app's, as ``main`` formats it) with
+    every handler behind ``LogHygiene``: the access log keeps paths, not query strings."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = json.loads(json.dumps(LOGGING_CONFIG))
+    config["filters"] = {"hygiene": {"()": "server.LogHygiene"}}
+    if root:
+        config["formatters"]["app"] = {"format": LOG_FORMAT}
+        config["handlers"]["app"] = {
+            "formatter": "app",
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+        }
+        config["root"] = {"handlers": ["app"], "level": "INFO"}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["hygiene"]
+    return config
+
+
 def _serve(config: Config) -> int:
     import uvicorn
 
+    for handler in logging.getLogger().handlers:  # until uvicorn applies log_config()
+        handler.addFilter(LogHygiene())
     # Open the store first, so a failure to start is one clear line, not a traceback.
     store = open_store(config.store)
     try:
@@ -464,6 +541,7 @@ def _serve(config: Config) -> int:
                 host=config.host,
                 port=config.port,
                 log_level="info",
+                log_config=log_config(),
                 server_header=False,
             )
         else:
@@ -472,6 +550,7 @@ def _serve(config: Config) -> int:
                 host=config.host,
                 port=config.port,
                 log_level="info",
+                log_config=log_config(),
                 server_header=False,
             )
     finally:
@@ -520,8 +599,28 @@ def _audit(args: argparse.Namespace, config: Config) -> int:
 
     from graph import audit
 
+    data_dir = config.store.data_dir
+    key_path = Path(args.key) if args.key else audit.default_key_path()
+    if args.audit_action == "anchor":
+        key = audit.anchor_key(key_path, data_dir, create=True)
+        to = audit.outside(
+            Path(args.to) if args.to else audit.default_anchor_path(), data_dir, "the anchor file"
+        )
+        with open_store(config.store) as store:
+            chain, line = audit.anchor(store, key, to)
+        if line is None:
+            print(json.dumps(asdict(chain), sort_keys=True))
+            print("defensores: the chain is broken; nothing anchored", file=sys.stderr)
+            return 1
+        print(line)
+        return 0
     with open_store(config.store) as store:
-        verdict = audit.verify(store)
+        if args.anchor:
+            key = audit.anchor_key(key_path, data_dir)
+            lines = audit.read_anchors(Path(args.anchor))
+            verdict: Any = audit.verify_anchors(store, lines, key)
+        else:
+            verdict = audit.verify(store)
     print(json.dumps(asdict(verdict), sort_keys=True))
     return 0 if verdict.ok else 1
 
@@ -618,10 +717,21 @@ def _reextract(args: argparse.Namespace, config: Config) -> int:
 
 STORE_DOWN_BEFORE = "not stored: the store stopped answering before it was written"
 STORE_DOWN_DURING = "stored, not extracted: the store stopped answering; a re-run extracts it"
+# ``ingest`` exit codes (README, "Extraction (NLP)"); 2 is any error that stops a command
+INGEST_INCOMPLETE = 1  # a record invalid, failed, or left for a re-run (store down)
+INGEST_ALERTS_MISSED = 3  # complaints stored, but risk and alerts not re-assessed for some
+
+
+def _ingest_code(summary: Mapping[str, Any]) -> int:
+    """Missed early warnings first: a re-run does not raise them (the complaints are
+    extracted already), so they must not hide behind an ordinary exit 1."""
+    if not summary["after_intake"]["ok"]:
+        return INGEST_ALERTS_MISSED
+    return INGEST_INCOMPLETE if summary["failed"] or summary["invalid"] else 0
 
 
 def _ingest(args: argparse.Namespace, config: Config) -> int:
-    from graph.alerts import after_intake
+    from graph.alerts import AfterIntake
     from graph.errors import StoreUnavailable
     from graph.extraction import NlpBatchExtractor
     from graph.intake import (
@@ -649,7 +759,14 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
     origins: dict[str, str] = {}  # complaint id -> the first record that carried it
     # the NLP runs in a process of its own (started at the first batch): in this one it
     # would take turns with the writes for the interpreter (see nlp.worker)
-    with open_store(config.store) as store, ExtractorProcess() as nlp:
+    # patient: a store that stops answering is waited for, and followed to its new
+    # address, for up to DEFENSORES_STORE_WAIT_SECONDS per call before the run gives up
+    with (
+        open_store(config.store, wait=config.store.wait_time) as store,
+        ExtractorProcess() as nlp,
+    ):
+        after = AfterIntake(store)
+        summary["after_intake"] = {"ok": True, "skipped": True} if args.no_alerts else {}
         valid: list[tuple[str, ComplaintIn]] = []
         down: StoreUnavailable | None = None
 
@@ -685,8 +802,9 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
         store_valid()
         if down is not None:
             summary["interrupted"] = str(down)
+            summary["after_intake"] = summary["after_intake"] or after.report()
             print(json.dumps(summary, ensure_ascii=False, indent=2))
-            return 1
+            return _ingest_code(summary)
         extractor = NlpBatchExtractor(nlp)
         done = 0
 
@@ -698,13 +816,11 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
                 print(f"\rextracting: {done} complaints", end="", file=sys.stderr, flush=True)
             return out
 
-        raised: list[Any] = []
-
-        def alerts_after(cids: list[str]) -> None:
-            raised.extend(after_intake(store, cids))
-
-        status = resume_batches(store, progress, after=None if args.no_alerts else alerts_after)
-        summary["alerts"] = sum(1 for c in raised if c.kind == "created")
+        status = resume_batches(store, progress, after=None if args.no_alerts else after)
+        if after.missed and UNAVAILABLE not in status.values():
+            after.again()  # the store may answer again by now
+        summary["alerts"] = sum(1 for c in after.raised if c.kind == "created")
+        summary["after_intake"] = summary["after_intake"] or after.report()
         if show:
             print(file=sys.stderr)
         for cid, st in status.items():
@@ -719,7 +835,7 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
                 detail = get(store, cid).get("status_detail")
                 summary["failed"].append(_failure(origins, cid, str(detail)))
     print(json.dumps(summary, ensure_ascii=False, indent=2))
-    return 1 if summary["failed"] or summary["invalid"] else 0
+    return _ingest_code(summary)
 
 
 def _failure(origins: Mapping[str, str], cid: str, error: str) -> dict[str, str]:
@@ -731,7 +847,7 @@ def _failure(origins: Mapping[str, str], cid: str, error: str) -> dict[str, str]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     args = _parser().parse_args(argv)
     try:
         config = _config(args)

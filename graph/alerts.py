@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import partial
 from typing import Any
 
 from graph import cypher
-from graph.errors import ConflictError, ModelError, NotFound
+from graph.errors import ConflictError, DefensoresError, ModelError, NotFound
 from graph.model import ALERT_LEVELS, ALERT_STATUS, MODEL
 from graph.risk import Assessment, Weights, assess, default_weights, gather_many
 from graph.rows import fact_id, utc_now
 from graph.store import Store, Tx
+
+log = logging.getLogger(__name__)
 
 RAISING = ("high", "extreme")
 TRANSITIONS: Mapping[str, tuple[str, ...]] = {
@@ -203,6 +206,60 @@ def after_intake(
     assessed once, all together."""
     by_actor = subjects_by_complaint(store, complaint_ids)
     return evaluate(store, list(by_actor), complaints=by_actor, as_of=as_of)
+
+
+AGAIN_BATCH = 100  # complaints re-assessed together by ``AfterIntake.again``
+
+
+@dataclass
+class AfterIntake:
+    """``after_intake`` for a batch job (``ingest``): a failure does not stop the job; the
+    complaints it left un-assessed, and why, are kept. ``again`` tries those once more
+    (the store may be back); ``report`` is what the job's summary shows. The complaints
+    stay stored and extracted either way: only their early warnings may be missing."""
+
+    store: Store
+    raised: list[AlertChange] = field(default_factory=list)
+    assessed: set[str] = field(default_factory=set)
+    missed: dict[str, str] = field(default_factory=dict)  # complaint id -> why (one line)
+
+    def __call__(self, complaint_ids: Sequence[str]) -> None:
+        try:
+            changes = after_intake(self.store, complaint_ids)
+        except DefensoresError as exc:  # what the store or the model said: ids, no text
+            log.warning(
+                "risk re-assessment and alerts for %d complaints failed: %s",
+                len(complaint_ids),
+                exc,
+            )
+            self.missed.update(dict.fromkeys(complaint_ids, str(exc)))
+            return
+        self.raised.extend(changes)
+        self.assessed.update(complaint_ids)
+        for cid in complaint_ids:
+            self.missed.pop(cid, None)
+
+    def again(self) -> None:
+        """Re-assess the complaints a failure left out, once."""
+        left = sorted(self.missed)
+        for i in range(0, len(left), AGAIN_BATCH):
+            self(left[i : i + AGAIN_BATCH])
+
+    @property
+    def ok(self) -> bool:
+        return not self.missed
+
+    def report(self) -> dict[str, Any]:
+        """``ok``; complaints re-assessed; those not (ids, never text) and the last reason."""
+        out: dict[str, Any] = {
+            "ok": self.ok,
+            "assessed": len(self.assessed),
+            "failed": len(self.missed),
+        }
+        if self.missed:
+            out["error"] = list(self.missed.values())[-1]
+            out["complaints"] = sorted(self.missed)
+        return out
 
 
 # --- the workflow ---------------------------------------------------------------------

@@ -68,6 +68,10 @@ class StoreConfig:
     # caller gets a StoreUnavailable (the API answers 503): short, so users are not kept
     # waiting; the embedded store is joined again in the background meanwhile.
     retry_time: float = 15.0
+    # How long a batch job (``ingest``) waits for a store that stopped answering to answer
+    # again (following the embedded store to its new ports) before it gives up on a call.
+    # The API does not wait: it answers 503 at once.
+    wait_time: float = 120.0
 
     @property
     def backend(self) -> str:
@@ -129,6 +133,7 @@ class StoreConfig:
             start_timeout=_seconds(source, "DEFENSORES_STORE_START_TIMEOUT", 90.0),
             arcadedb_home=Path(home_raw).resolve() if home_raw else None,
             retry_time=_seconds(source, "DEFENSORES_STORE_RETRY_SECONDS", 15.0),
+            wait_time=_seconds(source, "DEFENSORES_STORE_WAIT_SECONDS", 120.0),
         )
 
     def describe(self) -> str:

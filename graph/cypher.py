@@ -260,19 +260,24 @@ def count_label(label: str) -> str:
 
 COMPLAINT_GET = "MATCH (c:Complaint {id: $id}) RETURN properties(c) AS complaint"
 
-COMPLAINT_RECEIVE = (
-    "MERGE (c:Complaint {id: $id}) "
-    "ON CREATE SET c += $props, c.created_at = $now, c.updated_at = $now, "
-    "c.status = 'received', c.attempts = 0 "
-    "RETURN properties(c) AS complaint, c.created_at = $now AS created"
-)
-
+# A complaint already stored keeps what it was stored with; a resubmission that asks
+# for a higher confidentiality raises it with COMPLAINTS_RAISE (graph.intake decides).
 COMPLAINTS_RECEIVE = (
     "UNWIND $rows AS row "
     "MERGE (c:Complaint {id: row.id}) "
     "ON CREATE SET c += row.props, c.created_at = $now, c.updated_at = $now, "
     "c.status = 'received', c.attempts = 0 "
-    "RETURN c.id AS id, c.created_at = $now AS created"
+    "RETURN c.id AS id, c.created_at = $now AS created, c.confidentiality AS confidentiality"
+)
+
+# Raises each complaint's confidentiality from the level it was read at (a concurrent
+# raise that came first leaves nothing to do); updated_at moves, so caches of what a
+# viewer may see (graph.projections) are rebuilt.
+COMPLAINTS_RAISE = (
+    "UNWIND $rows AS row "
+    "MATCH (c:Complaint {id: row.id}) WHERE c.confidentiality = row.before "
+    "SET c.confidentiality = row.after, c.updated_at = $now "
+    "RETURN c.id AS id, row.before AS before, c.confidentiality AS after"
 )
 
 COMPLAINTS_CLAIM = (

@@ -1,7 +1,8 @@
 """Durable intake: a complaint is stored before anything reads it.
 
 ``receive`` writes the complaint with status ``received`` (the same text, by SHA-256,
-is one complaint however often it is sent). ``process`` claims it (``extracting``),
+is one complaint however often it is sent; a resubmission may raise its confidentiality,
+never lower it, and the raise goes into the audit log). ``process`` claims it (``extracting``),
 runs an extractor, and writes the extracted facts together with the status
 ``extracted`` in one transaction, so a crash at any point leaves either nothing or
 everything. ``resume`` finds complaints left ``received``, ``extracting`` or ``failed``
@@ -11,6 +12,7 @@ duplicates.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import logging
 import socket
@@ -23,9 +25,9 @@ from typing import Any, Protocol
 
 import psutil
 
-from graph import cypher
+from graph import audit, cypher
 from graph.curation import without_settled_suspicions
-from graph.errors import DefensoresError, ModelError, NotFound, StoreUnavailable
+from graph.errors import ConflictError, DefensoresError, ModelError, NotFound, StoreUnavailable
 from graph.model import CHANNELS, CONFIDENTIALITY, MODEL
 from graph.repository import Written, write_all
 from graph.resolution import flag_candidates, to_look_up, unindexed
@@ -96,6 +98,7 @@ class BatchExtractor(Protocol):
 class Received:
     complaint: Mapping[str, Any]
     created: bool
+    raised_from: str | None = None  # the confidentiality this submission raised it from
 
     @property
     def id(self) -> str:
@@ -211,32 +214,130 @@ def validate(complaint: ComplaintIn) -> None:
     _props(complaint, utc_now())
 
 
-def receive(store: Store, complaint: ComplaintIn) -> Received:
-    """Store the complaint (status ``received``) unless the same text is stored already."""
-    now = utc_now()
-    props = _props(complaint, now)
-    rows = store.write(
-        cypher.COMPLAINT_RECEIVE, id=complaint_id(complaint.text), props=props, now=now
+# CONFIDENTIALITY lists the levels from the most open to the most closed
+LEVEL = {name: rank for rank, name in enumerate(CONFIDENTIALITY)}
+RAISED = "complaint.confidentiality_raised"  # the audit log's operation for a raise
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who submits: named in the audit log when a resubmission raises confidentiality."""
+
+    who: str
+    role: str
+    token_id: str | None = None
+
+
+def local_sender() -> Sender:
+    """The command line's user on this machine."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = "unknown"
+    return Sender(f"{user}@{socket.gethostname()}", "cli")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What storing one complaint did."""
+
+    id: str
+    created: bool
+    confidentiality: str  # as stored now
+    raised_from: str | None = None  # the level this submission raised it from
+
+
+def _raise_entry(cid: str, before: str, after: str, sender: Sender) -> audit.Entry:
+    return audit.Entry(
+        who=sender.who,
+        role=sender.role,
+        token_id=sender.token_id,
+        operation=RAISED,
+        kind="mutation",
+        variables_hash=audit.variables_hash({"complaint": cid, "from": before, "to": after}),
+        complaints=[cid],
+        outcome=f"{before}->{after}",
     )
-    return Received(rows[0]["complaint"], bool(rows[0]["created"]))
+
+
+def receive(store: Store, complaint: ComplaintIn, *, sender: Sender | None = None) -> Received:
+    """Store the complaint (status ``received``) unless the same text is stored already
+    (then a higher confidentiality raises the stored one; see ``receive_batch``)."""
+    receipt = receive_batch(store, [complaint], sender=sender)[0]
+    return Received(get(store, receipt.id), receipt.created, receipt.raised_from)
 
 
 def receive_many(store: Store, complaints: Sequence[ComplaintIn]) -> list[tuple[str, bool]]:
-    """``receive`` for a batch, in one transaction: (id, created) per complaint, in order.
+    """``receive_batch``, as (id, created) per complaint, in order."""
+    return [(r.id, r.created) for r in receive_batch(store, complaints)]
+
+
+def receive_batch(
+    store: Store, complaints: Sequence[ComplaintIn], *, sender: Sender | None = None
+) -> list[Receipt]:
+    """``receive`` for a batch, in one transaction: a receipt per complaint, in order.
 
     Every complaint is validated first; one invalid complaint stores none of the batch
     (callers check each record with ``validate`` to report each one apart).
+
+    A text stored before keeps what it was stored with, but for its confidentiality: a
+    resubmission that asks for a higher level (``CONFIDENTIALITY`` orders them) raises
+    it, never lowers it. Each raise writes an audit record naming ``sender`` (default:
+    this machine's user), the complaint and both levels — in the same transaction, so
+    a raise is never unrecorded, and a retry of it (nothing left to raise) records
+    nothing more.
     """
     now = utc_now()
     ids = [complaint_id(c.text) for c in complaints]
-    rows = [{"id": cid, "props": _props(c, now)} for cid, c in zip(ids, complaints, strict=True)]
-    unique = list({str(r["id"]): r for r in rows}.values())
-    result = store.write(cypher.COMPLAINTS_RECEIVE, rows=unique, now=now)
-    created = {str(r["id"]): bool(r["created"]) for r in result}
+    rows: list[dict[str, Any]] = [
+        {"id": cid, "props": _props(c, now)} for cid, c in zip(ids, complaints, strict=True)
+    ]
+    wanted: dict[str, str] = {}  # per text: the highest confidentiality the batch asks
+    unique: dict[str, dict[str, Any]] = {}  # per text: its last submission in the batch
+    for r in rows:
+        cid, level = str(r["id"]), str(r["props"]["confidentiality"])
+        wanted[cid] = max(wanted.get(cid, level), level, key=LEVEL.__getitem__)
+        unique[cid] = {**r, "props": {**r["props"], "confidentiality": wanted[cid]}}
+    by = sender or local_sender()
+
+    def work(tx: Tx) -> tuple[dict[str, tuple[bool, str]], dict[str, str]]:
+        result = tx.run(cypher.COMPLAINTS_RECEIVE, rows=list(unique.values()), now=now)
+        stored = {str(r["id"]): (bool(r["created"]), str(r["confidentiality"])) for r in result}
+        ups = [
+            {"id": cid, "before": level, "after": wanted[cid]}
+            for cid, (created, level) in stored.items()
+            if not created and LEVEL.get(level, len(LEVEL)) < LEVEL[wanted[cid]]
+        ]
+        raised: dict[str, str] = {}
+        if ups:
+            done = tx.run(cypher.COMPLAINTS_RAISE, rows=ups, now=now)
+            raised = {str(r["id"]): str(r["before"]) for r in done}
+            entries = [_raise_entry(c, b, wanted[c], by) for c, b in sorted(raised.items())]
+            audit.append_in(tx, entries)
+        return stored, raised
+
+    for attempt in range(1, audit.APPEND_TRIES + 1):
+        try:
+            stored, raised = store.transaction(work)
+            break
+        except ConflictError:  # another audit record took the head first: again, whole
+            if attempt == audit.APPEND_TRIES:
+                raise
+    for cid, before in sorted(raised.items()):
+        log.info("complaint %s: confidentiality raised from %s to %s", cid, before, wanted[cid])
     seen: set[str] = set()
-    out: list[tuple[str, bool]] = []
+    out: list[Receipt] = []
     for cid in ids:
-        out.append((cid, created.get(cid, False) and cid not in seen))
+        created, level = stored.get(cid, (False, wanted[cid]))
+        first = cid not in seen
+        out.append(
+            Receipt(
+                cid,
+                created and first,
+                wanted[cid] if cid in raised else level,
+                raised.get(cid) if first else None,
+            )
+        )
         seen.add(cid)
     return out
 

@@ -10,6 +10,14 @@ retried for ``retry_time`` seconds. The embedded store is then joined again in t
 background: its keeper restarts a JVM that died on the same ports (the driver simply
 reconnects), and if the keeper itself is gone a new one is started, on new ports, and
 the driver is swapped for one that points there. No process has to be restarted.
+The server answers 503 meanwhile; a batch job (``ingest``) opens the store with
+``wait``: each call then waits, up to that many seconds, for the store to answer again
+(following it to its new address) and runs again before it gives up.
+
+A write that fails for a reason that can pass (two writers creating the same key at
+once, a write conflict, a deadlock, a store fault that ArcadeDB hides behind "The request
+failed") is run again with back-off: every write here is idempotent (MERGE), and a
+write that failed was rolled back, so running it again never makes a duplicate.
 
 This module and the rest of ``graph/`` are the only places that import ``neo4j``.
 Driver exceptions are turned into the project's own (``StoreError``, ``ConflictError``)
@@ -35,10 +43,22 @@ from graph.embedded import EmbeddedStore
 from graph.errors import ConflictError, StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
+# Pauses (seconds, before a jitter of up to twice as long) between the attempts of a
+# write that failed for a reason that can pass (``_transient``).
+RETRY_PAUSES = (0.05, 0.2, 0.5, 1.0, 2.0)
 # Two writers that MERGE the same new key at once (overlapping ingests) can both decide
-# to create it; the store then refuses the second on its unique index. Every write here
-# is an idempotent MERGE, so running it again finds the node the other one made.
-CONFLICT_RETRIES = 4
+# to create it, and the store refuses the second on its unique index. Every write here is
+# an idempotent MERGE, so running it again finds the node the other one made; a real
+# conflict (a token name in use) fails every time, and is raised after about a second.
+CONFLICT_ATTEMPTS = 4
+# A write conflict or deadlock the driver retried for ``retry_time`` already (ArcadeDB:
+# "concurrent modification… please retry"), or a store fault of unknown cause (a
+# DatabaseError; ArcadeDB in production mode says only "The request failed"): tried this
+# many times in all, with the pauses above. It may pass, or be a real fault.
+FAULT_ATTEMPTS = 4
+# While a patient store (``wait``) waits for the store to answer again: pauses between
+# checks, doubling up to this.
+MAX_CHECK_PAUSE = 5.0
 
 QUIET_NOTIFICATIONS = [neo4j.NotificationDisabledClassification.UNRECOGNIZED]
 
@@ -62,12 +82,20 @@ class _Tx:
 
 
 @contextmanager
-def _translated(where: str) -> Iterator[None]:
+def _translated(where: str, *, embedded: bool = False) -> Iterator[None]:
+    """Driver errors as the project's. ``embedded``: a store that already took these
+    credentials (they come from its data dir) and now refuses them is starting or
+    stopping (ArcadeDB refuses logins while it shuts down): unavailable, not wrong."""
     try:
         yield
     except neo4j_errors.ConstraintError as exc:
         raise ConflictError(f"{where}: {_first_line(exc.message)}") from None
-    except neo4j_errors.AuthError:
+    except neo4j_errors.AuthError as exc:
+        if embedded:
+            raise StoreUnavailable(
+                f"{where}: the store is unreachable (it refused a login while starting or "
+                f"stopping: {_first_line(exc.message)})"
+            ) from None
         raise StoreError(f"{where}: the store rejected the credentials") from None
     except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
         raise StoreUnavailable(
@@ -105,12 +133,17 @@ class Store:
         self._uri = uri
         self._rejoining: threading.Thread | None = None
         self._guard = threading.Lock()
+        # How long each call waits for a store that stopped answering (0: not at all,
+        # the caller gets StoreUnavailable at once; see ``open``).
+        self.wait = 0.0
         # Bumped by every write through this object: caches of derived data (the
         # analytics projections) compare it to know that this process changed the graph.
         self.generation = 0
 
     @classmethod
-    def open(cls, config: StoreConfig) -> Store:
+    def open(cls, config: StoreConfig, *, wait: float = 0.0) -> Store:
+        """Connect; with ``wait`` > 0, every call waits up to that many seconds for a
+        store that stopped answering to answer again (for batch jobs, not the API)."""
         embedded: EmbeddedStore | None = None
         if config.backend == EMBEDDED:
             embedded = EmbeddedStore(
@@ -142,9 +175,11 @@ class Store:
             if embedded is not None:
                 embedded.detach()
             raise
-        return cls(
+        store = cls(
             driver, config.database, config.backend, config.describe(), embedded, options, uri
         )
+        store.wait = wait
+        return store
 
     def close(self) -> None:
         with self._guard:
@@ -157,7 +192,7 @@ class Store:
     def _call(self, where: str) -> Iterator[None]:
         """Translate driver errors; an unreachable store starts a rejoin."""
         try:
-            with _translated(where):
+            with _translated(where, embedded=self._embedded is not None):
                 yield
         except StoreUnavailable:
             self._rejoin_soon()
@@ -192,6 +227,51 @@ class Store:
         old.close()
         log.info("reconnected to the embedded store at its new address")
 
+    def _patiently(self, where: str, once: Callable[[], T]) -> T:
+        """Run ``once`` (translated as ``_call`` does); if the store stopped answering and
+        this store is patient (``wait``), wait for it to answer again and run it again."""
+        deadline: float | None = None
+        while True:
+            try:
+                with self._call(where):
+                    return once()
+            except StoreUnavailable as exc:
+                if self.wait <= 0:
+                    raise
+                if deadline is None:
+                    deadline = time.monotonic() + self.wait
+                if not self.back_by(deadline):
+                    raise StoreUnavailable(
+                        f"{exc}; it did not answer again within {self.wait:.0f}s"
+                    ) from None
+                log.info("the store answers again; %s runs again", where)
+
+    def back_by(self, deadline: float) -> bool:
+        """Wait until the store answers (an embedded store is joined again, at its new
+        address if it moved: the mechanism the server relies on); False if it did not by
+        ``deadline`` (``time.monotonic()``)."""
+        pause = 0.5
+        while True:
+            self._rejoin_soon()
+            with self._guard:
+                rejoining = self._rejoining
+            if rejoining is not None:
+                rejoining.join(max(0.0, deadline - time.monotonic()))
+            if self._answers():
+                return True
+            if time.monotonic() + pause > deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, MAX_CHECK_PAUSE)
+
+    def _answers(self) -> bool:
+        try:
+            with _translated("checking the store", embedded=self._embedded is not None):
+                self._driver.verify_connectivity()
+        except StoreError:
+            return False
+        return True
+
     def __enter__(self) -> Store:
         return self
 
@@ -215,11 +295,14 @@ class Store:
 
     def read(self, query: str, **params: Any) -> list[Row]:
         """Run one read statement (routed to a reader in a cluster)."""
-        with self._call("read"):
+
+        def once() -> list[Row]:
             records, _, _ = self._driver.execute_query(
                 query, params, database_=self.database, routing_=RoutingControl.READ
             )
-        return [record.data() for record in records]
+            return [record.data() for record in records]
+
+        return self._patiently("read", once)
 
     def stream(self, query: str, **params: Any) -> Iterator[Row]:
         """The rows of a read statement one at a time (for reads too big to hold whole:
@@ -249,13 +332,12 @@ class Store:
             )
             return [record.data() for record in records]
 
-        with self._call("write"):
-            return _again_on_conflict(once)
+        return self._patiently("write", lambda: _again_if_transient(once))
 
     def transaction(self, work: Callable[[Tx], T]) -> T:
         """Run ``work`` in one write transaction: it commits whole or not at all.
 
-        Transient failures (deadlocks, leader changes) are retried by the driver, so
+        Transient failures (deadlocks, leader changes, write conflicts) are retried, so
         ``work`` must be safe to run again: every write here is an idempotent MERGE.
         """
         try:
@@ -264,20 +346,43 @@ class Store:
                 with self._session(neo4j.WRITE_ACCESS) as s:
                     return s.execute_write(lambda tx: work(_Tx(tx)))
 
-            with self._call("transaction"):
-                return _again_on_conflict(once)
+            return self._patiently("transaction", lambda: _again_if_transient(once))
         finally:
             self.generation += 1
 
 
-def _again_on_conflict(once: Callable[[], T]) -> T:
-    """Run an idempotent write; again, after a short random pause, if a concurrent
-    writer created the same key first (a real conflict fails every time, and is raised)."""
-    for attempt in range(1, CONFLICT_RETRIES):
+def _transient(exc: neo4j_errors.Neo4jError, attempt: int) -> bool:
+    """Whether a write that failed with ``exc`` (on its ``attempt``-th try) may succeed
+    if run again.
+
+    * a unique key another writer created first (``ConstraintError``: a MERGE race; a
+      real conflict fails every time, and is raised after ``CONFLICT_ATTEMPTS``);
+    * what the store calls transient (deadlocks, write conflicts: ArcadeDB sends its
+      "concurrent modification, please retry" as ``DeadlockDetected``) once the
+      driver's own retries are spent;
+    * a store fault of unknown cause (``DatabaseError``; ArcadeDB in production mode
+      hides every cause behind "The request failed"), ``FAULT_ATTEMPTS`` in all.
+
+    Connection failures (reset, expired, no server) are not here: they become
+    ``StoreUnavailable``, which a patient store waits out (``Store.wait``).
+    """
+    if isinstance(exc, neo4j_errors.ConstraintError):
+        return attempt < CONFLICT_ATTEMPTS
+    passing = exc.is_retryable() or isinstance(exc, neo4j_errors.DatabaseError)
+    return passing and attempt < FAULT_ATTEMPTS
+
+
+def _again_if_transient(once: Callable[[], T], sleep: Callable[[float], object] = time.sleep) -> T:
+    """Run an idempotent write; again, after a growing random pause, while it fails for a
+    reason that can pass (``_transient``); then raise the last failure."""
+    for attempt, pause in enumerate(RETRY_PAUSES, start=1):
         try:
             return once()
-        except neo4j_errors.ConstraintError:
-            time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter only
+        except neo4j_errors.Neo4jError as exc:
+            if not _transient(exc, attempt):
+                raise
+            log.debug("write failed (%s), attempt %d; trying again", exc.code, attempt)
+            sleep(pause * random.uniform(1.0, 2.0))  # noqa: S311 - jitter only
     return once()
 
 

@@ -16,14 +16,18 @@ from typing import Any
 
 import anyio
 import strawberry
+from cross_web import HTTPException
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StreamResult
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.unset import UNSET
 
 from graph import tokens
@@ -32,8 +36,9 @@ from graph.policy import Viewer
 from graph.store import Store
 from graph.tokens import Principal
 from schema.alerts import Alert
+from schema.bodies import parse_body, surrogate_problem
 from schema.context import Context
-from schema.limits import MAX_ERRORS, extensions
+from schema.limits import MAX_ERRORS, MaskUnexpectedErrors, extensions
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.ratelimit import RateLimiter
@@ -51,6 +56,7 @@ from schema.types import (
     Place,
     ProtectionMeasure,
 )
+from schema.ws import TooManyConnections, rate_limited
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -66,13 +72,59 @@ PRINCIPAL = "defensores.principal"  # where the authenticated principal rides in
 
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+_TOKEN_IN_URL = re.compile(r"(?:^|[&;])(?:access_)?token=|dfs_", re.IGNORECASE)
+CREDENTIAL_IN_URL = (
+    "A token never goes in the URL (URLs are logged and kept); send it as "
+    "Authorization: Bearer <token>, and revoke this one (`defensores token revoke`)."
+)
 
 
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        """Nothing: strawberry would log each error with the query's text, which may
-        hold names of people at risk. Unexpected errors are logged, with an id and
-        without the query, where they are masked (``schema.limits``)."""
+        """Logs nothing: strawberry would log each error with the query's text, which
+        may hold names of people at risk. Unexpected errors are logged, with an id and
+        without the query or variables, where they are masked (``schema.limits``).
+
+        Without introspection, no message suggests a name of the schema ("Did you mean
+        'first'?"): that would be introspection by guessing. This runs for every
+        transport (HTTP and graphql-transport-ws) before errors are masked or sent."""
+        rules = getattr(execution_context, "validation_rules", ())
+        hide = execution_context is None or NoSchemaIntrospectionCustomRule in rules
+        for error in errors:
+            # an exception raised outside the operation (in validation, or by an
+            # extension) would reach the client as it is: it never meets the masking
+            MaskUnexpectedErrors.mask(error)
+            if hide:
+                error.message = _SUGGESTION.sub("", error.message)
+
+    async def execute(
+        self, query: str | None, variable_values: dict[str, Any] | None = None, *a: Any, **k: Any
+    ) -> ExecutionResult:
+        """Refuses text no store or encoder can take (an unpaired surrogate) before any
+        extension or resolver sees it (HTTP bodies are refused earlier, with a 400)."""
+        problem = _unencodable(query, variable_values, k.get("operation_name"))
+        if problem is not None:
+            return ExecutionResult(data=None, errors=[GraphQLError(problem)])
+        return await super().execute(query, variable_values, *a, **k)
+
+    async def stream(
+        self, query: str | None, variable_values: dict[str, Any] | None = None, *a: Any, **k: Any
+    ) -> StreamResult:
+        """As ``execute``, for operations over websockets (refused with an ``error``)."""
+        problem = _unencodable(query, variable_values, k.get("operation_name"))
+        if problem is None:
+            return await super().stream(query, variable_values, *a, **k)
+
+        async def refused() -> StreamResult:
+            yield PreExecutionError(data=None, errors=[GraphQLError(problem)])
+
+        return refused()
+
+
+def _unencodable(query: Any, variables: Any, operation_name: Any) -> str | None:
+    return surrogate_problem(
+        {"query": query, "variables": variables, "operationName": operation_name}
+    )
 
 
 def build_schema(*, introspection: bool) -> strawberry.Schema:
@@ -192,6 +244,8 @@ class Endpoint(GraphQL[Context, None]):
         self.ide_page = ide_page
         self.timeout = timeout
         self.limiter = RateLimiter(rate_limit)
+        # a websocket's connection and each of its operations take from the same bucket
+        self.graphql_transport_ws_handler_class = rate_limited(self.limiter)
 
     async def process_result(self, request: Request, result: Any) -> Any:
         """The response body; an operation that fails many ways gets its first
@@ -210,6 +264,16 @@ class Endpoint(GraphQL[Context, None]):
             body["errors"] = [*errors[:MAX_ERRORS], {"message": f"… and {more} more errors."}]
         return body
 
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry's own refusals of a request (an unknown ``operationName``, say)
+        as GraphQL-over-HTTP JSON errors like every other refusal, not as plain text."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            if isinstance(request, WebSocket):
+                raise
+            return _json_error(exc.status_code, exc.reason)
+
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         store = self.services.store
         if store is None:
@@ -224,7 +288,8 @@ class Endpoint(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> Any:
         """A websocket speaks for the token in its ``connection_init`` payload
-        (``{"Authorization": "Bearer …"}``) or in the upgrade request's header."""
+        (``{"Authorization": "Bearer …"}``) or in the upgrade request's header; the
+        connection takes one request from the token's rate (over it: closed, 4429)."""
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
         if header is None and context.request is not None:
@@ -232,6 +297,8 @@ class Endpoint(GraphQL[Context, None]):
         principal = await self._principal(header if isinstance(header, str) else None)
         if principal is None:
             raise ConnectionRejectionError()
+        if self.limiter.take(principal.token_id) > 0:
+            raise TooManyConnections()
         context.principal = principal
         return UNSET
 
@@ -268,6 +335,9 @@ class Endpoint(GraphQL[Context, None]):
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        if isinstance(checked := parse_body(body), str):  # never reaches strawberry
+            await _json_error(400, checked)(scope, receive, send)
+            return
         receive = _replay(body, receive)
         started = False
 
@@ -300,6 +370,8 @@ class Endpoint(GraphQL[Context, None]):
         return None
 
     async def _refuse(self, request: Request) -> Response | None:
+        if _TOKEN_IN_URL.search(request.url.query):
+            return _json_error(400, CREDENTIAL_IN_URL)
         method = request.method
         if method in ("GET", "HEAD"):
             if self.ide_page is not None and not request.query_params:

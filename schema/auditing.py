@@ -105,20 +105,20 @@ class AuditOperations(SchemaExtension):
         data = getattr(result, "data", None)
         errors = getattr(result, "errors", None)
         persons, complaints = returned_ids(data)
-        entry = audit.Entry(
-            who=principal.name,
-            role=principal.role,
-            token_id=principal.token_id,
-            operation=operation_label(ec.graphql_document, ec.operation_name),
-            kind=ec.operation_type.value if ec.operation_type else "unknown",
-            variables_hash=audit.variables_hash(ec.variables),
-            persons=sorted(persons),
-            complaints=sorted(complaints),
-            outcome="errors" if errors else "ok",
-        )
         services = getattr(ec.context, "services", None)
         group = getattr(services, "audit", None)
-        try:
+        try:  # the record too: variables that cannot be hashed leave it unwritten
+            entry = audit.Entry(
+                who=principal.name,
+                role=principal.role,
+                token_id=principal.token_id,
+                operation=operation_label(ec.graphql_document, ec.operation_name),
+                kind=ec.operation_type.value if ec.operation_type else "unknown",
+                variables_hash=audit.variables_hash(ec.variables),
+                persons=sorted(persons),
+                complaints=sorted(complaints),
+                outcome="errors" if errors else "ok",
+            )
             if group is not None:
                 await group.record(entry)
             else:  # executed outside the server (tests, benchmarks): write it alone

@@ -15,7 +15,7 @@ import strawberry
 from graph import alerts, intake, reads
 from graph.alerts import AlertChange
 from graph.errors import ModelError
-from graph.intake import ComplaintIn
+from graph.intake import ComplaintIn, Receipt, Sender
 from graph.rows import utc_now
 from schema.alerts import AlertMutation, events_of
 from schema.context import in_thread
@@ -55,6 +55,11 @@ class ComplaintSubmitted:
     status: ComplaintStatus
     status_detail: str | None = strawberry.field(description="Why extraction failed.")
     duplicate: bool = strawberry.field(description="The same text was stored before.")
+    confidentiality: Confidentiality = strawberry.field(
+        description="The confidentiality the complaint is stored with. Submitting a stored "
+        "text again with a higher one raises it (recorded in the audit log); a lower one "
+        "never lowers it."
+    )
 
     @strawberry.field(
         description="The complaint and what was extracted, as far as the token's role may "
@@ -118,11 +123,11 @@ def _extractor(services: Any) -> Any:
 
 
 def _store_and_extract(
-    services: Any, complaints: Sequence[ComplaintIn]
-) -> tuple[list[tuple[str, bool]], list[AlertChange]]:
+    services: Any, complaints: Sequence[ComplaintIn], sender: Sender
+) -> tuple[list[Receipt], list[AlertChange]]:
     """Store, extract, and raise the alerts the new facts call for, in this request."""
-    received = intake.receive_many(services.store, complaints)
-    todo = [cid for cid, _ in received]
+    received = intake.receive_batch(services.store, complaints, sender=sender)
+    todo = [r.id for r in received]
     extractor = _extractor(services)
     raised: list[AlertChange] = []
 
@@ -139,12 +144,19 @@ def _store_and_extract(
 async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[ComplaintSubmitted]:
     services = info.context.services
     complaints = [_complaint(c, info.context.who()) for c in inputs]
-    received, raised = await in_thread(_store_and_extract, services, complaints)
+    principal = info.context.principal
+    sender = (
+        Sender(str(principal.name), str(principal.role), principal.token_id)
+        if principal is not None
+        else Sender(info.context.who(), "unknown")
+    )
+    received, raised = await in_thread(_store_and_extract, services, complaints, sender)
     if services.alert_broker is not None:
         for event in events_of(raised):
             services.alert_broker.publish(event)
     out = []
-    for cid, created in received:
+    for receipt in received:
+        cid, created = receipt.id, receipt.created
         stored = await in_thread(reads.submission, services.store, cid)
         if stored is None:  # pragma: no cover - stored a moment ago
             raise ModelError(f"complaint {cid} vanished")
@@ -166,6 +178,7 @@ async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[Complaint
                 status=ComplaintStatus(stored["status"]),
                 status_detail=stored.get("status_detail"),
                 duplicate=not created,
+                confidentiality=Confidentiality(receipt.confidentiality),
             )
         )
     return out

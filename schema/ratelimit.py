@@ -1,8 +1,11 @@
 """A request rate limit per token: a token bucket per principal, in this process.
 
 Each token may make ``per_minute`` requests a minute on average, in bursts of up to
-``per_minute`` (a bucket that refills continuously). Over it, the request is refused
-with 429 and ``Retry-After`` (whole seconds until one request is allowed again).
+``per_minute`` (a bucket that refills continuously), over every transport: an HTTP
+request takes one, and so do a websocket's connection and each operation sent over it
+(``schema.ws``). Over it, an HTTP request is refused with 429 and ``Retry-After`` (whole
+seconds until one request is allowed again); a websocket operation gets an ``error``
+message with the same text, and a websocket connection is closed with code 4429.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import math
 import threading
 import time
 from collections.abc import Callable
+
+TOO_MANY = "Too many requests for this token; retry later."
 
 
 class RateLimiter:

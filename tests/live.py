@@ -14,6 +14,8 @@ from typing import Any
 
 import uvicorn
 
+from server import log_config
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -36,7 +38,13 @@ def serve(app: Any) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields the base URL."""
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="websockets-sansio"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        log_config=log_config(root=False),  # as the server logs: no query strings, …
+        lifespan="on",
+        ws="websockets-sansio",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

@@ -537,3 +537,95 @@ def test_with_the_ide_on_get_serves_the_page_and_introspection_works(
         assert HTTP.get(f"{url}/graphql", params={"query": "{ __typename }"}).status_code == 405
         r = HTTP.post(f"{url}/graphql", json={"query": "{ __schema { queryType { name } } }"})
         assert r.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+def _nothing_found(items: Any) -> list[Any]:
+    """A batch extractor that finds nothing (the raise is about storing, not NLP)."""
+    from graph.intake import Extraction
+
+    return [Extraction("none/1", "es") for _ in items]
+
+
+RAISE_ONE = """mutation($input: ComplaintInput!) { submitComplaint(input: $input) {
+  ... on ComplaintSubmitted { complaintId duplicate confidentiality } } }"""
+RAISE_MANY = """mutation($inputs: [ComplaintInput!]!) { submitComplaints(inputs: $inputs) {
+  ... on ComplaintsSubmitted { results { complaintId duplicate confidentiality } } } }"""
+RAISES = """query($cid: ID!) { auditLog(filter: {operation: "complaint.confidentiality_raised",
+  complaintId: $cid}) { records { who role operation kind complaints outcome } } }"""
+
+
+def test_a_resubmission_raises_confidentiality_never_lowers_it_and_is_audited_once(
+    store_session: Store,
+) -> None:
+    import uuid
+
+    mark = uuid.uuid4().hex[:8]  # texts of this run alone: the module's graph stays
+    one = f"Denuncia {mark}: la defensora Elsa Ccori fue amenazada en Iñapari."
+    two = f"Denuncia {mark}: el apu Tito Cumapa fue hostigado en Atalaya."
+    three = f"Denuncia {mark}: un guardaparque fue agredido en Sepahua."
+    intake, admin = bearer(store_session, "intake"), bearer(store_session, "admin")
+    trainer = bearer(store_session, "trainer")
+    app = create_app(Config.from_env({}), store_session, extractor=_nothing_found)
+    with serve(app) as url, httpx.Client(timeout=60) as client:
+
+        def call(query: str, variables: dict[str, Any], headers: dict[str, str]) -> Any:
+            r = client.post(
+                f"{url}/graphql", json={"query": query, "variables": variables}, headers=headers
+            )
+            body = r.json()
+            assert r.status_code == 200 and "errors" not in body, body
+            return body["data"]
+
+        def one_(text: str, level: str) -> dict[str, Any]:
+            sent = {"input": {"text": text, "confidentiality": level}}
+            found: dict[str, Any] = call(RAISE_ONE, sent, intake)["submitComplaint"]
+            return found
+
+        def seen_by_trainer(cid: str) -> bool:
+            return (
+                call("query($id: ID!) { node(id: $id) { id } }", {"id": cid}, trainer)["node"]
+                is not None
+            )
+
+        first = one_(one, "RESTRICTED")
+        cid = first["complaintId"]
+        assert (first["duplicate"], first["confidentiality"]) == (False, "RESTRICTED")
+        assert seen_by_trainer(cid)
+        sealed = one_(one, "SEALED")
+        assert (sealed["duplicate"], sealed["confidentiality"]) == (True, "SEALED")
+        assert not seen_by_trainer(cid)  # sealed now: gone for who may not see sealed
+        lower = one_(one, "RESTRICTED")
+        assert (lower["duplicate"], lower["confidentiality"]) == (True, "SEALED")
+        assert one_(one, "SEALED")["confidentiality"] == "SEALED"  # a retry: no new record
+
+        other = one_(two, "PUBLIC")["complaintId"]
+        batch = [
+            {"text": two, "confidentiality": "SEALED"},
+            {"text": three},
+            {"text": one, "confidentiality": "PUBLIC"},
+        ]
+        for _ in range(2):  # the second time: nothing left to raise
+            results = call(RAISE_MANY, {"inputs": batch}, intake)["submitComplaints"]["results"]
+            assert [(r["complaintId"], r["confidentiality"]) for r in results] == [
+                (other, "SEALED"),
+                (results[1]["complaintId"], "RESTRICTED"),
+                (cid, "SEALED"),
+            ]
+        records = {c: call(RAISES, {"cid": c}, admin)["auditLog"]["records"] for c in (cid, other)}
+    assert records[cid] == [
+        {
+            "who": records[cid][0]["who"],
+            "role": "intake",
+            "operation": "complaint.confidentiality_raised",
+            "kind": "mutation",
+            "complaints": [cid],
+            "outcome": "restricted->sealed",
+        }
+    ]
+    assert records[cid][0]["who"].startswith("test-intake-")
+    assert [r["outcome"] for r in records[other]] == ["public->sealed"]
+    stored = store_session.read(
+        "MATCH (c:Complaint) WHERE c.id IN $ids RETURN c.id AS id, c.confidentiality AS level",
+        ids=[cid, other],
+    )
+    assert {r["id"]: r["level"] for r in stored} == {cid: "sealed", other: "sealed"}

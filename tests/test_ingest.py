@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import os
 import subprocess
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from graph.errors import StoreUnavailable
 from graph.extraction import NlpBatchExtractor
 from graph.intake import ComplaintIn, get, receive, resume_batches
 from graph.repository import counts, neighbours
@@ -202,3 +205,75 @@ def test_uncertain_matches_become_review_candidates_not_merges(store: Store) -> 
     assert "names alike" in edge.props["reason"]
     assert "decision" not in edge.props
     assert len(edge.props["sources"]) == 1
+
+
+def _ingest_here(
+    args: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, dict[str, Any], str]:
+    """``defensores ingest`` in this process (so a fault can be planted in it), pointed at
+    the store by ``env``: exit code, JSON summary, everything it printed."""
+    import server
+
+    for key in [k for k in os.environ if k.startswith("DEFENSORES_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        if key.startswith("DEFENSORES_"):
+            monkeypatch.setenv(key, value)
+    parsed = server._parser().parse_args(["ingest", "--quiet", *args])
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = server._ingest(parsed, server._config(parsed))
+    return code, json.loads(out.getvalue()), out.getvalue()
+
+
+def test_alerts_that_could_not_be_raised_are_in_the_summary_and_the_exit_code(
+    store: Store, store_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store fails while intake re-assesses risk (after the facts are written): the
+    complaints stay stored and extracted, the summary says which were not assessed and
+    why (ids, never their text), and ingest exits 3, not 0 — a missed early warning."""
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise StoreUnavailable("read: the store is unreachable (planted fault)")
+
+    monkeypatch.setattr("graph.alerts.gather_many", down)
+    (tmp_path / "a.txt").write_text(TEXT_A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT_B, encoding="utf-8")
+    code, summary, printed = _ingest_here([str(tmp_path)], store_env, monkeypatch)
+    assert code == server_exit("INGEST_ALERTS_MISSED") == 3, summary
+    assert summary["stored"] == 2 and summary["extracted"] == 2 and summary["failed"] == []
+    report = summary["after_intake"]
+    assert report["ok"] is False and report["assessed"] == 0 and report["failed"] == 2
+    assert "planted fault" in report["error"]
+    stored = sorted(r["id"] for r in store.read("MATCH (c:Complaint) RETURN c.id AS id"))
+    assert report["complaints"] == stored
+    assert "Wilmer" not in printed and "Mahua" not in printed  # no complaint text
+
+
+def test_a_failed_assessment_is_tried_again_before_the_run_ends(
+    store: Store, store_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault that passes: the complaints it left out are re-assessed at the end of the
+    run, the alert is raised, and ingest exits 0."""
+    from graph.risk import gather_many as real
+
+    calls: list[int] = []
+
+    def once_down(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise StoreUnavailable("read: the store is unreachable (planted fault)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("graph.alerts.gather_many", once_down)
+    (tmp_path / "a.txt").write_text(TEXT_A, encoding="utf-8")
+    code, summary, _ = _ingest_here([str(tmp_path)], store_env, monkeypatch)
+    assert code == 0, summary
+    assert summary["after_intake"] == {"ok": True, "assessed": 1, "failed": 0}
+    assert len(calls) == 2
+
+
+def server_exit(name: str) -> int:
+    import server
+
+    return int(getattr(server, name))

@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pytest
 
+from graph import audit
 from graph.errors import ModelError
 from graph.intake import (
+    RAISED,
     ComplaintIn,
     Extraction,
+    Sender,
     complaint_id,
     get,
     normalise_instant,
     pending,
     process,
     receive,
+    receive_batch,
+    receive_many,
     resume,
     validate,
 )
+from graph.policy import TRAINER
+from graph.projections import Projections
 from graph.repository import counts, neighbours
 from graph.rows import FactRecord
 from graph.store import Store
@@ -174,3 +183,109 @@ def test_a_live_claim_is_respected_and_a_dead_one_is_not(store: Store) -> None:
     upsert(store, [NodeRecord("Complaint", cid, gone)], partial=True)
     assert pending(store) == [cid]  # its claimer is gone: the complaint is free again
     assert process(store, cid, toy_extractor) == "extracted"
+
+
+def raises(store: Store) -> list[dict[str, Any]]:
+    return [r for r in audit.records(store) if r["operation"] == RAISED]
+
+
+def test_a_resubmission_raises_confidentiality_once_and_never_lowers_it(store: Store) -> None:
+    clerk = Sender("mesa-de-partes", "intake", "tok_clerk")
+    first = receive(store, ComplaintIn(text=TEXT, confidentiality="restricted"), sender=clerk)
+    assert first.created and first.complaint["confidentiality"] == "restricted"
+    sealed = receive(store, ComplaintIn(text=TEXT, confidentiality="sealed"), sender=clerk)
+    assert (sealed.created, sealed.raised_from) == (False, "restricted")
+    assert get(store, first.id)["confidentiality"] == "sealed"
+    (record,) = raises(store)
+    assert record["complaints"] == [first.id] and record["outcome"] == "restricted->sealed"
+    assert (record["who"], record["role"], record["token_id"]) == (
+        "mesa-de-partes",
+        "intake",
+        "tok_clerk",
+    )
+    assert "Ana" not in str(record)  # ids and levels, never the text
+    again = receive(store, ComplaintIn(text=TEXT, confidentiality="sealed"), sender=clerk)
+    assert again.raised_from is None  # a retry of the raise: nothing left to do
+    for lower in ("restricted", "public"):
+        kept = receive(store, ComplaintIn(text=TEXT, confidentiality=lower), sender=clerk)
+        assert kept.raised_from is None and kept.complaint["confidentiality"] == "sealed"
+    assert len(raises(store)) == 1
+    verdict = audit.verify(store)
+    assert verdict.ok and verdict.records == 1
+
+
+def test_a_batch_raises_to_the_highest_level_it_asks_for_each_text(store: Store) -> None:
+    other = "Rosa Quispe, dirigente, denunció amenazas en Satipo el 3 de abril de 2024."
+    assert receive_many(store, [ComplaintIn(text=TEXT, confidentiality="public")]) == [
+        (complaint_id(TEXT), True)
+    ]
+    batch = [
+        ComplaintIn(text=TEXT, confidentiality="restricted"),
+        ComplaintIn(text=other, confidentiality="restricted"),
+        ComplaintIn(text=TEXT, confidentiality="sealed"),
+    ]
+    receipts = receive_batch(store, batch, sender=Sender("lote", "cli"))
+    assert [(r.created, r.confidentiality, r.raised_from) for r in receipts] == [
+        (False, "sealed", "public"),
+        (True, "restricted", None),
+        (False, "sealed", None),  # the same text: raised once
+    ]
+    assert [r["outcome"] for r in raises(store)] == ["public->sealed"]
+    assert receive_many(store, batch) == [
+        (complaint_id(TEXT), False),
+        (complaint_id(other), False),
+        (complaint_id(TEXT), False),
+    ]
+    assert len(raises(store)) == 1 and audit.verify(store).ok
+    assert get(store, complaint_id(other))["confidentiality"] == "restricted"
+
+
+class Elsewhere:
+    """The store as another process sees it: its writes do not move this ``generation``,
+    only the store's fingerprint shows them (``graph.projections``)."""
+
+    generation = 0
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def read(self, query: str, **params: object) -> list[dict[str, object]]:
+        return self._store.read(query, **params)
+
+
+@pytest.mark.parametrize("where", ["here", "elsewhere"])
+def test_a_raise_to_sealed_takes_what_only_that_complaint_says_from_a_trainers_view(
+    store: Store, where: str
+) -> None:
+    cid = receive(store, ComplaintIn(text=TEXT)).id
+    assert process(store, cid, toy_extractor) == "extracted"
+    seen_by = store if where == "here" else Elsewhere(store)
+    view = Projections(cast(Store, seen_by), viewer=TRAINER, check_every=0)
+    incident = next(n for n in view.facts().nodes if n.startswith("inc_"))
+    assert view.facts().number_of_edges() == 1  # the victim of the incident
+    receive(store, ComplaintIn(text=TEXT, confidentiality="sealed"))
+    assert incident not in view.facts() and view.facts().number_of_edges() == 0
+    assert view.builds == 2
+
+
+def test_raises_and_other_audit_records_written_at_once_keep_one_chain(store: Store) -> None:
+    texts = [f"Denuncia {i}: Ana Ríos fue amenazada en Puerto Inca." for i in range(6)]
+    receive_many(store, [ComplaintIn(text=t) for t in texts])
+    entry = audit.Entry("analista", "analyst", "actors", "query", audit.variables_hash({}))
+
+    def raise_each() -> None:
+        for t in texts:
+            receive(store, ComplaintIn(text=t, confidentiality="sealed"))
+
+    def log_others() -> None:
+        for _ in range(6):
+            audit.append_many(store, [entry, entry])
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for done in [pool.submit(raise_each), pool.submit(log_others), pool.submit(log_others)]:
+            done.result()
+    verdict = audit.verify(store)
+    assert verdict.ok and verdict.records == 6 + 2 * 6 * 2
+    assert sorted(c for r in raises(store) for c in r["complaints"]) == sorted(
+        complaint_id(t) for t in texts
+    )
