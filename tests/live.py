@@ -14,7 +14,7 @@ from typing import Any
 
 import uvicorn
 
-from server import log_config
+from schema.logs import log_config
 
 
 def free_port() -> int:

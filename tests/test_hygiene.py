@@ -35,7 +35,7 @@ from graph.config import NEO4J, StoreConfig
 from graph.store import Store
 from schema.bodies import parse_body
 from schema.limits import MaskUnexpectedErrors
-from server import LogHygiene
+from schema.logs import LogHygiene
 from tests.live import free_port, healthy
 from tests.test_embedded import wait_until
 
