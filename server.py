@@ -322,6 +322,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not re-assess risk or raise alerts (alerta temprana) after extraction",
     )
+    ras = sub.add_parser(
+        "reassess",
+        help="re-assess risk and raise alerts for stored complaints (those an ingest missed)",
+    )
+    ras.add_argument("complaint_ids", nargs="*", help="complaint ids (cmp_…)")
+    ras.add_argument(
+        "--summary",
+        help="an ingest's JSON summary: the complaints its after_intake lists as missed",
+    )
     exp = sub.add_parser("export", help="the graph (or a window of it) for Gephi, Neo4j, FtM…")
     exp.add_argument("--format", required=True, help="graphml|gexf|csv|json|ftm")
     exp.add_argument("--out", required=True, help="a file (csv: a folder for its four files)")
@@ -784,6 +793,32 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
     return _ingest_code(summary)
 
 
+def _reassess(args: argparse.Namespace, config: Config) -> int:
+    """The early warnings an ingest could not raise (exit 3), raised now."""
+    from graph.alerts import AGAIN_BATCH, AfterIntake
+    from graph.intake import get
+
+    ids = list(args.complaint_ids)
+    if args.summary:
+        try:
+            summary = json.loads(Path(args.summary).read_text(encoding="utf-8"))
+            ids += list(summary.get("after_intake", {}).get("complaints", []))
+        except (OSError, ValueError, AttributeError) as exc:
+            raise InputError(f"{args.summary}: not an ingest summary ({exc})") from exc
+    if not ids:
+        raise InputError("reassess: give complaint ids, or --summary with an ingest's summary")
+    with open_store(config.store, wait=config.store.wait_time) as store:
+        for cid in ids:
+            get(store, cid)  # NotFound names an id that is not a stored complaint
+        after = AfterIntake(store)
+        for i in range(0, len(ids), AGAIN_BATCH):
+            after(ids[i : i + AGAIN_BATCH])
+        report = after.report()
+        report["alerts"] = sum(1 for c in after.raised if c.kind == "created")
+    print(json.dumps(report, indent=2))
+    return 0 if after.ok else INGEST_ALERTS_MISSED
+
+
 def _failure(origins: Mapping[str, str], cid: str, error: str) -> dict[str, str]:
     """A failed complaint, named by its record when this run read it."""
     out = {"complaint": cid, "error": error}
@@ -822,6 +857,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _training_pack(args, config)
         if args.command == "reextract":
             return _reextract(args, config)
+        if args.command == "reassess":
+            return _reassess(args, config)
         if args.command == "neo4j":
             return _neo4j(args, config)
         return _db(args, config)

@@ -250,6 +250,38 @@ def test_alerts_that_could_not_be_raised_are_in_the_summary_and_the_exit_code(
     assert "Wilmer" not in printed and "Mahua" not in printed  # no complaint text
 
 
+def test_reassess_raises_the_alerts_an_ingest_missed(
+    store: Store, store_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``defensores reassess --summary`` takes the complaints a failed after-intake step
+    left out (exit 3) and assesses them; an id that is no complaint is refused by name."""
+    import server
+    from graph.risk import gather_many as real
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise StoreUnavailable("read: the store is unreachable (planted fault)")
+
+    monkeypatch.setattr("graph.alerts.gather_many", down)
+    (tmp_path / "a.txt").write_text(TEXT_A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT_B, encoding="utf-8")
+    code, summary, printed = _ingest_here([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
+                                          store_env, monkeypatch)  # fmt: skip
+    assert code == 3, summary
+    saved = tmp_path / "summary.json"
+    saved.write_text(printed, encoding="utf-8")
+    monkeypatch.setattr("graph.alerts.gather_many", real)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = server.main(["reassess", "--summary", str(saved)])
+    report = json.loads(out.getvalue())
+    assert code == 0, report
+    assert report["ok"] is True and report["assessed"] == 2 and report["failed"] == 0
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = server.main(["reassess", "cmp_doesnotexist"])
+    assert code == 2 and "cmp_doesnotexist" in err.getvalue()
+
+
 def test_a_failed_assessment_is_tried_again_before_the_run_ends(
     store: Store, store_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
