@@ -316,6 +316,11 @@ class Endpoint(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            query = bytes(scope.get("query_string", b"")).decode("latin-1")
+            if scope["type"] == "websocket" and _TOKEN_IN_URL.search(query):
+                # refused before the handshake (an HTTP 403): the URL was not accepted
+                await send({"type": "websocket.close", "code": 1008})
+                return
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)

@@ -163,8 +163,8 @@ def _bad_requests(url: str, token: str, run: Run) -> None:
 
 async def _websocket(url: str, token: str) -> dict[str, list[dict[str, Any]]]:
     """The messages each bad operation got over graphql-transport-ws, one connection
-    each (a syntax error closes the connection). Its URL carries the token too: an
-    access-log line of the handshake would show it."""
+    each (a syntax error closes the connection); first, a handshake whose URL carries
+    the token (an access-log line of it would show the token)."""
     operations: dict[str, dict[str, Any]] = {
         **{f"typo: {n}": {"query": q} for n, q in TYPOS.items()},
         **{f"secret query: {n}": {"query": q} for n, q in QUERIES_WITH_SECRET.items()},
@@ -175,6 +175,14 @@ async def _websocket(url: str, token: str) -> dict[str, list[dict[str, Any]]]:
         "lone surrogate": {"query": SUBMIT, "variables": {"in": {"text": f"{NAME} \udc00"}}},
     }
     got: dict[str, list[dict[str, Any]]] = {}
+    try:  # a token in the handshake's URL: refused (and its log line has no query string)
+        async with websockets.connect(
+            url.replace("http", "ws") + f"/graphql?token={token}",
+            subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        ):
+            got["token in the URL"] = [{"type": "accepted"}]
+    except websockets.InvalidStatus as refused:
+        got["token in the URL"] = [{"type": "refused", "status": refused.response.status_code}]
     for name, payload in operations.items():
         try:
             got[name] = await _operation(url, token, payload)
@@ -185,7 +193,7 @@ async def _websocket(url: str, token: str) -> dict[str, list[dict[str, Any]]]:
 
 async def _operation(url: str, token: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
     """Messages up to the operation's ``error`` or ``complete``, or the connection's close."""
-    ws_url = url.replace("http", "ws") + f"/graphql?token={token}"
+    ws_url = url.replace("http", "ws") + "/graphql"
     messages: list[dict[str, Any]] = []
     async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
         auth = {"Authorization": f"Bearer {token}"}
@@ -297,6 +305,10 @@ def test_a_token_in_the_url_is_refused(run: Run, key: str) -> None:
     assert response.status_code == 400, response.text
     (message,) = _messages(response.json())
     assert "never goes in the URL" in message and "Authorization: Bearer" in message
+
+
+def test_a_token_in_a_websocket_url_is_refused_at_the_handshake(run: Run) -> None:
+    assert run.ws["token in the URL"] == [{"type": "refused", "status": 403}]
 
 
 def test_a_lone_surrogate_over_websockets_is_refused_before_any_resolver(
