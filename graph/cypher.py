@@ -104,9 +104,12 @@ SHOW_INDEXES = "SHOW INDEXES"
 SCHEMA_VERSION_READ = (
     "MATCH (s:SchemaVersion {id: $id}) RETURN s.version AS version, s.applied AS applied"
 )
+# never lowers the version: a process that started together with another may record
+# a step after the other has recorded the next one
 SCHEMA_VERSION_WRITE = (
     "MERGE (s:SchemaVersion {id: $id}) "
     "ON CREATE SET s.created_at = $now "
+    "WITH s WHERE coalesce(s.version, 0) < $version "
     "SET s.version = $version, s.applied = $applied, s.updated_at = $now"
 )
 

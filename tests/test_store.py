@@ -8,6 +8,7 @@ from graph import cypher
 from graph.config import NEO4J
 from graph.errors import ConflictError, ModelError
 from graph.migrations import (
+    SCHEMA_NODE_ID,
     SCHEMA_VERSION,
     current_version,
     declared,
@@ -279,3 +280,18 @@ def test_ids_of_unknown_kinds_are_refused_on_read(store: Store) -> None:
     with pytest.raises(ModelError, match="is not an id of any kind"):
         get_node(store, "x' OR 1=1")
     assert get_node(store, "per_nobody") is None
+
+
+def test_a_late_process_never_lowers_the_schema_version(store: Store) -> None:
+    """Processes starting together each record the steps they ran: one that records
+    step 1 after another recorded step 2 must not take the store back to 1 (``db
+    status`` of a third then said version 1)."""
+    assert current_version(store) == SCHEMA_VERSION
+    try:
+        store.write(
+            cypher.SCHEMA_VERSION_WRITE, id=SCHEMA_NODE_ID, version=1, applied=["1: late"],
+            now="2026-01-01T00:00:00Z",
+        )  # fmt: skip
+        assert current_version(store) == SCHEMA_VERSION
+    finally:
+        migrate(store)  # were it lowered, the next tests find the store as it was
