@@ -60,8 +60,8 @@ from nlp.text import fold
 from schema.roles import TABLE, Outcome
 from server import Config, complaint_of, create_app
 from tests.auth import BOOKKEEPING, bearer
+from tests.crawler import SCHEMA, leaked, render, strings, tree
 from tests.live import serve
-from tests.test_leaks import SCHEMA, leaked, selection, strings
 
 pytestmark = pytest.mark.store
 DEMO = "tests/data/demo/complaints.jsonl"
@@ -250,7 +250,7 @@ def operation(kind: str, name: str, f: GraphQLField, given: Mapping[str, Any]) -
     args: dict[str, GraphQLArgument] = f.args
     defs = ", ".join(f"${k}: {args[k].type}" for k in given)
     call = ", ".join(f"{k}: ${k}" for k in given)
-    sel = "" if is_leaf_type(get_named_type(f.type)) else selection(f.type, 1)
+    sel = "" if is_leaf_type(get_named_type(f.type)) else render(tree(f.type, 1))
     return f"{kind}{f'({defs})' if defs else ''} {{ {name}{f'({call})' if call else ''} {sel} }}"
 
 

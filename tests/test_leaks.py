@@ -14,6 +14,7 @@ and keeps every string the API answers: data, cursors and error messages.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -26,16 +27,10 @@ from typing import Any
 import httpx
 import pytest
 from graphql import (
-    GraphQLEnumType,
     GraphQLField,
-    GraphQLInterfaceType,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLUnionType,
     get_named_type,
     is_leaf_type,
 )
-from graphql.pyutils import Undefined
 
 from graph.export import FORMATS
 from graph.extraction import NlpBatchExtractor
@@ -46,14 +41,13 @@ from graph.store import Store
 from nlp.pipeline import Extractor
 from nlp.sources import read
 from nlp.text import fold
-from schema.app import build_schema
 from schema.roles import TABLE, Outcome
 from server import Config, complaint_of, create_app
 from tests.auth import bearer
+from tests.crawler import SCHEMA, args, leaked, pieces, problems, render, strings, tree
 from tests.live import serve
 
-pytestmark = pytest.mark.store
-SCHEMA = build_schema(introspection=False)._schema
+pytestmark = [pytest.mark.store, pytest.mark.timeout(900)]  # three crawls, loaded CI
 DEMO = "tests/data/demo/complaints.jsonl"
 DEPTH = 3  # object levels below the root field: link → node/fact → evidence
 NOTE = "Revisado con {name}: confirma la amenaza."
@@ -166,78 +160,6 @@ def _curate(w: World, protected: list[str]) -> None:
 # --- the crawler --------------------------------------------------------------------------
 
 
-def _args(f: GraphQLField, given: Mapping[str, str]) -> str | None:
-    """The arguments of a field: required ones from ``given`` (None: cannot be called)."""
-    parts = []
-    for name, arg in f.args.items():
-        if name in given:
-            parts.append(f"{name}: {given[name]}")
-        elif isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined:
-            return None
-    return f"({', '.join(parts)})" if parts else ""
-
-
-NESTED_ARGS = {  # required arguments of fields below the root
-    "hotspots": {"from": '"1990-01-01"', "to": '"2100-01-01"'},
-}
-
-
-def selection(t: Any, depth: int) -> str:
-    """Every field of ``t`` to ``depth`` object levels (fragments on each possible type)."""
-    named = get_named_type(t)
-    if is_leaf_type(named):
-        return ""
-    if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
-        parts = ["__typename"]
-        for impl in SCHEMA.get_possible_types(named):
-            inner = _fields(impl, depth)
-            if inner:
-                parts.append(f"... on {impl.name} {{ {inner} }}")
-        return "{ " + " ".join(parts) + " }"
-    assert isinstance(named, GraphQLObjectType)
-    return "{ " + (_fields(named, depth) or "__typename") + " }"
-
-
-def _fields(t: GraphQLObjectType, depth: int) -> str:
-    out = []
-    for name, f in t.fields.items():
-        args = _args(f, NESTED_ARGS.get(name, {}))
-        if args is None:
-            args = ""
-            inner_type = get_named_type(f.type)
-            enum = next(
-                (a for a in f.args.values() if isinstance(get_named_type(a.type), GraphQLEnumType)),
-                None,
-            )
-            if enum is None:
-                raise AssertionError(f"{t.name}.{name} needs arguments: add them to NESTED_ARGS")
-            arg_name = next(k for k, a in f.args.items() if a is enum)
-            values = list(get_named_type(enum.type).values)
-            sub = selection(inner_type, depth - 1) if not is_leaf_type(inner_type) else ""
-            if depth <= 0 and sub:
-                continue
-            out += [f"{name}_{v}: {name}({arg_name}: {v}) {sub}" for v in values]
-            continue
-        if is_leaf_type(get_named_type(f.type)):
-            out.append(f"{name}{args}")
-        elif depth > 0:
-            sub = selection(f.type, depth - 1)
-            if sub and sub != "{ __typename }":
-                out.append(f"{name}{args} {sub}")
-    return " ".join(out)
-
-
-def strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from strings(v)
-
-
 @dataclass
 class Crawl:
     texts: list[str] = field(default_factory=list)
@@ -252,6 +174,9 @@ def _run(w: World, role: str, crawl: Crawl, query: str) -> Any:
     root = query.split("{", 2)[1].split("(")[0].split()[0]
     crawl.seconds[root] = crawl.seconds.get(root, 0.0) + time.monotonic() - started
     crawl.requests += 1
+    # an error without a path is a refusal of the query itself: a crawl refused sees
+    # nothing, and would pass every test below without looking
+    assert all(e.get("path") for e in body.get("errors") or []), (query[:300], body["errors"])
     # export files are text too (GraphML writes "&#225;" for "á")
     crawl.texts += [html.unescape(t) for t in strings(body.get("data"))]
     crawl.texts += [e.get("message", "") for e in body.get("errors", [])]
@@ -268,7 +193,7 @@ def _root_calls(w: World) -> dict[str, list[str]]:
     every += [i for k, ids in w.ids.items() if k not in ("Person", "Complaint") for i in ids[::4]]
     q = json.dumps
     return {
-        "node": [f"(id: {q(i)})" for i in every],
+        "node": every,
         "actor": [f"(id: {q(i)})" for i in some],
         "fact": [f"(id: {q(f)})" for f in w.facts[::5]],
         "search": [f"(text: {q(w.persons[i]['name'])})" for i in persons],
@@ -285,6 +210,62 @@ def _root_calls(w: World) -> dict[str, list[str]]:
     }
 
 
+def _listing(w: World, role: str, c: Crawl, name: str, f: GraphQLField) -> None:
+    """Every page of a listing with every field, in pages as large as the limits let
+    the whole selection be (the cursor comes from each page)."""
+    sel = render(tree(f.type, DEPTH))
+    first = next(
+        (n for n in (100, 50, 20, 10, 5, 2, 1) if not problems(f"{{ {name}(first: {n}) {sel} }}")),
+        None,
+    )
+    assert first is not None, f"{name}: not even one item with every field fits the limits"
+    after = None
+    while True:
+        cursor = f", after: {json.dumps(after)}" if after else ""
+        body = _run(w, role, c, f"{{ {name}(first: {first}{cursor}) {sel} }}")
+        page = (body.get("data") or {}).get(name) or {}
+        if not (page.get("pageInfo") or {}).get("hasNextPage"):
+            return
+        after = page["pageInfo"]["endCursor"]
+
+
+# Root fields that answer with a graph or a list of nodes: two levels reach every node
+# and edge with its evidence; each node met is then crawled on its own, three levels deep.
+SHALLOW = {"search", "connections", "neighbourhood", "timeline"}
+ARGS = "(crawled: 0)"  # where a piece's arguments go (the pieces depend on the type only)
+
+
+@functools.cache
+def _pieces(name: str) -> list[str]:
+    f = SCHEMA.query_type.fields[name]  # type: ignore[union-attr]
+    depth = 2 if name in SHALLOW else DEPTH
+    return pieces(lambda sel: f"{{ {name}{ARGS} {sel} }}", tree(f.type, depth))
+
+
+def _call(w: World, role: str, c: Crawl, name: str, arguments: str, f: GraphQLField) -> None:
+    """One root call with every field, in as many queries as the limits need."""
+    if is_leaf_type(get_named_type(f.type)):
+        _run(w, role, c, f"{{ {name}{arguments} }}")
+        return
+    for query in _pieces(name):
+        _run(w, role, c, query.replace(ARGS, arguments, 1))
+
+
+@functools.cache
+def _node_pieces(kind: str) -> list[str]:
+    call = f"{{{{ node{ARGS} {{{{ ... on {kind} {{}} }}}} }}}}"
+    return pieces(call.format, tree(SCHEMA.get_type(kind), DEPTH))
+
+
+def _node(w: World, role: str, c: Crawl, node_id: str) -> None:
+    """One node with every field of its own type."""
+    arguments = f"(id: {json.dumps(node_id)})"
+    body = _run(w, role, c, f"{{ node{arguments} {{ __typename }} }}")
+    kind = ((body.get("data") or {}).get("node") or {}).get("__typename")
+    for query in _node_pieces(kind) if kind else []:
+        _run(w, role, c, query.replace(ARGS, arguments, 1))
+
+
 LISTINGS = ("actors", "incidents", "complaints", "landDisputes", "cases", "places", "alerts")
 
 
@@ -297,42 +278,23 @@ def crawl(w: World, role: str) -> Crawl:
     for name, f in query_type.fields.items():
         if TABLE[f"Query.{name}"][role] is Outcome.DENIED:
             continue
-        sel = selection(f.type, DEPTH) if not is_leaf_type(get_named_type(f.type)) else ""
         if name in LISTINGS:
-            after = None
-            while True:
-                cursor = f", after: {json.dumps(after)}" if after else ""
-                body = _run(w, role, c, f"{{ {name}(first: 100{cursor}) {sel} }}")
-                page = (body.get("data") or {}).get(name) or {}
-                if not (page.get("pageInfo") or {}).get("hasNextPage"):
-                    break
-                after = page["pageInfo"]["endCursor"]
-            continue
-        if name == "auditLog":
+            _listing(w, role, c, name, f)
+        elif name == "auditLog":
             continue  # admins only: no graph content
-        arg_lists = calls.get(name, [""])
-        if _args(f, {}) is None and name not in calls:
-            raise AssertionError(f"Query.{name} needs arguments: add it to _root_calls")
-        for args in arg_lists:
-            _run(w, role, c, f"{{ {name}{args} {sel} }}")
+        elif name == "node":
+            for node_id in calls["node"]:
+                _node(w, role, c, node_id)
+        else:
+            if args(f, {}) is None and name not in calls:
+                raise AssertionError(f"Query.{name} needs arguments: add it to _root_calls")
+            for arguments in calls.get(name, [""]):
+                _call(w, role, c, name, arguments, f)
     # every node met along the way, with all its fields
-    node_sel = selection(query_type.fields["node"].type, DEPTH)
     for node_id in sorted(c.seen - {i for ids in w.ids.values() for i in ids}):  # alerts
         if node_id.startswith(("per_", "org_", "com_", "inc_", "plc_", "cmp_", "alr_", "mrg_")):
-            _run(w, role, c, f"{{ node(id: {json.dumps(node_id)}) {node_sel} }}")
+            _node(w, role, c, node_id)
     return c
-
-
-def leaked(texts: list[str], names: set[str]) -> dict[str, str]:
-    """name → a string it appears in (accents and case ignored, whole words)."""
-    found: dict[str, str] = {}
-    folded = [fold(t) for t in texts]
-    for name in names:
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-        hit = next((t for t in folded if pattern.search(t)), None)
-        if hit is not None:
-            found[name] = hit[:200]
-    return found
 
 
 class Crawls(dict[str, Crawl]):
