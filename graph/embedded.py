@@ -46,6 +46,7 @@ from typing import IO, Any
 
 import psutil
 
+from graph import processes
 from graph.errors import StoreError, StoreStartError
 
 STATE_FILE = "store.json"
@@ -183,16 +184,9 @@ def write_state(paths: Paths, state: State) -> None:
 
 
 def process_alive(pid: int, started: float | None = None) -> bool:
-    """True if ``pid`` runs (and, given ``started``, is the process started then)."""
-    if pid <= 0:
-        return False
-    try:
-        proc = psutil.Process(pid)
-        if proc.status() == psutil.STATUS_ZOMBIE:
-            return False
-        return started is None or abs(proc.create_time() - started) < 1.0
-    except psutil.Error:
-        return False
+    """True if ``pid`` runs (and, given ``started`` from ``processes.started``, is the
+    process started then)."""
+    return processes.alive(pid, started)
 
 
 def free_port() -> int:
@@ -427,8 +421,7 @@ def keep(
     lock = paths.lock.open("a+")
     if not _lock_within(lock, fcntl.LOCK_EX, 2.0):
         return 0  # another keeper serves this data dir
-    me = psutil.Process()
-    base = State("starting", os.getpid(), me.create_time(), database)
+    base = State("starting", os.getpid(), processes.started(os.getpid()) or 0.0, database)
     stop = False
 
     def on_signal(signum: int, frame: Any) -> None:
@@ -512,6 +505,13 @@ def _relaunch(
             time.sleep(pause)
             pause = min(pause * 2, 30.0)
     return None
+
+
+def _describe(state: State) -> str:
+    """What a client saw of the store it waited for, to diagnose a start that hangs."""
+    keeper = "alive" if process_alive(state.keeper_pid, state.keeper_started) else "gone"
+    jvm = "alive" if process_alive(state.jvm_pid) else "gone"
+    return f"status {state.status}, keeper {state.keeper_pid} {keeper}, JVM {state.jvm_pid} {jvm}"
 
 
 # --- the client ----------------------------------------------------------------------
@@ -641,9 +641,11 @@ class EmbeddedStore:
                 self._spawn()
                 spawns += 1
             time.sleep(POLL)
+        state = read_state(self.paths)
+        seen = "no state file" if state is None else _describe(state)
         raise StoreStartError(
             f"embedded store for {self.paths.data_dir} not ready after {self.timeout:.0f}s "
-            f"(log: {self.paths.log})"
+            f"({seen}; log: {self.paths.log})"
         )
 
     def __enter__(self) -> Endpoint:

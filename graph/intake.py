@@ -15,6 +15,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
+import os
 import socket
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -23,9 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Protocol
 
-import psutil
-
-from graph import audit, cypher
+from graph import audit, cypher, processes
 from graph.curation import without_settled_suspicions
 from graph.errors import ConflictError, DefensoresError, ModelError, NotFound, StoreUnavailable
 from graph.model import CHANNELS, CONFIDENTIALITY, MODEL
@@ -619,8 +618,8 @@ def pending(store: Store, *, limit: int = 1000, max_attempts: int = MAX_ATTEMPTS
 
 
 def _me() -> str:
-    proc = psutil.Process()
-    return f"{socket.gethostname()}:{proc.pid}:{proc.create_time():.0f}"
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{processes.started(pid) or 0.0:.2f}"
 
 
 def _lease_held(claimed_by: str, claimed_at: Any) -> bool:
@@ -631,12 +630,8 @@ def _lease_held(claimed_by: str, claimed_at: Any) -> bool:
     pid_text, _, started = rest.partition(":")
     if host == socket.gethostname():
         try:
-            proc = psutil.Process(int(pid_text))
-            return (
-                abs(proc.create_time() - float(started)) < 2
-                and proc.status() != psutil.STATUS_ZOMBIE
-            )
-        except (psutil.Error, ValueError):
+            return processes.alive(int(pid_text), float(started))
+        except ValueError:
             return False
     if not isinstance(claimed_at, str):
         return False

@@ -166,14 +166,13 @@ def test_a_live_claim_is_respected_and_a_dead_one_is_not(store: Store) -> None:
     import os
     import socket
 
-    import psutil
-
+    from graph import processes
     from graph.repository import upsert
     from graph.rows import NodeRecord, utc_now
 
     cid = receive(store, ComplaintIn(text=TEXT)).id
     host = socket.gethostname()
-    live = f"{host}:{os.getpid()}:{psutil.Process().create_time():.0f}"
+    live = f"{host}:{os.getpid()}:{processes.started(os.getpid()) or 0:.2f}"
     claim = {"status": "extracting", "claimed_by": live, "claimed_at": utc_now()}
     upsert(store, [NodeRecord("Complaint", cid, claim)], partial=True)
     assert pending(store) == []  # another process is working on it
