@@ -9,8 +9,9 @@ any shape never splices a user string into the query text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 from graph.cypher import _label, _rel, fulltext_name
@@ -18,6 +19,8 @@ from graph.errors import ModelError
 from graph.model import MODEL, NodeKind
 from graph.policy import FULL, Pseudonyms, Viewer
 from graph.pseudonyms import WORD
+from graph.repository import NodeView
+from nlp.text import fold
 
 # The roles an actor has in an incident. "suspect" (SUSPECTED_OF: named, not attributed
 # the act, pending review) is asked for by name only: ALL_ROLES, the roles the text
@@ -111,13 +114,73 @@ def pseudonym_expr(var: str) -> str:
     return f"'{WORD} ' + toString({var}.pseudonym_no)"
 
 
-def sort_name(v: Viewer, var: str) -> str:
-    """The name sort key: a pseudonymised person sorts by pseudonym, not by name."""
+def sort_name(v: Viewer, var: str, keys: str | None = None) -> str:
+    """The name sort key: a pseudonymised person sorts by pseudonym, not by name; a node
+    whose name the viewer sees redacted, by the redacted name (``keys``: the parameter
+    holding ``Screen.keys``)."""
+    name = f"{var}.name_norm" if keys is None else f"coalesce({keys}[{var}.id], {var}.name_norm)"
     p = pseudonymised(v, var)
     if p is None:
-        return f"{var}.name_norm"
+        return name
     padded = f"right('0000000000' + toString({var}.pseudonym_no), 10)"
-    return f"CASE WHEN {p} THEN '{WORD.lower()} ' + {padded} ELSE {var}.name_norm END"
+    return f"CASE WHEN {p} THEN '{WORD.lower()} ' + {padded} ELSE {name} END"
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The nodes a viewer sees with persons' names redacted from their own names and
+    other shown values (built by ``graph.names``), as the viewer sees them.
+
+    Filters match these nodes, sorts order them and search scores them by the values
+    shown, never by the stored ones: a name behind a pseudonym finds nothing. Empty for
+    viewers who see every name, and when no name is redacted anywhere."""
+
+    views: Mapping[str, NodeView] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.views)
+
+    def ids(self, label: str | None = None) -> list[str]:
+        """The screened nodes (those of ``label``)."""
+        return sorted(i for i, v in self.views.items() if label is None or label in v.labels)
+
+    def values(self, view: NodeView, prop: str) -> list[str]:
+        """What a filter on ``prop`` compares, as ``Criteria`` holds it: names and
+        aliases folded, other values lower-cased."""
+        p = view.props
+        if prop == "name":
+            return [fold(str(x)) for x in [p.get("name"), *(p.get("aliases") or [])] if x]
+        value = p.get(prop)
+        return [str(value).lower()] if value else []
+
+    def hits(self, prop: str, text: str, label: str) -> dict[str, bool]:
+        """The screened nodes of ``label`` whose shown ``prop`` holds ``text`` (a map:
+        statements look ids up in it, whatever its size)."""
+        return {
+            i: True
+            for i, v in self.views.items()
+            if label in v.labels and any(text in x for x in self.values(v, prop))
+        }
+
+    def of(self, label: str) -> dict[str, bool]:
+        """The screened nodes of ``label``, as a map for statements to look ids up in."""
+        return {i: True for i, v in self.views.items() if label in v.labels}
+
+    def keys_of(self, label: str) -> dict[str, str]:
+        """``keys`` of the screened nodes of ``label``."""
+        return {i: k for i, k in self.keys.items() if label in self.views[i].labels}
+
+    @cached_property
+    def keys(self) -> dict[str, str]:
+        """Each screened node's sort key, as shown: the folded name, else the file number
+        or the kind (what ``page`` and ``links`` sort by)."""
+        out = {}
+        for i, v in self.views.items():
+            p = v.props
+            key = fold(str(p["name"])) if p.get("name") else p.get("file_number") or p.get("kind")
+            if key:
+                out[i] = str(key)
+        return out
 
 
 @dataclass(frozen=True)
@@ -158,14 +221,59 @@ class Criteria:
 
 
 class _Params:
-    def __init__(self, viewer: Viewer = FULL) -> None:
+    def __init__(self, viewer: Viewer = FULL, screen: Screen | None = None) -> None:
         self.values: dict[str, Any] = {}
         self.viewer = viewer
+        self.screen = screen or Screen()
+        self.label = ""  # the label listed (``where``)
+        self._screened: dict[str, str] = {}
 
     def add(self, value: Any) -> str:
         name = f"f{len(self.values)}"
         self.values[name] = value
         return f"${name}"
+
+    def shown(self, var: str, label: str, prop: str, text: str) -> tuple[str, str] | None:
+        """For a screened node of ``label`` bound to ``var``: the condition that it is
+        one, and the condition that its shown ``prop`` holds ``text`` (None: nothing of
+        ``label`` is screened)."""
+        screened = self.screen.of(label)
+        if not screened:
+            return None
+        if label not in self._screened:
+            self._screened[label] = self.add(screened)
+        hits = self.add(self.screen.hits(prop, text, label))
+        return (
+            f"{self._screened[label]}[{var}.id] IS NOT NULL",
+            f"{hits}[{var}.id] IS NOT NULL",
+        )
+
+
+def _matching(
+    ps: _Params, var: str, prop: str, text: str, real: str, p: str, label: str | None = None
+) -> str:
+    """``real`` (the stored ``prop`` holds the parameter ``p``), but for what the viewer
+    sees under a pseudonym or redacted: a pseudonymised person matches on the pseudonym
+    only, a screened node on its shown value only."""
+    label = label or ps.label
+    branches = []
+    hidden = pseudonymised(ps.viewer, var)
+    if hidden is not None and prop == "name" and label == "Actor":
+        branches.append((hidden, f"toLower({pseudonym_expr(var)}) CONTAINS {p}"))
+    shown = ps.shown(var, label, prop, text)
+    if shown is not None:
+        branches.append(shown)
+    if not branches:
+        return real
+    # as AND/OR, not CASE: ArcadeDB evaluates an ``any(…)`` in a CASE's ELSE for every row
+    # (a person's alias matched behind the pseudonym); these conditions are never null
+    out: list[str] = []
+    before: list[str] = []
+    for when, then in branches:
+        out.append(f"({' AND '.join([*before, when, then])})")
+        before.append(f"NOT {when}")
+    out.append(f"({' AND '.join([*before, real])})")
+    return f"({' OR '.join(out)})"
 
 
 def _date_from(expr: str, p: str) -> str:
@@ -211,17 +319,16 @@ def _exists(
     return f"EXISTS {{ MATCH {pattern}{where} }}"
 
 
-def _name(c: Criteria, ps: _Params, n: str = "n") -> str:
-    """Name or alias contains; a pseudonymised person matches on the pseudonym only."""
+def _name(c: Criteria, ps: _Params, n: str = "n", label: str | None = None) -> str:
+    """Name or alias contains; a pseudonymised person matches on the pseudonym only, a
+    node whose name the viewer sees redacted on the redacted name only."""
+    assert c.name is not None
     p = ps.add(c.name)
     real = (
         f"({n}.name_norm CONTAINS {p} OR "
         f"any(a IN coalesce({n}.aliases_norm, []) WHERE a CONTAINS {p}))"
     )
-    hidden = pseudonymised(ps.viewer, n)
-    if hidden is None:
-        return real
-    return f"(CASE WHEN {hidden} THEN toLower({pseudonym_expr(n)}) CONTAINS {p} ELSE {real} END)"
+    return _matching(ps, n, "name", c.name, real, p, label)
 
 
 # A place lies in an area when its ubigeo starts with the area's code; a place without
@@ -307,7 +414,7 @@ def _incident(c: Criteria, ps: _Params) -> list[str]:
     if c.name or c.role or c.actor_id:
         conds = []
         if c.name:
-            conds.append(_name(c, ps, "a"))
+            conds.append(_name(c, ps, "a", "Actor"))
         if c.actor_id:
             conds.append(f"a.id = {ps.add(c.actor_id)}")
         out.append(_exists(ps, f"(n)<-[e:{_roles(c)}]-(a:Actor)", conds, ["a"], ["e"]))
@@ -382,9 +489,13 @@ def _dispute(c: Criteria, ps: _Params) -> list[str]:
 def _case(c: Criteria, ps: _Params) -> list[str]:
     out: list[str] = []
     if c.name:
-        out.append(f"toLower(n.file_number) CONTAINS {ps.add(c.name)}")
+        p = ps.add(c.name)
+        real = f"toLower(n.file_number) CONTAINS {p}"
+        out.append(_matching(ps, "n", "file_number", c.name, real, p))
     if c.office:
-        out.append(f"toLower(coalesce(n.office, '')) CONTAINS {ps.add(c.office)}")
+        p = ps.add(c.office)
+        real = f"toLower(coalesce(n.office, '')) CONTAINS {p}"
+        out.append(_matching(ps, "n", "office", c.office, real, p))
     if c.statuses:
         out.append(_in("status", c.statuses, ps))
     if c.date_from:
@@ -403,7 +514,8 @@ def _case(c: Criteria, ps: _Params) -> list[str]:
 def _place(c: Criteria, ps: _Params) -> list[str]:
     out: list[str] = []
     if c.name:
-        out.append(f"n.name_norm CONTAINS {ps.add(c.name)}")
+        p = ps.add(c.name)
+        out.append(_matching(ps, "n", "name", c.name, f"n.name_norm CONTAINS {p}", p))
     if c.levels:
         out.append(_in("level", c.levels, ps))
     if c.ubigeo:
@@ -536,10 +648,14 @@ def listing(kind: str) -> Listing:
         raise ModelError(f"{kind!r} cannot be listed") from None
 
 
-def where(spec: Listing, criteria: Criteria | None, viewer: Viewer) -> tuple[str, dict[str, Any]]:
+def where(
+    spec: Listing, criteria: Criteria | None, viewer: Viewer, screen: Screen | None = None
+) -> tuple[str, dict[str, Any]]:
     """The ``WHERE`` body (``true`` when nothing filters) and its parameters: what
-    ``viewer`` may see of ``spec``'s kind, and what ``criteria`` asks for."""
-    ps = _Params(viewer)
+    ``viewer`` may see of ``spec``'s kind, and what ``criteria`` asks for (of the nodes
+    in ``screen``, what the viewer is shown of them)."""
+    ps = _Params(viewer, screen)
+    ps.label = spec.label
     parts = [*spec.always, *visible_nodes(viewer, "n")]
     if criteria is not None:
         body = _compile(spec, criteria, ps)
@@ -599,12 +715,34 @@ def kinds_of(group: str) -> list[NodeKind]:
     return found
 
 
+SCREEN_KEYS = "$screen_keys"  # the parameter holding ``Screen.keys``
+_SCREENED_ORDERS = ("n.name_norm", "n.file_number")
+
+
+def screened_order(spec: Listing, order: str) -> bool:
+    """Whether sorting ``spec`` by ``order`` sorts screened nodes by what is shown
+    (the statement then takes ``$screen_keys``)."""
+    return spec.orders.get(order) in _SCREENED_ORDERS
+
+
 def page(
-    spec: Listing, where_body: str, order: str, descending: bool, keyset: bool, viewer: Viewer
+    spec: Listing,
+    where_body: str,
+    order: str,
+    descending: bool,
+    keyset: bool,
+    viewer: Viewer,
+    screened: bool = False,
 ) -> str:
-    """One page of nodes, sorted by ``order`` then id, after a keyset cursor if given."""
+    """One page of nodes, sorted by ``order`` then id, after a keyset cursor if given;
+    with ``screened``, screened nodes sort by the keys in ``$screen_keys``."""
     key = spec.orders[order]
-    sort = f"coalesce({sort_name(viewer, 'n') if key == 'n.name_norm' else key}, '')"
+    keys = SCREEN_KEYS if screened and key in _SCREENED_ORDERS else None
+    if key == "n.name_norm":
+        key = sort_name(viewer, "n", keys)
+    elif keys is not None:
+        key = f"coalesce({keys}[n.id], {key})"
+    sort = f"coalesce({key}, '')"
     op = "<" if descending else ">"
     after = f" AND ({sort} {op} $after_key OR ({sort} = $after_key AND n.id {op} $after_id))"
     direction = " DESC" if descending else ""
@@ -701,20 +839,63 @@ ALL_PERSONS = "MATCH (p:Person) RETURN p.pseudonym_no AS no, p.name AS name, p.a
 PERSONS_FINGERPRINT = "MATCH (p:Person) RETURN count(p) AS persons, max(p.updated_at) AS last"
 
 
+def names_fingerprints(screened: Mapping[str, Sequence[str]]) -> list[str]:
+    """What tells whether persons, or the nodes of the ``screened`` kinds, changed: a
+    count and a last update per kind (``graph.names`` rebuilds when one moves)."""
+    out = []
+    for kind in ("Person", *screened):
+        label = _label(MODEL.node(kind).labels[-1])
+        out.append(f"MATCH (n:{label}) RETURN count(n) AS count, max(n.updated_at) AS last")
+    return out
+
+
+def screened_labels(screened: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The screened kinds by the label that holds them alone (``Organization``, not the
+    ``Actor`` interface, which persons share)."""
+    out: dict[str, list[str]] = {}
+    for kind in screened:
+        out.setdefault(MODEL.node(kind).labels[-1], []).append(kind)
+    return out
+
+
+def screened_nodes(label: str, kinds: Sequence[str]) -> str:
+    """Every node of ``label`` with its kind and properties (complaint texts aside), for
+    ``graph.names`` to redact; the gazetteer's places (with a UBIGEO code) are public."""
+    found = [k for k in MODEL.nodes if k.name in kinds]
+    if not found:
+        raise ModelError(f"no kind of {kinds!r} to screen")
+    kind = found[0].name
+    where = " WHERE n.ubigeo IS NULL" if kind == "Place" else ""
+    return (
+        f"MATCH (n:{_label(label)}){where} "
+        f"RETURN '{kind}' AS kind, labels(n) AS labels, {projection(found, 'n')} AS props"
+    )
+
+
 def _types(rel_types: Sequence[str]) -> str:
     return "|".join(_rel(MODEL.relationship(t)) for t in rel_types)
 
 
 def links(
-    label: str, rel_types: Sequence[str], outgoing: bool, other: str, order: str, viewer: Viewer
+    label: str,
+    rel_types: Sequence[str],
+    outgoing: bool,
+    other: str,
+    order: str,
+    viewer: Viewer,
+    screened: bool = False,
 ) -> str:
     """For each id: its edges of these types to ``other`` nodes ``viewer`` may see,
-    sorted, the first ``$limit`` of them, and how many there are."""
+    sorted, the first ``$limit`` of them, and how many there are (with ``screened``,
+    screened nodes sort by the keys in ``$screen_keys``)."""
     arrow = f"-[r:{_types(rel_types)}]->" if outgoing else f"<-[r:{_types(rel_types)}]-"
+    named = f"coalesce({sort_name(viewer, 'm')}, m.file_number, m.kind, '')"
+    if screened:
+        named = f"coalesce({SCREEN_KEYS}[m.id], {named})"
     sort = {
         "date": "coalesce(m.date, '') DESC",
         "received": "m.received_at DESC",
-        "name": f"coalesce({sort_name(viewer, 'm')}, m.file_number, m.kind, '')",
+        "name": named,
         "created": "m.created_at DESC",
     }[order]
     return (
@@ -789,6 +970,18 @@ def search_candidates(label: str, terms: int, viewer: Viewer, fulltext: bool = F
         f"RETURN n.id AS id, labels(n) AS labels, coalesce(n.name, n.file_number) AS name, "
         f"{'n.aliases' if label == 'Actor' else '[]'} AS aliases, "
         f"{'n.office' if label == 'Case' else 'null'} AS extra LIMIT $limit"
+    )
+
+
+def search_screened(label: str, viewer: Viewer) -> str:
+    """The screened nodes of ``label`` (``$ids``, ``graph.names``) that ``viewer`` may
+    see: search scores them by what the viewer is shown of them, and only by that."""
+    spec = listing(label)
+    always = _and([*spec.always, *visible_nodes(viewer, "n")])
+    return (
+        f"MATCH (n:{_label(label)}) WHERE n.id IN $ids AND {always} "
+        "RETURN n.id AS id, labels(n) AS labels, null AS name, [] AS aliases, null AS extra "
+        "LIMIT $limit"
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -32,8 +33,8 @@ import networkx as nx  # type: ignore[import-untyped]
 from graph import cypher_read as q
 from graph.errors import ModelError
 from graph.model import MODEL
-from graph.names import NameIndex, screen
-from graph.policy import Pseudonyms, Viewer
+from graph.names import redactor_for, screen
+from graph.policy import Viewer
 from graph.reads import Edge, nodes_by_ids
 from graph.repository import NodeView
 from graph.store import Store
@@ -49,6 +50,7 @@ EDGE_TYPES = tuple(t for t in q.WALKABLE if t not in MODEL.tentative())
 FREE_TEXT = frozenset({"summary", "quotes", "review_note", "source", "text"})
 EDGE_PROPS = ("id", "confidence", "review", "status", "role", "side", "reviewed_at")
 CHUNK = 1000
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,9 @@ def _window_ids(store: Store, viewer: Viewer, window: Window) -> set[str]:
     region = window.region
     if region is not None and not (region.isdigit() and len(region) in (2, 4, 6)):
         raise ModelError(f"region must be a UBIGEO prefix of 2, 4 or 6 digits; got {region!r}")
+    for name, value in (("from", window.date_from), ("to", window.date_to)):
+        if value is not None and not _DATE.match(value):
+            raise ModelError(f"{name} must be YYYY-MM-DD (or YYYY-MM, YYYY); got {value!r}")
     criteria = q.Criteria(ubigeo=window.region, date_from=window.date_from, date_to=window.date_to)
     body, params = q.where(q.listing("Incident"), criteria, viewer)
     incidents = {str(r["id"]) for r in store.read(q.ids_where("Incident", body), **params)}
@@ -114,9 +119,8 @@ def gather(store: Store, viewer: Viewer, window: Window = Window()) -> Export:
     for chunk in _chunks(wanted):
         found = nodes_by_ids(store, chunk, viewer=viewer)
         out.nodes.update({i: v for i, v in found.items() if v.kind in KINDS})
-    if viewer.pseudonymises:
-        protected_only = viewer.pseudonyms is Pseudonyms.PROTECTED
-        names = NameIndex(store).redactor(protected_only=protected_only)
+    if viewer.pseudonymises:  # persons' names out of places', organisations', … names
+        names = redactor_for(store, viewer)
         out.nodes = {i: screen(v, names) for i, v in out.nodes.items()}
     seen: set[tuple[str, str, str]] = set()
     by_label: dict[str, list[str]] = {}

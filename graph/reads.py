@@ -19,9 +19,10 @@ from rapidfuzz import fuzz
 
 from graph import cypher_read as q
 from graph.config import NEO4J
-from graph.cypher_read import Criteria
+from graph.cypher_read import Criteria, Screen
 from graph.errors import ModelError
 from graph.model import MODEL
+from graph.names import screen_for
 from graph.policy import Viewer
 from graph.pseudonyms import label as pseudonym
 from graph.redaction import Subject
@@ -73,10 +74,14 @@ def list_page(
         raise ModelError(f"{kind} cannot be sorted by {order!r}")
     if not viewer.sees_graph or kind in viewer.hidden_kinds:
         return Page([], [], False)
-    body, params = q.where(spec, criteria, viewer)
+    screen = screen_for(store, viewer)
+    body, params = q.where(spec, criteria, viewer, screen)
     keyset = {"after_key": after[0], "after_id": after[1]} if after else {}
+    screened = bool(screen.of(spec.label)) and q.screened_order(spec, order)
+    if screened:
+        params["screen_keys"] = screen.keys_of(spec.label)
     rows = store.read(
-        q.page(spec, body, order, descending, after is not None, viewer),
+        q.page(spec, body, order, descending, after is not None, viewer, screened),
         **params,
         **keyset,
         limit=first + 1,
@@ -93,7 +98,7 @@ def count(store: Store, kind: str, criteria: Criteria | None = None, *, viewer: 
     spec = q.listing(kind)
     if not viewer.sees_graph or kind in viewer.hidden_kinds:
         return 0
-    body, params = q.where(spec, criteria, viewer)
+    body, params = q.where(spec, criteria, viewer, screen_for(store, viewer))
     rows = store.read(q.total(spec, body), **params)
     return int(rows[0]["total"]) if rows else 0
 
@@ -244,10 +249,19 @@ def links(
         raise ModelError(f"limit must be within 1..{MAX_LINKS}; got {limit}")
     if not viewer.sees_graph or spec.other in viewer.hidden_kinds:
         return {}
+    extra: dict[str, Any] = {}
+    if spec.order == "name":
+        screen = screen_for(store, viewer)
+        keys = screen.keys_of(spec.other)
+        if keys:
+            extra["screen_keys"] = keys
     rows = store.read(
-        q.links(spec.label, spec.rel_types, spec.outgoing, spec.other, spec.order, viewer),
+        q.links(
+            spec.label, spec.rel_types, spec.outgoing, spec.other, spec.order, viewer, bool(extra)
+        ),
         ids=list(dict.fromkeys(ids)),
         limit=limit,
+        **extra,
     )
     out: dict[str, LinkPage] = {}
     for r in rows:
@@ -307,6 +321,30 @@ def _score(query: str, name: str) -> float:
     return float(max(direct, sounds * 0.95))
 
 
+def _searched(row: Mapping[str, Any], screen: Screen) -> tuple[str, list[str]]:
+    """A candidate's name and what search scores it by: its names as stored, or, for a
+    node whose names the viewer sees redacted, those it is shown."""
+    shown = screen.views.get(str(row["id"]))
+    if shown is None:
+        names = [str(row["name"] or ""), *(row["aliases"] or [])]
+        if row["extra"]:
+            names.append(str(row["extra"]))
+        return str(row["name"]), names
+    p = shown.props
+    name = str(p.get("name") or p.get("file_number") or "")
+    names = [name, *(str(a) for a in p.get("aliases") or [])]
+    if shown.kind == "Case" and p.get("office"):
+        names.append(str(p["office"]))
+    return name, names
+
+
+def _recalled(terms: Sequence[str], names: Sequence[str], shown: NodeView) -> bool:
+    """Whether the names shown hold a term, as the candidates' statements ask of stored
+    names (a case's office is scored, not searched)."""
+    searched = names[:-1] if shown.kind == "Case" and shown.props.get("office") else names
+    return any(t in fold(n) for t in terms for n in searched)
+
+
 _PSEUDONYM = re.compile(r"^\s*persona\s+(\d{1,9})\s*$", re.IGNORECASE)
 
 
@@ -326,7 +364,9 @@ def search(
     ``fulltext`` says); both find the same nodes, so the hits are the same.
 
     Persons ``viewer`` sees under pseudonyms are found by their pseudonym ("Persona 17")
-    only: their names are not searched, so a search cannot confirm a name."""
+    only: their names are not searched, so a search cannot confirm a name. Nodes whose
+    names hold such a person's name (``graph.names.Screen``) are scored by the names the
+    viewer is shown, and only by them."""
     _check_first(first)
     terms = _terms(text)
     if not terms:
@@ -338,6 +378,7 @@ def search(
         return []
     if fulltext is None:
         fulltext = store.backend == NEO4J
+    screen = screen_for(store, viewer)
     rows: list[Mapping[str, Any]] = []
     params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(terms)}
     params["text"] = q.fulltext_contains(terms)
@@ -352,16 +393,19 @@ def search(
             by_pseudonym = q.search_pseudonym(viewer)
             if wanted and by_pseudonym:
                 rows += store.read(by_pseudonym, no=int(wanted.group(1)), limit=1)
+        screened = screen.ids(label)
+        if screened:
+            rows += store.read(q.search_screened(label, viewer), ids=screened, limit=len(screened))
     best: dict[str, Hit] = {}
     for r in rows:
-        names = [str(r["name"] or ""), *(r["aliases"] or [])]
-        if r["extra"]:
-            names.append(str(r["extra"]))
-        score, matched = max((_score(text, n), n) for n in names)
         node_id = str(r["id"])
+        name, names = _searched(r, screen)
+        if node_id in screen.views and not _recalled(terms, names, screen.views[node_id]):
+            continue  # found by a stored name the viewer is not shown
+        score, matched = max((_score(text, n), n) for n in names)
         if score >= floor and (node_id not in best or best[node_id].score < score):
             kind = MODEL.kind_of_id(node_id).name
-            best[node_id] = Hit(node_id, kind, str(r["name"]), round(score, 1), matched)
+            best[node_id] = Hit(node_id, kind, name, round(score, 1), matched)
     return sorted(best.values(), key=lambda h: (-h.score, h.name, h.id))[:first]
 
 

@@ -3,7 +3,9 @@
 Everything is read as a trainer's viewer (``graph.policy.TRAINER``): every person is
 "Persona N", sealed complaints and what only they support are absent. Case studies are
 built from the structure of the graph (who, what, where, when), not from the complaints'
-words, so no sentence of a complaint can carry a name into teaching material. One case
+words, so no sentence of a complaint can carry a name into teaching material; the names
+of places, organisations and disputes that hold a person's name are redacted as the API
+redacts them for trainers (``graph.names``). One case
 study per land dispute (optionally within a region), each with a drawing of its graph;
 the statistics come with bar charts; headings are in Spanish and English.
 """
@@ -18,9 +20,11 @@ from graph.cypher_read import ALL_ROLES, Criteria
 from graph.documents import Doc
 from graph.drawing import bars_svg, graph_svg
 from graph.errors import ModelError
+from graph.names import redactor_for, screen
 from graph.policy import TRAINER
 from graph.projections import facts_graph
 from graph.reads import LinkPage, LinkSpec, links, list_page
+from graph.redaction import Redactor
 from graph.repository import NodeView
 from graph.store import Store
 
@@ -75,8 +79,10 @@ class Pack:
         return written
 
 
-def _name(v: NodeView) -> str:
-    p = v.props
+def _named(v: NodeView, redactor: Redactor | None = None) -> str:
+    """How the pack names a node: a person by pseudonym (as read for trainers), any
+    other name with persons' names redacted."""
+    p = (v if redactor is None else screen(v, redactor)).props
     if v.kind == "Incident":
         return f"{p.get('type')} {p.get('date') or ''}".strip()
     return str(p.get("name") or v.id)
@@ -95,8 +101,15 @@ def _disputes(store: Store, region: str | None) -> list[NodeView]:
         after = page.cursors[-1]
 
 
-def case_study(store: Store, dispute: NodeView, number: int) -> Doc:
+def case_study(
+    store: Store, dispute: NodeView, number: int, redactor: Redactor | None = None
+) -> Doc:
     viewer = TRAINER
+    names = redactor_for(store, viewer) if redactor is None else redactor
+
+    def named(v: NodeView) -> str:
+        return _named(v, names)
+
     nodes: dict[str, NodeView] = {dispute.id: dispute}
     edges = []
     empty = LinkPage()
@@ -125,24 +138,24 @@ def case_study(store: Store, dispute: NodeView, number: int) -> Doc:
             nodes[link.node.id] = link.node
             edges.append(link.edge)
     p = dispute.props
-    doc = Doc(f"Caso de estudio {number} / Case study {number}: {_name(dispute)}")
+    doc = Doc(f"Caso de estudio {number} / Case study {number}: {named(dispute)}")
     doc.p(f"Motor del conflicto / Driver: {p.get('driver') or '—'} · "
           f"estado / status: {p.get('status') or '—'}")  # fmt: skip
     doc.h(2, "Partes / Parties")
-    doc.ul([f"{_name(link.node)} ({link.node.kind})" for link in parties.items])
+    doc.ul([f"{named(link.node)} ({link.node.kind})" for link in parties.items])
     doc.h(2, "Hechos / Incidents")
     rows = []
     for i in sorted(incident_ids, key=lambda i: str(nodes[i].props.get("date"))):
         incident = nodes[i]
-        who = [f"{_name(x.node)}: {ROLE_WORDS[x.edge.type]}" for x in roles.get(i, empty).items]
-        where = [_name(x.node) for x in places.get(i, empty).items]
+        who = [f"{named(x.node)}: {ROLE_WORDS[x.edge.type]}" for x in roles.get(i, empty).items]
+        where = [named(x.node) for x in places.get(i, empty).items]
         rows.append([incident.props.get("date") or "—", incident.props.get("type"),
                      ", ".join(where) or "—", "; ".join(who) or "—"])  # fmt: skip
     doc.table(["Fecha / Date", "Hecho / Incident", "Lugar / Place", "Personas / People"], rows)
     doc.h(2, "Grafo / Graph")
-    drawn = {i: (_name(v), v.kind) for i, v in nodes.items()}
+    drawn = {i: (named(v), v.kind) for i, v in nodes.items()}
     picture = graph_svg(drawn, [(e.start, e.end, e.type.lower()) for e in edges],
-                        title=_name(dispute))  # fmt: skip
+                        title=named(dispute))  # fmt: skip
     doc.picture(f"caso-{number:02d}.svg", picture, f"graph of case study {number}")
     doc.h(2, "Preguntas para el taller / Workshop questions")
     doc.ul([
@@ -177,9 +190,10 @@ def build(store: Store, region: str | None = None) -> Pack:
     if region is not None and not (region.isdigit() and len(region) in (2, 4, 6)):
         raise ModelError(f"region must be a UBIGEO prefix of 2, 4 or 6 digits; got {region!r}")
     disputes = _disputes(store, region)
+    redactor = redactor_for(store, TRAINER)
     docs: dict[str, Doc] = {}
     for n, dispute in enumerate(disputes, 1):
-        docs[f"caso-{n:02d}"] = case_study(store, dispute, n)
+        docs[f"caso-{n:02d}"] = case_study(store, dispute, n, redactor)
     docs["patrones"] = statistics(store)
     docs["glosario"] = glossary()
     index = Doc("Material de formación / Training pack")

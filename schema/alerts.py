@@ -58,8 +58,15 @@ class RiskFactor:
     label: str = strawberry.field(description="The factor as the mechanism names it.")
     weight: float = strawberry.field(description="Points per unit, from risk.toml.")
     points: float
-    detail: str
+    raw_detail: strawberry.Private[str]
     evidence: list[RiskEvidence]
+
+    @strawberry.field(
+        description="The factor in words (incidents, aggressors, land disputes, areas); "
+        "persons' names redacted as the role requires."
+    )
+    async def detail(self, info: Ctx) -> str:
+        return await disclosure.generated(info.context, self.raw_detail)
 
 
 @strawberry.type(description="An explainable risk assessment of a defender or a community.")
@@ -96,7 +103,7 @@ def to_assessment(a: Mapping[str, Any]) -> RiskAssessment:
                 label=x["label"],
                 weight=x["weight"],
                 points=x["points"],
-                detail=x["detail"],
+                raw_detail=x["detail"],
                 evidence=[
                     RiskEvidence(
                         incident_id=_id(e["incident_id"]),

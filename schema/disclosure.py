@@ -64,6 +64,15 @@ async def from_incident(ctx: Context, incident_id: str, text: str | None) -> str
     return await _redact(ctx, text, disclosure, False)
 
 
+async def generated(ctx: Context, text: str) -> str:
+    """Words the system wrote from stored names (a risk factor's detail names land
+    disputes, which may be named after a person): redacted for viewers who see persons
+    under pseudonyms, never withheld."""
+    if ctx.viewer.unrestricted or not ctx.viewer.pseudonymises:
+        return text
+    return await _redact(ctx, text, Disclosure((), ()), False)
+
+
 async def note(ctx: Context, text: str | None) -> str | None:
     """A note staff wrote (a review note, a consultation, a reason): withheld from
     viewers who get no notes, redacted for the others."""

@@ -48,3 +48,27 @@ def test_spans_come_first_and_offsets_do_not_drift() -> None:
 def test_no_subjects_no_change() -> None:
     assert Redactor([]).redact("Rosa Quispe") == "Rosa Quispe"
     assert not Redactor([])
+
+
+def test_names_of_other_nodes_are_screened_but_the_gazetteer_s_are_public() -> None:
+    from graph.names import screen
+    from graph.repository import NodeView
+
+    r = Redactor([ROSA, Subject("Persona 5", ("Mario Satipo Cruz",))])
+    place = NodeView("Place", ("Place",), {"id": "plc_x", "name": "Quispe afirmó además",
+                                           "name_norm": "quispe afirmo ademas"})  # fmt: skip
+    shown = screen(place, r)
+    assert shown.props["name"] == "Persona 3 afirmó además"
+    assert shown.props["name_norm"] == "persona 3 afirmo ademas"
+    district = NodeView("Place", ("Place",), {"id": "plc_s", "name": "Satipo", "ubigeo": "1206"})
+    assert screen(district, r) is district  # redacting it would tell who is called so
+    case = NodeView("Case", ("Case",), {"id": "cas_x", "file_number": "F-1",
+                                        "office": "Despacho de Rosita"})  # fmt: skip
+    assert screen(case, r).props["office"] == "Despacho de Persona 3"
+    org = NodeView("Organization", ("Actor", "Organization"), {"id": "org_x", "name": "Rosa "
+                   "Quispe Huamán", "aliases": ["ROSITA"], "aliases_norm": ["rosita"]})  # fmt: skip
+    shown = screen(org, r)
+    assert (shown.props["name"], shown.props["aliases"]) == ("Persona 3", ["Persona 3"])
+    assert shown.props["aliases_norm"] == ["persona 3"]
+    plain = NodeView("Place", ("Place",), {"id": "plc_y", "name": "Puerto Ocopa"})
+    assert screen(plain, r) is plain
