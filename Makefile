@@ -34,8 +34,8 @@ run: install
 	DEFENSORES_IDE=1 $(VENV)/bin/defensores serve
 
 test: install
-	@# Neo4j's jars for the suite's Neo4j half (pinned in graph/java/pom.xml; cached)
-	$(PY) -m graph.local_neo4j fetch
+	@# Neo4j's jars for the suite's Neo4j half (pinned in graph/store/java/pom.xml; cached)
+	$(PY) -m graph.store.local_neo4j fetch
 	$(PY) -m pytest
 
 # A local Neo4j 5 to try the project on (not for production); Java 17 and Maven fetch it.

@@ -25,11 +25,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
-from graph.config import ReextractConfig, StoreConfig
 from graph.errors import ConfigError, DefensoresError, ModelError
-from graph.migrations import current_version, migrate
-from graph.repository import counts
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.config import ReextractConfig, StoreConfig
+from graph.store.migrations import current_version, migrate
+from graph.store.repository import counts
 from schema.logs import LOG_FORMAT, LogHygiene, log_config
 
 log = logging.getLogger("defensores")
@@ -53,8 +53,8 @@ class Config:
     request_timeout: float = 30.0
     workers: int = 1
     rate_limit: int = 600  # requests per minute per token
-    patterns_max_stale: float = 0.0  # seconds; see graph.projections
-    # re-extract stored complaints on start (graph.reextract)
+    patterns_max_stale: float = 0.0  # seconds; see graph.analysis.projections
+    # re-extract stored complaints on start (graph.intake.reextract)
     reextract: ReextractConfig = field(default_factory=ReextractConfig)
 
     @classmethod
@@ -163,7 +163,7 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
     """The ASGI app. Its lifespan owns the store: it opens it and closes it on
     shutdown (a store handed over stays open: its owner closes it). ``extractor`` (a
     batch extractor) is loaded on the first submission when not given."""
-    from graph.names import NameIndex
+    from graph.access.names import NameIndex
     from schema.app import Endpoint, Services
     from schema.auditing import GroupCommit
     from schema.events import Broker
@@ -378,7 +378,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _backup(args: argparse.Namespace, config: Config) -> int:
-    from graph import backup
+    from graph.store import backup
 
     with open_store(config.store) as store:
         if args.command == "backup":
@@ -390,8 +390,8 @@ def _backup(args: argparse.Namespace, config: Config) -> int:
 
 
 def _dossier(args: argparse.Namespace, config: Config) -> int:
-    from graph import dossier
-    from graph.policy import PROSECUTOR
+    from graph.access.policy import PROSECUTOR
+    from graph.documents import dossier
 
     with open_store(config.store) as store:
         found = dossier.gather(store, args.case_id, PROSECUTOR)
@@ -406,7 +406,7 @@ def _dossier(args: argparse.Namespace, config: Config) -> int:
 
 
 def _training_pack(args: argparse.Namespace, config: Config) -> int:
-    from graph import training
+    from graph.documents import training
 
     with open_store(config.store) as store:
         pack = training.build(store, args.region)
@@ -416,9 +416,9 @@ def _training_pack(args: argparse.Namespace, config: Config) -> int:
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:
-    from graph import export
+    from graph.access.policy import viewer_for
+    from graph.documents import export
     from graph.model import ROLES
-    from graph.policy import viewer_for
 
     if args.as_role not in ROLES:
         raise ConfigError(f"--as-role must be one of {', '.join(ROLES)}; got {args.as_role!r}")
@@ -447,7 +447,7 @@ def _export(args: argparse.Namespace, config: Config) -> int:
 def complaint_of(record: Any, confidentiality: str = "restricted") -> Any:
     """The complaint a record of ``nlp.sources.read`` holds (``confidentiality`` when it
     names none); the record must carry a text (no ``error``)."""
-    from graph.intake import ComplaintIn, normalise_instant
+    from graph.intake.durable import ComplaintIn, normalise_instant
 
     return ComplaintIn(
         text=record.text,
@@ -515,7 +515,7 @@ def _serve(config: Config) -> int:
 
 def _neo4j(args: argparse.Namespace, config: Config) -> int:
     """Run the local Neo4j in the foreground until Ctrl-C (or SIGTERM)."""
-    from graph.local_neo4j import LocalNeo4j, neo4j_version
+    from graph.store.local_neo4j import LocalNeo4j, neo4j_version
 
     folder = config.store.data_dir / "neo4j-local"
     print(f"starting Neo4j {neo4j_version()} (the first start fetches it with Maven)…")
@@ -552,7 +552,7 @@ def _db(args: argparse.Namespace, config: Config) -> int:
 def _audit(args: argparse.Namespace, config: Config) -> int:
     from dataclasses import asdict
 
-    from graph import audit
+    from graph.access import audit
 
     data_dir = config.store.data_dir
     key_path = Path(args.key) if args.key else audit.default_key_path()
@@ -581,7 +581,7 @@ def _audit(args: argparse.Namespace, config: Config) -> int:
 
 
 def _token(args: argparse.Namespace, config: Config) -> int:
-    from graph import tokens
+    from graph.access import tokens
 
     with open_store(config.store) as store:
         if args.tokens_action == "create":
@@ -651,10 +651,10 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def reextract_store(store: Store, since: str | None = None) -> dict[str, Any]:
-    """Re-extract the stored complaints due (``graph.reextract``), the NLP in a process
+    """Re-extract the stored complaints due (``graph.intake.reextract``), the NLP in a process
     of its own; returns the summary."""
-    from graph.extraction import NlpBatchExtractor
-    from graph.reextract import reextract
+    from graph.intake.extraction import NlpBatchExtractor
+    from graph.intake.reextract import reextract
     from nlp.pipeline import VERSION
     from nlp.worker import ExtractorProcess
 
@@ -686,10 +686,9 @@ def _ingest_code(summary: Mapping[str, Any]) -> int:
 
 
 def _ingest(args: argparse.Namespace, config: Config) -> int:
-    from graph.alerts import AfterIntake
+    from graph.analysis.alerts import AfterIntake
     from graph.errors import StoreUnavailable
-    from graph.extraction import NlpBatchExtractor
-    from graph.intake import (
+    from graph.intake.durable import (
         ELSEWHERE,
         UNAVAILABLE,
         ComplaintIn,
@@ -699,6 +698,7 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
         resume_batches,
         validate,
     )
+    from graph.intake.extraction import NlpBatchExtractor
     from nlp.sources import read
     from nlp.worker import ExtractorProcess
 
@@ -795,8 +795,8 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
 
 def _reassess(args: argparse.Namespace, config: Config) -> int:
     """The early warnings an ingest could not raise (exit 3), raised now."""
-    from graph.alerts import AGAIN_BATCH, AfterIntake
-    from graph.intake import get
+    from graph.analysis.alerts import AGAIN_BATCH, AfterIntake
+    from graph.intake.durable import get
 
     ids = list(args.complaint_ids)
     if args.summary:

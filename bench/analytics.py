@@ -6,8 +6,8 @@ Generates an invented graph (default 100k incidents, about 1M relationships: 60k
 UBIGEO places, with perpetrators drawn from a Zipf-like distribution so that they recur)
 and bulk-loads it into a fresh embedded store. Then
 
-* **projections and metrics**: ``graph.projections.facts_graph`` (the store read into an
-  ``nx.MultiDiGraph``), ``graph.analytics.incident_actor_graph`` (actors linked through
+* **projections and metrics**: ``graph.analysis.projections.facts_graph`` (the store read into an
+  ``nx.MultiDiGraph``), ``graph.analysis.analytics.incident_actor_graph`` (actors linked through
   shared incidents), and on that projection the project's ``key_actors`` (PageRank;
   betweenness sampled over 500 pivots) and ``clusters`` (Louvain), each followed at once
   by the bare networkx call on the same projection (``nx.pagerank``,
@@ -51,17 +51,17 @@ from typing import Any
 import networkx as nx  # type: ignore[import-untyped]
 import psutil
 
-from graph import alerts
-from graph.analytics import clusters, incident_actor_graph, key_actors
-from graph.config import StoreConfig
-from graph.embedded import Paths, read_state
-from graph.extraction import NlpBatchExtractor
-from graph.intake import ComplaintIn, process_batch, receive
+from graph.analysis import alerts
+from graph.analysis.analytics import clusters, incident_actor_graph, key_actors
+from graph.analysis.projections import facts_graph
+from graph.intake.durable import ComplaintIn, process_batch, receive
+from graph.intake.extraction import NlpBatchExtractor
 from graph.model import CASE_STATUS, DISPUTE_DRIVERS, INCIDENT_TYPES
-from graph.projections import facts_graph
-from graph.repository import counts, load
 from graph.rows import FactRecord, NodeRecord
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.config import StoreConfig
+from graph.store.embedded import Paths, read_state
+from graph.store.repository import counts, load
 from nlp.gazetteers import DATA as GAZETTEER_DIR
 from nlp.pipeline import Extractor
 from server import open_store

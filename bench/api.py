@@ -23,7 +23,7 @@ the same baseline (the prosecutor's statements through the driver), so the ratio
 the roles side by side show what the viewers' conditions and pseudonyms cost.
 
 ``--backend neo4j`` loads the same graph into a Neo4j 5 Community the script starts
-itself (``graph.local_neo4j``), serves it, and takes the bare driver against that same
+itself (``graph.store.local_neo4j``), serves it, and takes the bare driver against that same
 server as the baseline; ``--backend both`` runs the embedded ArcadeDB then Neo4j, with
 the same graph and the same requests, and ends with the two ratios side by side. One
 store and one server per backend, as before: nothing here needs a second fresh store.
@@ -54,11 +54,11 @@ import neo4j
 from backends import ARCADEDB, NEO4J, add_arguments, chosen, running_store
 from serving import free_port, start_server
 
-from graph import tokens
-from graph.repository import counts, load
+from graph.access import tokens
+from graph.access.tokens import Principal
 from graph.rows import FactRecord, NodeRecord
-from graph.store import Store
-from graph.tokens import Principal
+from graph.store.bolt import Store
+from graph.store.repository import counts, load
 from nlp.gazetteers import DATA as GAZETTEER_DIR
 from schema.app import build_schema
 from schema.context import Context

@@ -6,7 +6,7 @@ directory of its own and hands back what a benchmark needs besides the ``Store``
 Bolt address and login for the bare driver (the baseline, against the same server), the
 ``DEFENSORES_*`` settings for a child process, and the store's JVM for its CPU and memory.
 
-For Neo4j each call starts its own ``graph.local_neo4j.LocalNeo4j`` (Community Edition,
+For Neo4j each call starts its own ``graph.store.local_neo4j.LocalNeo4j`` (Community Edition,
 one user database, ~12 s to start) and stops it on the way out, an exception or Ctrl-C
 included: a fresh server per store, as a fresh embedded data dir is for ArcadeDB.
 """
@@ -24,10 +24,10 @@ from pathlib import Path
 import neo4j
 import psutil
 
-from graph.config import StoreConfig
-from graph.embedded import USER, Paths, read_secret, read_state
-from graph.local_neo4j import LocalNeo4j
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.config import StoreConfig
+from graph.store.embedded import USER, Paths, read_secret, read_state
+from graph.store.local_neo4j import LocalNeo4j
 from server import open_store
 
 ARCADEDB = "arcadedb"

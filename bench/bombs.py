@@ -38,8 +38,8 @@ from serving import free_port, fresh_store, start_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph import tokens
-from tests.test_bombs import (
+from graph.access import tokens
+from tests.schema.test_bombs import (
     ALIAS_BOMB,
     DEEP_LIST,
     fan_out_bomb,

@@ -23,9 +23,9 @@ Outputs:
 * ``--out``: one complaint per line, as ``defensores ingest`` reads them (``text``,
   ``received_at``, ``channel``, ``confidentiality``, ``source``);
 * ``--facts``: the graph a perfect extraction would write, ready for
-  ``graph.repository.load`` (``read_records`` reads it back): per complaint, its
+  ``graph.store.repository.load`` (``read_records`` reads it back): per complaint, its
   ``Complaint`` node (status ``extracted``, the id the intake gives), the nodes not given
-  before, and its facts with their evidence, as ``graph.extraction.to_extraction`` builds
+  before, and its facts with their evidence, as ``graph.intake.extraction.to_extraction`` builds
   them from the true ``DocResult`` (``MENTIONS``, ``REPORTS``, ``VICTIM_OF``, …, the name
   index, the places' ``PART_OF``). The counts go to stderr.
 
@@ -58,8 +58,8 @@ from pathlib import Path
 from string import Formatter
 from typing import Any, TextIO
 
-from graph.extraction import to_extraction
-from graph.intake import ComplaintIn, complaint_id, text_sha256
+from graph.intake.durable import ComplaintIn, complaint_id, text_sha256
+from graph.intake.extraction import to_extraction
 from graph.rows import Evidence, FactRecord, NodeRecord, fact_id
 from nlp.gazetteers import load as load_gazetteer
 from nlp.pipeline import VERSION

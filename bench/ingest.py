@@ -22,7 +22,7 @@ complaints through the bare NLP then the same slice ingested (``--slices``, defa
 and the median ratio of the rounds is the figure.
 
 ``--backend neo4j`` ingests into a Neo4j 5 Community the script starts itself
-(``graph.local_neo4j``), a fresh server per round as the embedded store is a fresh data
+(``graph.store.local_neo4j``), a fresh server per round as the embedded store is a fresh data
 dir per round (started and warmed untimed); the baseline stays the bare NLP, which
 involves no store. ``--backend both`` runs each round on the embedded ArcadeDB then on
 Neo4j, so the two meet the same machine weather, and ends with them side by side.
@@ -46,10 +46,10 @@ import psutil
 from backends import ARCADEDB, NEO4J, add_arguments, chosen, running_store
 from generate import simple_pairs
 
-from graph.extraction import ExtractsMany, NlpBatchExtractor
-from graph.intake import ComplaintIn, receive_many, resume_batches
-from graph.repository import counts
-from graph.store import Store
+from graph.intake.durable import ComplaintIn, receive_many, resume_batches
+from graph.intake.extraction import ExtractsMany, NlpBatchExtractor
+from graph.store.bolt import Store
+from graph.store.repository import counts
 from nlp.pipeline import Extractor, detect_language
 from nlp.worker import ExtractorProcess
 

@@ -37,10 +37,10 @@ import httpx
 from generate import simple_pairs as generate
 from serving import free_port, start_server
 
-from graph import tokens
-from graph.config import StoreConfig
-from graph.extraction import NlpBatchExtractor
-from graph.intake import ComplaintIn, receive_many, resume_batches
+from graph.access import tokens
+from graph.intake.durable import ComplaintIn, receive_many, resume_batches
+from graph.intake.extraction import NlpBatchExtractor
+from graph.store.config import StoreConfig
 from nlp.pipeline import Extractor
 from nlp.sources import read
 from server import complaint_of, open_store

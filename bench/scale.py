@@ -4,7 +4,7 @@ For each size N (``--sizes``), in its own fresh embedded store:
 
 1. **load**: the ground-truth graph of N generated complaints (``bench/generate.py``:
    complaints, actors, incidents, facts with evidence) through
-   ``graph.repository.load``, in chunks, as a bulk import would; complaints/s and
+   ``graph.store.repository.load``, in chunks, as a bulk import would; complaints/s and
    relationships/s of the load calls (generating the records is timed apart);
 2. **ingest**: ``--ingest-sample`` *new* complaints of the same generated world through
    the real intake (``receive_many``, then ``resume_batches`` with the NLP), on top of
@@ -51,12 +51,13 @@ from generate import Distinct, Generated, complaints, records
 from load import ACTORS, NAMES, READS, read_variables
 from serving import free_port, fresh_store, start_server
 
-from graph import alerts, tokens
-from graph.extraction import ExtractsMany, NlpBatchExtractor
-from graph.intake import receive_many, resume_batches
-from graph.repository import counts, load
+from graph.access import tokens
+from graph.analysis import alerts
+from graph.intake.durable import receive_many, resume_batches
+from graph.intake.extraction import ExtractsMany, NlpBatchExtractor
 from graph.rows import FactRecord, NodeRecord
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.repository import counts, load
 from nlp.pipeline import Extractor
 from nlp.worker import ExtractorProcess
 

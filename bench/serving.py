@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 import psutil
 
-from graph.config import StoreConfig
-from graph.embedded import Paths, read_state
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.config import StoreConfig
+from graph.store.embedded import Paths, read_state
 from server import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

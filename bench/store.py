@@ -1,7 +1,7 @@
 """Store benchmark: the repository against the bare driver, in the same run.
 
 Loads N actors and 3N relationships (default 100k and 300k) through the repository
-(``graph.repository.load``: validation, row conversion, provenance upkeep, one
+(``graph.store.repository.load``: validation, row conversion, provenance upkeep, one
 transaction per batch) and the same rows through the bare ``neo4j`` driver, one
 ``UNWIND`` statement per batch. Each side gets its own fresh store, so neither inherits
 the other's data or caches; the stores are started before timing and warmed with the
@@ -19,7 +19,7 @@ bare driver on the same store. Figures are ratios first: absolute times drift on
 shared machines.
 
 ``--backend neo4j`` measures the same on a Neo4j 5 Community the script starts itself
-(``graph.local_neo4j``), the bare driver against the same server as the baseline;
+(``graph.store.local_neo4j``), the bare driver against the same server as the baseline;
 ``--backend both`` runs the embedded ArcadeDB then Neo4j and ends with the two side by
 side. Community Edition has one user database, so each side gets a Neo4j server of its
 own (three at once, ``--neo4j-heap`` each, about 12 s to start, untimed) rather than one
@@ -50,9 +50,8 @@ from typing import Any
 import neo4j
 from backends import ARCADEDB, NEO4J, Running, add_arguments, chosen, running_store
 
-from graph import cypher
+from graph.cypher import write as cypher
 from graph.model import MODEL
-from graph.repository import get_node, load, neighbours
 from graph.rows import (
     Evidence,
     FactRecord,
@@ -63,7 +62,8 @@ from graph.rows import (
     node_batches,
     utc_now,
 )
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.repository import get_node, load, neighbours
 
 Statements = list[tuple[tuple[str, ...], list[Row]]]
 ORG_KINDS = ["company", "police", "state_agency", "criminal_group", "federation"]

@@ -32,8 +32,8 @@ from generate import simple_pairs
 from ingest import ingest_items
 from serving import fresh_store
 
-import graph.store as store_module
-from graph.store import Store
+import graph.store.bolt as store_module
+from graph.store.bolt import Store
 from nlp.pipeline import Extractor
 from nlp.result import DocResult
 

@@ -27,13 +27,13 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from graph import cypher
+from graph.cypher import write as cypher
 from graph.errors import ConflictError, ModelError, NotFound
 from graph.model import CASE_STATUS, MEASURE_STATUS, MODEL, REVIEW_STATUS, NodeKind, RelKind
-from graph.repository import DEFAULT_BATCH, write_all
 from graph.rows import Evidence, FactRecord, Row, chunks, fact_batches, utc_now
 from graph.rows import fact_id as edge_id
-from graph.store import Store, Tx
+from graph.store.bolt import Store, Tx
+from graph.store.repository import DEFAULT_BATCH, write_all
 from nlp.text import fold
 
 Props = dict[str, Any]

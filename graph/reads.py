@@ -1,6 +1,6 @@
 """The read side the API stands on: pages, batched look-ups, search, paths, timelines.
 
-Every function takes the store, the ``Viewer`` it reads for (``graph.policy``: what the
+Every function takes the store, the ``Viewer`` it reads for (``graph.access.policy``: what the
 role may see is built into each statement, so nothing it may not see is ever read for
 it) and plain values, and returns plain dataclasses; the batched ones (``nodes_by_ids``,
 ``links``) take many ids and cost one statement per label or per link kind, so
@@ -17,18 +17,18 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from graph import cypher_read as q
-from graph.config import NEO4J
-from graph.cypher_read import Criteria, Screen
+from graph.access.names import screen_for
+from graph.access.policy import Viewer
+from graph.access.pseudonyms import label as pseudonym
+from graph.access.redaction import Subject
+from graph.cypher import read as q
+from graph.cypher.read import Criteria, Screen
 from graph.errors import ModelError
+from graph.intake.resolution import key_id, query_keys
 from graph.model import MODEL
-from graph.names import screen_for
-from graph.policy import Viewer
-from graph.pseudonyms import label as pseudonym
-from graph.redaction import Subject
-from graph.repository import NodeView
-from graph.resolution import key_id, query_keys
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.config import NEO4J
+from graph.store.repository import NodeView
 from nlp.text import fold, phonetic
 
 MAX_PAGE = 100
@@ -144,7 +144,7 @@ def submission(store: Store, complaint_id: str) -> dict[str, Any] | None:
     return dict(rows[0]) if rows else None
 
 
-# --- what free text may say (graph.redaction) -----------------------------------------
+# --- what free text may say (graph.access.redaction) -----------------------------------------
 
 
 @dataclass(frozen=True)
@@ -365,7 +365,7 @@ def search(
 
     Persons ``viewer`` sees under pseudonyms are found by their pseudonym ("Persona 17")
     only: their names are not searched, so a search cannot confirm a name. Nodes whose
-    names hold such a person's name (``graph.names.Screen``) are scored by the names the
+    names hold such a person's name (``graph.access.names.Screen``) are scored by the names the
     viewer is shown, and only by them."""
     _check_first(first)
     terms = _terms(text)

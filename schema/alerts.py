@@ -1,8 +1,8 @@
 """Risk assessments and alerts (alerta temprana): types, queries, mutations, events.
 
-Thin over ``graph.risk`` and ``graph.alerts``: every score comes with its factors, their
-weights and the evidence (incidents and complaint quotes) behind each, so an expert can
-check the arithmetic and the sources before acting.
+Thin over ``graph.analysis.risk`` and ``graph.analysis.alerts``: every score comes with its
+factors, their weights and the evidence (incidents and complaint quotes) behind each, so
+an expert can check the arithmetic and the sources before acting.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import alerts, risk
-from graph.alerts import AlertChange
-from graph.repository import NodeView
+from graph.analysis import alerts, risk
+from graph.analysis.alerts import AlertChange
+from graph.store.repository import NodeView
 from schema import disclosure
 from schema import filters as f
 from schema.context import in_thread
@@ -92,7 +92,8 @@ def _id(value: Any) -> strawberry.ID | None:
 
 
 def to_assessment(a: Mapping[str, Any]) -> RiskAssessment:
-    """From ``dataclasses.asdict`` of a ``graph.risk.Assessment`` (also as kept on alerts)."""
+    """From ``dataclasses.asdict`` of a ``graph.analysis.risk.Assessment`` (also as kept
+    on alerts)."""
     return RiskAssessment(
         actor_id=strawberry.ID(a["subject_id"]),
         score=a["score"],

@@ -30,11 +30,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.unset import UNSET
 
-from graph import tokens
+from graph.access import tokens
+from graph.access.policy import Viewer
+from graph.access.tokens import Principal
 from graph.errors import StoreError
-from graph.policy import Viewer
-from graph.store import Store
-from graph.tokens import Principal
+from graph.store.bolt import Store
 from schema.alerts import Alert
 from schema.bodies import parse_body, surrogate_problem
 from schema.context import Context
@@ -161,19 +161,19 @@ class Services:
     """Long-lived things resolvers need besides the store (set by the app's lifespan)."""
 
     store: Store | None = None
-    extractor: Any = None  # graph.intake.BatchExtractor
+    extractor: Any = None  # graph.intake.durable.BatchExtractor
     broker: Any = None  # schema.events.Broker of complaint events
     alert_broker: Any = None  # schema.events.Broker of schema.alerts.AlertEventData
     audit: Any = None  # schema.auditing.GroupCommit
-    names: Any = None  # graph.names.NameIndex
+    names: Any = None  # graph.access.names.NameIndex
     extract_lock: Any = None
-    patterns_max_stale: float = 0.0  # see graph.projections
-    # graph.projections.Projections, one per kind of viewer: with sealed complaints or not
+    patterns_max_stale: float = 0.0  # see graph.analysis.projections
+    # graph.analysis.projections.Projections, one per kind of viewer: with sealed complaints or not
     _projections: dict[bool, Any] = field(default_factory=dict)
 
     def projections(self, viewer: Viewer) -> Any:
         """The analytics projection ``viewer`` may see (built on first use)."""
-        from graph.projections import Projections
+        from graph.analysis.projections import Projections
 
         scope = viewer.sealed_visible
         if scope not in self._projections:

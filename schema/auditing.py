@@ -1,4 +1,4 @@
-"""Every operation goes into the audit log (``graph.audit``), as it ends.
+"""Every operation goes into the audit log (``graph.access.audit``), as it ends.
 
 The record names the token, the operation (its name, or its root fields), the SHA-256
 of its variables, and the ids of the persons and complaints in its result — found by
@@ -19,7 +19,7 @@ from typing import Any
 from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
-from graph import audit
+from graph.access import audit
 from schema.context import in_thread
 
 log = logging.getLogger("defensores.audit")

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from graph import audit
+from graph.access import audit
 from graph.errors import ModelError
 from schema.context import in_thread
 from schema.types import Ctx

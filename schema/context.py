@@ -6,7 +6,7 @@ the request, so a page of 50 actors with their incidents and places costs the sa
 number of queries as a page of 5. Store calls run in worker threads: the driver is
 synchronous and the event loop must not wait on it.
 
-Every loader reads for the request's ``viewer`` (``graph.policy``, from the token's
+Every loader reads for the request's ``viewer`` (``graph.access.policy``, from the token's
 role): what the role may not see is never read for the request.
 """
 
@@ -21,12 +21,12 @@ import anyio.to_thread
 from strawberry.dataloader import DataLoader
 
 from graph import reads
-from graph.names import screen
-from graph.policy import Pseudonyms, Viewer, viewer_for
+from graph.access.names import screen
+from graph.access.policy import Pseudonyms, Viewer, viewer_for
+from graph.access.redaction import Redactor
 from graph.reads import Disclosure, Link, LinkPage, LinkSpec
-from graph.redaction import Redactor
-from graph.repository import NodeView
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.repository import NodeView
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ class Context:
     request: Any = None
     response: Any = None
     services: Any = None  # the app's long-lived services (extractor, event broker)
-    principal: Any = None  # graph.tokens.Principal: who the request speaks for
+    principal: Any = None  # graph.access.tokens.Principal: who the request speaks for
     connection_params: Any = None  # a websocket's connection_init payload
     _links: dict[tuple[LinkSpec, int], DataLoader[str, LinkPage]] = field(default_factory=dict)
 
@@ -85,7 +85,7 @@ class Context:
         return self.services.names.redactor(protected_only=protected_only)  # type: ignore[no-any-return]
 
     def screened(self, views: Iterable[NodeView]) -> list[NodeView]:
-        """Views with persons' names taken out of other nodes' names (``graph.names``);
+        """Views with persons' names taken out of other nodes' names (``graph.access.names``);
         blocking."""
         redactor = self.redactor()
         return list(views) if redactor is None else [screen(v, redactor) for v in views]

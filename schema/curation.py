@@ -12,7 +12,7 @@ import strawberry
 from graph import curation
 from graph.errors import ModelError
 from graph.reads import Edge
-from graph.repository import NodeView
+from graph.store.repository import NodeView
 from schema.context import in_thread
 from schema.enums import CaseStatus, MeasureStatus
 from schema.errors import USER_ERRORS, UserError, as_result

@@ -1,12 +1,12 @@
 """Free text as the request's viewer may read it: complaint texts, evidence quotes,
 incident summaries, staff notes.
 
-The statements already leave out what the viewer may not see (``graph.policy``); text
+The statements already leave out what the viewer may not see (``graph.access.policy``); text
 is the one thing a statement cannot pseudonymise, since names sit inside it. Here each
 text is checked against the complaints it comes from (a sealed one's words are
-withheld from viewers who may not read them) and redacted (``graph.redaction``) twice:
+withheld from viewers who may not read them) and redacted (``graph.access.redaction``) twice:
 with the persons those complaints name (their mention spans first, then their names),
-then with the names of every person the viewer sees under a pseudonym (``graph.names``:
+then with the names of every person the viewer sees under a pseudonym (``graph.access.names``:
 every person for trainers, every protected person for analysts), which catches a
 person extraction missed in this text but knows from another. A prosecutor's request
 reads nothing extra.
@@ -14,9 +14,9 @@ reads nothing extra.
 
 from __future__ import annotations
 
-from graph.policy import Pseudonyms
+from graph.access.policy import Pseudonyms
+from graph.access.redaction import Redactor
 from graph.reads import Disclosure
-from graph.redaction import Redactor
 from schema.context import Context, in_thread
 
 

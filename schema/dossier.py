@@ -1,11 +1,11 @@
 """``caseDossier(caseId)``: the prosecutor's case file as one self-contained HTML page
-(``graph.dossier``), with the ids it holds (for the audit log)."""
+(``graph.documents.dossier``), with the ids it holds (for the audit log)."""
 
 from __future__ import annotations
 
 import strawberry
 
-from graph import dossier
+from graph.documents import dossier
 from graph.errors import NotFound
 from schema.context import in_thread
 from schema.types import Ctx

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
 
-from graph import analytics, model
+from graph import model
+from graph.analysis import analytics
 
 E = TypeVar("E", bound=Enum)
 

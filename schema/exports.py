@@ -1,6 +1,6 @@
 """``export(format, filter)``: a subgraph in a file format, as the token's role may see it.
 
-Thin over ``graph.export`` (the same viewer as every other read: trainers get pseudonyms
+Thin over ``graph.documents.export`` (the same viewer as every other read: trainers get pseudonyms
 and no sealed complaint). The files come back as text in the response, so the export is
 capped; the command line (``defensores export``) has no cap.
 """
@@ -11,7 +11,7 @@ from enum import Enum
 
 import strawberry
 
-from graph import export
+from graph.documents import export
 from graph.errors import ModelError
 from schema.context import in_thread
 from schema.types import Ctx

@@ -47,7 +47,7 @@ MISSING_ASSETS_MESSAGE: Final = "the IDE assets are missing; run make install"
 # Scripts are 'self' only: no 'unsafe-inline', no 'unsafe-eval'. Styles need
 # 'unsafe-inline': GraphiQL's dialogs (Radix, react-remove-scroll) inject a <style>
 # element whose text varies, so no hash fits. Fonts and icons in graphiql.min.css are
-# data: URLs. Checked in Chromium by tests/test_ide.py.
+# data: URLs. Checked in Chromium by tests/schema/test_ide.py.
 IDE_CSP: Final = (
     "default-src 'none'; "
     "script-src 'self'; "

@@ -12,10 +12,12 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import alerts, intake, reads
-from graph.alerts import AlertChange
+from graph import reads
+from graph.analysis import alerts
+from graph.analysis.alerts import AlertChange
 from graph.errors import ModelError
-from graph.intake import ComplaintIn, Receipt, Sender
+from graph.intake import durable as intake
+from graph.intake.durable import ComplaintIn, Receipt, Sender
 from graph.rows import utc_now
 from schema.alerts import AlertMutation, events_of
 from schema.context import in_thread
@@ -115,7 +117,7 @@ def _extractor(services: Any) -> Any:
     """The app's batch extractor, loaded on first use (the spaCy models take seconds)."""
     with services.extract_lock:
         if services.extractor is None:
-            from graph.extraction import NlpBatchExtractor
+            from graph.intake.extraction import NlpBatchExtractor
             from nlp.pipeline import Extractor
 
             services.extractor = NlpBatchExtractor(Extractor())

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph import reads
-from graph.cypher_read import Criteria
+from graph.cypher.read import Criteria
 from graph.errors import ModelError
 from schema.context import Context, in_thread
 

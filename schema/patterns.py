@@ -3,7 +3,7 @@
 Each entry links to the nodes and incidents behind it (through the request's loader),
 so an analyst can go from "this company is tied to three disputes" to the incidents and,
 from there, to the evidence. Whole-graph metrics (centrality, clusters) are computed
-once per version of the graph and kept with the projection (``graph.projections``).
+once per version of the graph and kept with the projection (``graph.analysis.projections``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import analytics
+from graph.analysis import analytics
+from graph.analysis.projections import Projections
 from graph.errors import ModelError
-from graph.projections import Projections
 from schema.context import in_thread
 from schema.enums import CentralityMetric, HotspotLevel, Projection, StatsGroup
 from schema.types import Actor, Community, Ctx, Incident, LandDispute, Place, load_node

@@ -4,14 +4,14 @@
 and subscription when the schema is built (so it is checked in the resolver path, by
 strawberry's permission extension, before any resolver runs), and refuses to build a
 schema with a root field the table does not name: a new field without a rule fails at
-start-up, and the table-driven test (``tests/test_roles.py``) fails with it.
+start-up, and the table-driven test (``tests/schema/test_roles.py``) fails with it.
 
 Outcomes: ``allowed``; ``denied`` (the field answers a ``Forbidden`` error and no data);
 ``pseudonymised`` (allowed, and what it shows is read for the role's ``Viewer`` —
-``graph.policy``: trainers see every person as "Persona N" and no sealed complaint;
+``graph.access.policy``: trainers see every person as "Persona N" and no sealed complaint;
 analysts see protected persons as "Persona N" and no sealed complaint's words) — see
 README, "Roles". A role with a ``pseudonymised`` cell must have a viewer that
-pseudonymises (checked by ``tests/test_roles.py``).
+pseudonymises (checked by ``tests/schema/test_roles.py``).
 """
 
 from __future__ import annotations

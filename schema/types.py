@@ -15,10 +15,10 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from graph.cypher_read import ALL_ROLES, ROLE_TYPES, SUSPECT_ROLE
+from graph.cypher.read import ALL_ROLES, ROLE_TYPES, SUSPECT_ROLE
 from graph.errors import ModelError
 from graph.reads import MAX_LINKS, Edge, LinkSpec, Moment, Subgraph
-from graph.repository import NodeView
+from graph.store.repository import NodeView
 from schema import disclosure
 from schema.context import Context
 from schema.enums import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from graph import tokens
-from graph.repository import counts
-from graph.store import Store
+from graph.access import tokens
+from graph.store.bolt import Store
+from graph.store.repository import counts
 
 
 def bearer(store: Store, role: str = "prosecutor") -> dict[str, str]:

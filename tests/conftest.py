@@ -1,7 +1,7 @@
 """Shared fixtures: one real store per test session, talked to over Bolt.
 
 ``store`` is parametrised over the backends, both started by the project once per run:
-the embedded ArcadeDB, and a Neo4j 5 Community server (``graph.local_neo4j``, its jars
+the embedded ArcadeDB, and a Neo4j 5 Community server (``graph.store.local_neo4j``, its jars
 resolved by Maven) when Java and Maven are on the machine. ``DEFENSORES_NEO4J_URI``
 points the Neo4j half at another, empty, server instead. Without Java or Maven the
 Neo4j half is left out, and one line at the end of the run says so and why; with
@@ -18,11 +18,11 @@ from typing import NoReturn
 
 import pytest
 
-from graph.config import NEO4J, StoreConfig
 from graph.errors import StoreStartError
-from graph.local_neo4j import LocalNeo4j, missing_tools
-from graph.repository import counts, delete_all_data
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.config import NEO4J, StoreConfig
+from graph.store.local_neo4j import LocalNeo4j, missing_tools
+from graph.store.repository import counts, delete_all_data
 from server import open_store
 
 BACKENDS = ["arcadedb", "neo4j"]

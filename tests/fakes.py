@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from graph.intake import Extraction, Outcome
-from graph.resolution import key_id, name_keys
+from graph.intake.durable import Extraction, Outcome
+from graph.intake.resolution import key_id, name_keys
 from graph.rows import Evidence, FactRecord, NodeRecord
 
 

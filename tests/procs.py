@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from graph.config import StoreConfig
-from graph.intake import ComplaintIn, Extraction, process, receive
+from graph.intake.durable import ComplaintIn, Extraction, process, receive
+from graph.store.config import StoreConfig
 from server import open_store
 
 
@@ -31,7 +31,7 @@ def crash_during_extraction(text: str) -> None:
 
 def hold(data_dir: str) -> None:
     """Attach to the store, print the JVM and keeper pids, and wait to be killed."""
-    from graph.embedded import EmbeddedStore
+    from graph.store.embedded import EmbeddedStore
 
     client = EmbeddedStore(Path(data_dir), "defensores")
     endpoint = client.attach()

@@ -13,9 +13,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from graph.migrations import SCHEMA_VERSION
+from graph.store.migrations import SCHEMA_VERSION
+from tests.graph.store.test_embedded import gone, jvms, wait_until
 from tests.live import free_port, healthy
-from tests.test_embedded import gone, jvms, wait_until
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 

@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 import pytest
 
-from graph.intake import complaint_id, get
+from graph.intake.durable import complaint_id, get
 from graph.model import INCIDENT_TYPES
-from graph.repository import counts, load
 from graph.rows import FactRecord, NodeRecord, fact_batches, fact_id, node_batches
-from graph.store import Store
+from graph.store.bolt import Store
+from graph.store.repository import counts, load
 from nlp.incidents import SEVERITY
 from nlp.sources import read
 from server import Config, complaint_of, create_app

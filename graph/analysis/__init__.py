@@ -1,0 +1,1 @@
+"""Patterns and warnings: projections, networkx metrics, risk (risk.toml) and alerts."""

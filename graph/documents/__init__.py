@@ -1,0 +1,1 @@
+"""What leaves as files: dossiers, the training pack, drawings, exports, FtM."""
