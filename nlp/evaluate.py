@@ -170,7 +170,7 @@ class PRF:
 
 
 def contexts(result: DocResult) -> dict[str, frozenset[str]]:
-    """Entity key → the nodes ``graph.extraction`` links it to by MEMBER_OF, WORKS_FOR or
+    """Entity key → the nodes ``graph.intake.extraction`` links it to by MEMBER_OF, WORKS_FOR or
     PARTY_TO: the contexts that lift a review candidate over its floor."""
     ident = {e.key: identity_key(e) for e in result.entities}
     kinds = {e.key: e.type for e in result.entities}
@@ -711,7 +711,7 @@ def _shown(doc_id: str, g: dict[str, Any], p: PredEntity | None) -> str:
 def same_person_across(docs: Sequence[DocPair]) -> Measure:
     """Pairs of one gold person (one slug) in two texts that become one node (equal
     identity keys) or a review candidate (``nlp.likeness.review_candidate``, as
-    ``graph.resolution`` decides it)."""
+    ``graph.intake.resolution`` decides it)."""
     one = candidate = total = 0
     failures: list[str] = []
     for (da, ga, pa), (db, gb, pb) in combinations(_persons(docs), 2):

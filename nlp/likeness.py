@@ -1,6 +1,6 @@
 """How alike two actors' names are: the keys they are filed under and the review score.
 
-Pure functions, no store: ``graph.resolution`` files actors under these keys and raises a
+Pure functions, no store: ``graph.intake.resolution`` files actors under these keys and raises a
 ``POSSIBLY_SAME_AS`` candidate from this score; ``nlp.evaluate`` replays the same decision
 on a gold set without a database.
 """
@@ -93,7 +93,7 @@ def review(score: float, shared: int) -> tuple[float, str] | None:
 
 
 def review_candidate(a: str, b: str, shared: int = 0) -> tuple[float, str] | None:
-    """What ``graph.resolution`` decides for two actors of one kind under different nodes."""
+    """What ``graph.intake.resolution`` decides for two actors of one kind under different nodes."""
     if not (found_by(a, b) or found_by(b, a)):
         return None
     return review(similarity(a, b), shared)
