@@ -10,12 +10,10 @@ import argparse
 import contextlib
 import json
 import logging
-import os
 import signal
 import sys
 import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,124 +25,16 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from graph.errors import ConfigError, DefensoresError, ModelError
 from graph.store.bolt import Store
-from graph.store.config import ReextractConfig, StoreConfig
-from graph.store.migrations import current_version, migrate
-from graph.store.repository import counts
+from graph.store.config import Config
+from graph.store.migrations import current_version, open_store
+from graph.store.repository import status
 from schema.logs import LOG_FORMAT, LogHygiene, log_config
 
 log = logging.getLogger("defensores")
 
 
-INGEST_BATCH = 100
-
-
 class InputError(ModelError):
     """A command's input cannot be used; the message says why."""
-
-
-@dataclass(frozen=True)
-class Config:
-    """Everything the service reads from the environment (and flags)."""
-
-    store: StoreConfig
-    host: str = "127.0.0.1"
-    port: int = 8000
-    ide: bool = False
-    request_timeout: float = 30.0
-    workers: int = 1
-    rate_limit: int = 600  # requests per minute per token
-    patterns_max_stale: float = 0.0  # seconds; see graph.analysis.projections
-    # re-extract stored complaints on start (graph.intake.reextract)
-    reextract: ReextractConfig = field(default_factory=ReextractConfig)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Config:
-        source = dict(os.environ if env is None else env)
-        for key, value in overrides.items():
-            if value is not None:
-                source[f"DEFENSORES_{key.upper()}"] = value
-        host = source.get("DEFENSORES_HOST", "").strip() or "127.0.0.1"
-        raw_port = source.get("DEFENSORES_PORT", "").strip() or "8000"
-        try:
-            port = int(raw_port)
-        except ValueError:
-            raise ConfigError(f"DEFENSORES_PORT must be a port number, got {raw_port!r}") from None
-        if not 1 <= port <= 65535:
-            raise ConfigError(f"DEFENSORES_PORT must be between 1 and 65535, got {port}")
-        ide = _flag(source, "DEFENSORES_IDE")
-        raw_timeout = source.get("DEFENSORES_REQUEST_TIMEOUT", "").strip() or "30"
-        try:
-            timeout = float(raw_timeout)
-        except ValueError:
-            timeout = -1.0
-        if not 0 < timeout <= 600:
-            raise ConfigError(
-                f"DEFENSORES_REQUEST_TIMEOUT must be seconds within 0..600, got {raw_timeout!r}"
-            )
-        raw_workers = source.get("DEFENSORES_WORKERS", "").strip() or "1"
-        if not raw_workers.isdigit() or not 1 <= int(raw_workers) <= 32:
-            raise ConfigError(f"DEFENSORES_WORKERS must be 1 to 32 processes, got {raw_workers!r}")
-        raw_rate = source.get("DEFENSORES_RATE_LIMIT", "").strip() or "600"
-        if not raw_rate.isdigit() or not 1 <= int(raw_rate) <= 1_000_000:
-            raise ConfigError(
-                f"DEFENSORES_RATE_LIMIT must be requests per minute per token, 1 to 1000000, "
-                f"got {raw_rate!r}"
-            )
-        raw_stale = source.get("DEFENSORES_PATTERNS_MAX_STALE", "").strip() or "0"
-        try:
-            stale = float(raw_stale)
-        except ValueError:
-            stale = -1.0
-        if not 0 <= stale <= 3600:
-            raise ConfigError(
-                f"DEFENSORES_PATTERNS_MAX_STALE must be seconds within 0..3600, got {raw_stale!r}"
-            )
-        return cls(
-            store=StoreConfig.from_env(source),
-            host=host,
-            port=port,
-            ide=ide,
-            request_timeout=timeout,
-            workers=int(raw_workers),
-            rate_limit=int(raw_rate),
-            patterns_max_stale=stale,
-            reextract=ReextractConfig.from_env(source),
-        )
-
-
-def _flag(source: Mapping[str, str], name: str) -> bool:
-    raw = source.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
-        return False
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    raise ConfigError(f"{name} must be 1 or 0 (true/false), got {raw!r}")
-
-
-def status(store: Store) -> dict[str, Any]:
-    """What ``defensores db status`` prints."""
-    totals = counts(store)
-    return {
-        "backend": store.backend,
-        "where": store.where,
-        "database": store.database,
-        "nodes": totals["nodes"],
-        "relationships": totals["relationships"],
-        "by_label": totals["by_label"],
-        "schema_version": current_version(store),
-    }
-
-
-def open_store(config: StoreConfig, *, wait: float = 0.0) -> Store:
-    """Open the store and bring its schema up to date. With ``wait`` (batch jobs), each
-    call waits that long for a store that stopped answering (``Store.open``)."""
-    store = Store.open(config, wait=wait)
-    try:
-        migrate(store)
-    except BaseException:
-        store.close()
-        raise
-    return store
 
 
 # --- the app -------------------------------------------------------------------------
@@ -164,11 +54,16 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
     shutdown (a store handed over stays open: its owner closes it). ``extractor`` (a
     batch extractor) is loaded on the first submission when not given."""
     from graph.access.names import NameIndex
-    from schema.app import Endpoint, Services
+    from schema.app import Endpoint
     from schema.auditing import GroupCommit
     from schema.events import Broker
+    from schema.services import Services
 
-    ide_page = _ide(config)
+    ide_page = None
+    if config.ide:  # its assets must be installed
+        from web.ide import ide_page_handler
+
+        ide_page = ide_page_handler()
     services = Services(extractor=extractor, patterns_max_stale=config.patterns_max_stale)
     endpoint = Endpoint(
         services, ide_page=ide_page, timeout=config.request_timeout, rate_limit=config.rate_limit
@@ -196,7 +91,7 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
                 await anyio.to_thread.run_sync(store.close)
                 store = None
 
-    from schema.explore import explore_asset, explore_page
+    from web.explore import explore_asset, explore_page
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
@@ -206,40 +101,10 @@ def create_app(config: Config, store: Store | None = None, extractor: Any = None
         WebSocketRoute("/graphql", endpoint),
     ]
     if ide_page is not None:
-        from schema.ide import ide_asset
+        from web.ide import ide_asset
 
         routes.append(Route("/ide/{name}", ide_asset))
     return Starlette(routes=routes, lifespan=lifespan)
-
-
-def _ide(config: Config) -> Any:
-    """The IDE page handler when the IDE is on (its assets must be installed)."""
-    if not config.ide:
-        return None
-    from starlette.responses import HTMLResponse
-
-    from schema.ide import IDE_CSP, ide_html, missing_assets
-
-    missing = missing_assets()
-    if missing:
-        raise ConfigError(
-            f"DEFENSORES_IDE is on but the IDE assets are missing ({', '.join(missing)}); "
-            "run make install"
-        )
-    page = ide_html("/graphql", "/ide/")
-
-    async def ide_page(request: Request) -> HTMLResponse:
-        return HTMLResponse(
-            page,
-            headers={
-                "Content-Security-Policy": IDE_CSP,
-                "X-Content-Type-Options": "nosniff",
-                "X-Frame-Options": "DENY",
-                "Referrer-Policy": "no-referrer",
-            },
-        )
-
-    return ide_page
 
 
 # --- the command line ----------------------------------------------------------------
@@ -395,10 +260,7 @@ def _dossier(args: argparse.Namespace, config: Config) -> int:
 
     with open_store(config.store) as store:
         found = dossier.gather(store, args.case_id, PROSECUTOR)
-    page = dossier.render(found).html()
-    Path(args.out).write_text(page, encoding="utf-8")
-    if args.pdf:
-        Path(args.pdf).write_bytes(dossier.pdf(page))
+    dossier.write(found, Path(args.out), Path(args.pdf) if args.pdf else None)
     summary = {"case": args.case_id, "incidents": len(found.incidents),
                "complaints": len(found.complaints), "file": args.out, "pdf": args.pdf}  # fmt: skip
     print(json.dumps(summary, ensure_ascii=False))
@@ -428,35 +290,10 @@ def _export(args: argparse.Namespace, config: Config) -> int:
     with open_store(config.store) as store:
         found = export.gather(store, viewer_for(args.as_role), window)
         files = export.render(found, args.format, source_base=args.source_url)
-    out = Path(args.out)
-    written = []
-    if args.format == "csv":
-        out.mkdir(parents=True, exist_ok=True)
-        for name, content in files.items():
-            (out / name).write_text(content, encoding="utf-8")
-            written.append(str(out / name))
-    else:
-        [(_, content)] = files.items()
-        out.write_text(content, encoding="utf-8")
-        written.append(str(out))
+    written = export.write(files, args.format, Path(args.out))
     summary = {"format": args.format, "as_role": args.as_role, **export.counts(found)}
     print(json.dumps({**summary, "files": written}, ensure_ascii=False))
     return 0
-
-
-def complaint_of(record: Any, confidentiality: str = "restricted") -> Any:
-    """The complaint a record of ``nlp.sources.read`` holds (``confidentiality`` when it
-    names none); the record must carry a text (no ``error``)."""
-    from graph.intake.durable import ComplaintIn, normalise_instant
-
-    return ComplaintIn(
-        text=record.text,
-        received_at=normalise_instant(record.received_at),
-        channel=record.channel or "import",
-        confidentiality=record.confidentiality or confidentiality,
-        source=record.source,
-        reported_at=record.reported_at,
-    )
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -487,27 +324,17 @@ def _serve(config: Config) -> int:
         if config.reextract.on_start:  # before serving: the API then shows the new facts
             summary = reextract_store(store, config.reextract.since)
             log.info("re-extraction: %s", json.dumps(summary, ensure_ascii=False))
-        if config.workers > 1:
-            # each worker process opens its own connection to the same store
-            uvicorn.run(
-                "server:app_from_env",
-                factory=True,
-                workers=config.workers,
-                host=config.host,
-                port=config.port,
-                log_level="info",
-                log_config=log_config(),
-                server_header=False,
-            )
-        else:
-            uvicorn.run(
-                create_app(config, store),
-                host=config.host,
-                port=config.port,
-                log_level="info",
-                log_config=log_config(),
-                server_header=False,
-            )
+        workers = config.workers  # more than one: each process opens its own connection
+        uvicorn.run(
+            "server:app_from_env" if workers > 1 else create_app(config, store),
+            factory=workers > 1,
+            workers=workers,
+            host=config.host,
+            port=config.port,
+            log_level="info",
+            log_config=log_config(),
+            server_header=False,
+        )
     finally:
         store.close()
     return 0
@@ -555,14 +382,11 @@ def _audit(args: argparse.Namespace, config: Config) -> int:
     from graph.access import audit
 
     data_dir = config.store.data_dir
-    key_path = Path(args.key) if args.key else audit.default_key_path()
+    key = Path(args.key) if args.key else None
     if args.audit_action == "anchor":
-        key = audit.anchor_key(key_path, data_dir, create=True)
-        to = audit.outside(
-            Path(args.to) if args.to else audit.default_anchor_path(), data_dir, "the anchor file"
-        )
+        signing = audit.anchoring(data_dir, key, Path(args.to) if args.to else None)
         with open_store(config.store) as store:
-            chain, line = audit.anchor(store, key, to)
+            chain, line = audit.anchor(store, *signing)
         if line is None:
             print(json.dumps(asdict(chain), sort_keys=True))
             print("defensores: the chain is broken; nothing anchored", file=sys.stderr)
@@ -570,12 +394,7 @@ def _audit(args: argparse.Namespace, config: Config) -> int:
         print(line)
         return 0
     with open_store(config.store) as store:
-        if args.anchor:
-            key = audit.anchor_key(key_path, data_dir)
-            lines = audit.read_anchors(Path(args.anchor))
-            verdict: Any = audit.verify_anchors(store, lines, key)
-        else:
-            verdict = audit.verify(store)
+        verdict = audit.check(store, data_dir, key, Path(args.anchor) if args.anchor else None)
     print(json.dumps(asdict(verdict), sort_keys=True))
     return 0 if verdict.ok else 1
 
@@ -653,13 +472,12 @@ def _evaluate(args: argparse.Namespace) -> int:
 def reextract_store(store: Store, since: str | None = None) -> dict[str, Any]:
     """Re-extract the stored complaints due (``graph.intake.reextract``), the NLP in a process
     of its own; returns the summary."""
-    from graph.intake.extraction import NlpBatchExtractor
+    from graph.intake.extraction import batch_extractor
     from graph.intake.reextract import reextract
     from nlp.pipeline import VERSION
-    from nlp.worker import ExtractorProcess
 
-    with ExtractorProcess() as nlp:
-        done = reextract(store, NlpBatchExtractor(nlp), VERSION, since=since)
+    with batch_extractor(own_process=True) as extractor:
+        done = reextract(store, extractor, VERSION, since=since)
     return done.as_json()
 
 
@@ -670,8 +488,6 @@ def _reextract(args: argparse.Namespace, config: Config) -> int:
     return 1 if summary["errors"] else 0
 
 
-STORE_DOWN_BEFORE = "not stored: the store stopped answering before it was written"
-STORE_DOWN_DURING = "stored, not extracted: the store stopped answering; a re-run extracts it"
 # ``ingest`` exit codes (README, "Extraction (NLP)"); 2 is any error that stops a command
 INGEST_INCOMPLETE = 1  # a record invalid, failed, or left for a re-run (store down)
 INGEST_ALERTS_MISSED = 3  # complaints stored, but risk and alerts not re-assessed for some
@@ -686,117 +502,34 @@ def _ingest_code(summary: Mapping[str, Any]) -> int:
 
 
 def _ingest(args: argparse.Namespace, config: Config) -> int:
-    from graph.analysis.alerts import AfterIntake
-    from graph.errors import StoreUnavailable
-    from graph.intake.durable import (
-        ELSEWHERE,
-        UNAVAILABLE,
-        ComplaintIn,
-        complaint_id,
-        get,
-        receive_many,
-        resume_batches,
-        validate,
-    )
-    from graph.intake.extraction import NlpBatchExtractor
+    from graph.intake.extraction import batch_extractor
+    from graph.intake.ingest import IngestOptions, arrivals, ingest
     from nlp.sources import read
-    from nlp.worker import ExtractorProcess
 
-    summary: dict[str, Any] = {
-        "stored": 0,
-        "duplicates": 0,
-        "extracted": 0,
-        "extracted_by_others": 0,  # by another ingest or the server, running meanwhile
-        "failed": [],
-        "invalid": [],
-    }
     show = sys.stderr.isatty() and not args.quiet
-    origins: dict[str, str] = {}  # complaint id -> the first record that carried it
-    # the NLP runs in a process of its own (started at the first batch): in this one it
-    # would take turns with the writes for the interpreter (see nlp.worker)
+
+    def progress(done: int) -> None:
+        print(f"\rextracting: {done} complaints", end="", file=sys.stderr, flush=True)
+
+    records = (rec for path in args.paths for rec in read(Path(path)))
+    options = IngestOptions(alerts=not args.no_alerts, progress=progress if show else None)
     # patient: a store that stops answering is waited for, and followed to its new
     # address, for up to DEFENSORES_STORE_WAIT_SECONDS per call before the run gives up
     with (
         open_store(config.store, wait=config.store.wait_time) as store,
-        ExtractorProcess() as nlp,
+        batch_extractor(own_process=True) as extractor,
     ):
-        after = AfterIntake(store)
-        summary["after_intake"] = {"ok": True, "skipped": True} if args.no_alerts else {}
-        valid: list[tuple[str, ComplaintIn]] = []
-        down: StoreUnavailable | None = None
-
-        def store_valid() -> None:  # one statement per 100 complaints, not one per record
-            nonlocal down
-            if valid and down is None:
-                try:
-                    for _, created in receive_many(store, [c for _, c in valid]):
-                        summary["stored" if created else "duplicates"] += 1
-                except StoreUnavailable as exc:
-                    down = exc
-            if down is not None:  # this batch, and every record after it, is not stored
-                summary["failed"].extend(
-                    {"record": origin, "error": STORE_DOWN_BEFORE} for origin, _ in valid
-                )
-            valid.clear()
-
-        for path in args.paths:
-            for rec in read(Path(path)):
-                if rec.error is not None or rec.text is None:
-                    summary["invalid"].append({"record": rec.origin, "error": rec.error})
-                    continue
-                try:
-                    complaint = complaint_of(rec, args.confidentiality)
-                    validate(complaint)
-                except DefensoresError as exc:
-                    summary["invalid"].append({"record": rec.origin, "error": str(exc)})
-                    continue
-                origins.setdefault(complaint_id(complaint.text), rec.origin)
-                valid.append((rec.origin, complaint))
-                if len(valid) >= INGEST_BATCH:
-                    store_valid()
-        store_valid()
-        if down is not None:
-            summary["interrupted"] = str(down)
-            summary["after_intake"] = summary["after_intake"] or after.report()
-            print(json.dumps(summary, ensure_ascii=False, indent=2))
-            return _ingest_code(summary)
-        extractor = NlpBatchExtractor(nlp)
-        done = 0
-
-        def progress(batch: Sequence[tuple[str, str, str]]) -> list[Any]:
-            nonlocal done
-            out = extractor(batch)
-            done += len(batch)
-            if show:
-                print(f"\rextracting: {done} complaints", end="", file=sys.stderr, flush=True)
-            return out
-
-        status = resume_batches(store, progress, after=None if args.no_alerts else after)
-        if after.missed and UNAVAILABLE not in status.values():
-            after.again()  # the store may answer again by now
-        summary["alerts"] = sum(1 for c in after.raised if c.kind == "created")
-        summary["after_intake"] = summary["after_intake"] or after.report()
-        if show:
-            print(file=sys.stderr)
-        for cid, st in status.items():
-            if st == "extracted":
-                summary["extracted"] += 1
-            elif st == ELSEWHERE:
-                summary["extracted_by_others"] += 1
-            elif st == UNAVAILABLE:
-                summary["interrupted"] = "the store stopped answering during extraction"
-                summary["failed"].append(_failure(origins, cid, STORE_DOWN_DURING))
-            elif st == "failed":
-                detail = get(store, cid).get("status_detail")
-                summary["failed"].append(_failure(origins, cid, str(detail)))
+        done = ingest(store, arrivals(records, args.confidentiality), extractor, options)
+    if show and not done.not_stored:
+        print(file=sys.stderr)
+    summary = done.as_json()
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return _ingest_code(summary)
 
 
 def _reassess(args: argparse.Namespace, config: Config) -> int:
     """The early warnings an ingest could not raise (exit 3), raised now."""
-    from graph.analysis.alerts import AGAIN_BATCH, AfterIntake
-    from graph.intake.durable import get
+    from graph.intake.ingest import reassess
 
     ids = list(args.complaint_ids)
     if args.summary:
@@ -808,23 +541,10 @@ def _reassess(args: argparse.Namespace, config: Config) -> int:
     if not ids:
         raise InputError("reassess: give complaint ids, or --summary with an ingest's summary")
     with open_store(config.store, wait=config.store.wait_time) as store:
-        for cid in ids:
-            get(store, cid)  # NotFound names an id that is not a stored complaint
-        after = AfterIntake(store)
-        for i in range(0, len(ids), AGAIN_BATCH):
-            after(ids[i : i + AGAIN_BATCH])
-        report = after.report()
-        report["alerts"] = sum(1 for c in after.raised if c.kind == "created")
+        after = reassess(store, ids)
+    report = {**after.report(), "alerts": sum(1 for c in after.raised if c.kind == "created")}
     print(json.dumps(report, indent=2))
     return 0 if after.ok else INGEST_ALERTS_MISSED
-
-
-def _failure(origins: Mapping[str, str], cid: str, error: str) -> dict[str, str]:
-    """A failed complaint, named by its record when this run read it."""
-    out = {"complaint": cid, "error": error}
-    if cid in origins:
-        out = {"record": origins[cid], **out}
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -52,7 +52,7 @@ import networkx as nx  # type: ignore[import-untyped]
 import psutil
 
 from graph.analysis import alerts
-from graph.analysis.analytics import clusters, incident_actor_graph, key_actors
+from graph.analysis.networks import clusters, incident_actor_graph, key_actors
 from graph.analysis.projections import facts_graph
 from graph.intake.durable import ComplaintIn, process_batch, receive
 from graph.intake.extraction import NlpBatchExtractor
@@ -60,11 +60,11 @@ from graph.model import CASE_STATUS, DISPUTE_DRIVERS, INCIDENT_TYPES
 from graph.rows import FactRecord, NodeRecord
 from graph.store.bolt import Store
 from graph.store.config import StoreConfig
-from graph.store.embedded import Paths, read_state
+from graph.store.datadir import Paths, read_state
+from graph.store.migrations import open_store
 from graph.store.repository import counts, load
 from nlp.gazetteers import DATA as GAZETTEER_DIR
 from nlp.pipeline import Extractor
-from server import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import generate as generate_complaints  # bench/ingest.py

@@ -26,9 +26,9 @@ import psutil
 
 from graph.store.bolt import Store
 from graph.store.config import StoreConfig
-from graph.store.embedded import USER, Paths, read_secret, read_state
+from graph.store.datadir import USER, Paths, read_secret, read_state
 from graph.store.local_neo4j import LocalNeo4j
-from server import open_store
+from graph.store.migrations import open_store
 
 ARCADEDB = "arcadedb"
 NEO4J = "neo4j"

@@ -40,10 +40,11 @@ from serving import free_port, start_server
 from graph.access import tokens
 from graph.intake.durable import ComplaintIn, receive_many, resume_batches
 from graph.intake.extraction import NlpBatchExtractor
+from graph.intake.ingest import complaint_of
 from graph.store.config import StoreConfig
+from graph.store.migrations import open_store
 from nlp.pipeline import Extractor
 from nlp.sources import read
-from server import complaint_of, open_store
 
 DEMO = "tests/data/demo/complaints.jsonl"
 READS = {

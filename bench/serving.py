@@ -20,8 +20,8 @@ import psutil
 
 from graph.store.bolt import Store
 from graph.store.config import StoreConfig
-from graph.store.embedded import Paths, read_state
-from server import open_store
+from graph.store.datadir import Paths, read_state
+from graph.store.migrations import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

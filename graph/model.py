@@ -3,7 +3,8 @@
 Every label, relationship type and property name that reaches a Cypher string comes
 from the declarations at the bottom of this module (``MODEL``). Other modules ask the
 model (``MODEL.node("Person")``, ``MODEL.relationship("VICTIM_OF")``) and get a
-``ModelError`` naming the offending word when something is not declared.
+``ModelError`` naming the offending word when something is not declared. How a kind, a
+property and the model are declared and checked is ``graph.kinds``.
 
 Values are stored as plain Bolt types that both Neo4j 5 and ArcadeDB keep faithfully:
 strings, integers, floats, booleans and lists of those. Instants are ISO-8601 UTC
@@ -13,191 +14,9 @@ sort and compare as text on either server.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Literal
+from functools import partial
 
-from graph.errors import ModelError
-
-
-class PropType(StrEnum):
-    STRING = "string"
-    INTEGER = "integer"
-    FLOAT = "float"
-    BOOLEAN = "boolean"
-    DATETIME = "datetime"  # ISO-8601 UTC string
-    DATE = "date"  # YYYY-MM-DD, possibly YYYY-MM or YYYY with a precision property
-    STRING_LIST = "string[]"
-    INTEGER_LIST = "integer[]"
-    FLOAT_LIST = "float[]"
-
-
-_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_IDENT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class Prop:
-    """A property a node or relationship may carry."""
-
-    name: str
-    type: PropType = PropType.STRING
-    required: bool = False
-    choices: tuple[str, ...] = ()
-    doc: str = ""
-
-    def check(self, owner: str, value: Any) -> None:
-        """Raise ``ModelError`` unless ``value`` fits this property."""
-        where = f"{owner}.{self.name}"
-        if value is None:
-            if self.required:
-                raise ModelError(f"{where} is required")
-            return
-        ok = _type_ok(self.type, value)
-        if not ok:
-            raise ModelError(f"{where} must be {self.type.value}, got {type(value).__name__}")
-        if self.choices:
-            values = value if isinstance(value, list) else [value]
-            for item in values:
-                if item not in self.choices:
-                    allowed = ", ".join(self.choices)
-                    raise ModelError(f"{where} must be one of {allowed}; got {item!r}")
-
-
-def _type_ok(kind: PropType, value: Any) -> bool:
-    if kind is PropType.STRING:
-        return isinstance(value, str)
-    if kind is PropType.INTEGER:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind is PropType.FLOAT:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind is PropType.BOOLEAN:
-        return isinstance(value, bool)
-    if kind is PropType.DATETIME:
-        return isinstance(value, str) and bool(_DATETIME_RE.match(value))
-    if kind is PropType.DATE:
-        return isinstance(value, str) and bool(_DATE_RE.match(value))
-    if kind is PropType.STRING_LIST:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind is PropType.INTEGER_LIST:
-        return isinstance(value, list) and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        )
-    if kind is PropType.FLOAT_LIST:
-        return isinstance(value, list) and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in value
-        )
-    raise AssertionError(kind)  # pragma: no cover - exhaustive over PropType
-
-
-def _check_props(owner: str, declared: Mapping[str, Prop], props: Mapping[str, Any]) -> None:
-    for name, value in props.items():
-        prop = declared.get(name)
-        if prop is None:
-            raise ModelError(f"property {name!r} is not declared on {owner}")
-        prop.check(owner, value)
-
-
-@dataclass(frozen=True)
-class NodeKind:
-    """A kind of node: its labels, its id prefix and the properties it may carry.
-
-    ``labels`` lists every label the node carries, the interface first
-    (``("Actor", "Person")``); ``key_label`` is the label whose ``id`` is unique.
-    ``text_indexed`` are the folded names that search looks into: a full-text index
-    where the store has them (Neo4j), a scan with ``CONTAINS`` elsewhere.
-    """
-
-    name: str
-    labels: tuple[str, ...]
-    id_prefix: str
-    props: tuple[Prop, ...]
-    indexed: tuple[str, ...] = ()
-    unique: tuple[str, ...] = ()
-    text_indexed: tuple[str, ...] = ()
-    internal: bool = False
-    doc: str = ""
-    _by_name: dict[str, Prop] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        by_name = {"id": Prop("id", required=True, doc="Stable identifier.")}
-        by_name.update({p.name: p for p in self.props})
-        object.__setattr__(self, "_by_name", by_name)
-
-    @property
-    def key_label(self) -> str:
-        return self.labels[0]
-
-    @property
-    def properties(self) -> Mapping[str, Prop]:
-        return self._by_name
-
-    def prop(self, name: str) -> Prop:
-        try:
-            return self._by_name[name]
-        except KeyError:
-            raise ModelError(f"property {name!r} is not declared on {self.name}") from None
-
-    def check(self, props: Mapping[str, Any], *, partial: bool = False) -> None:
-        """Validate ``props`` (``id`` excluded); ``partial`` skips required checks."""
-        _check_props(self.name, self._by_name, props)
-        if not partial:
-            for prop in self.props:
-                if prop.required and props.get(prop.name) is None:
-                    raise ModelError(f"{self.name}.{prop.name} is required")
-
-
-@dataclass(frozen=True)
-class RelKind:
-    """A relationship type with the (start, end) node groups it may join.
-
-    A group is a node kind name or an interface label such as ``Actor``.
-    ``fact`` relationships carry provenance (see ``PROVENANCE``).
-
-    ``anchor`` is the end that usually has the fewer edges of this type (an incident has
-    a few perpetrators; a perpetrator may have hundreds of incidents). Statements that
-    look for one edge between two known nodes are written from that end: ArcadeDB walks
-    the edge list of the node a pattern starts from, so a ``MERGE`` written from a hub
-    costs in proportion to the hub's edges (Neo4j chooses the side itself).
-
-    ``confirms_as`` makes the type *tentative*: a weaker, pending form of that other type
-    (``SUSPECTED_OF`` of ``PERPETRATOR_OF``). Nothing counts a tentative fact as the other
-    (patterns, risk, alerts, exports, default walks); a reviewer's confirmation turns it
-    into the other type (``graph.curation.review_fact``).
-    """
-
-    type: str
-    endpoints: tuple[tuple[str, str], ...]
-    props: tuple[Prop, ...] = ()
-    fact: bool = True
-    doc: str = ""
-    anchor: Literal["start", "end"] = "start"
-    confirms_as: str | None = None
-    _by_name: dict[str, Prop] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        by_name = {"id": Prop("id", required=True, doc="Stable identifier of the edge.")}
-        by_name.update({p.name: p for p in self.props})
-        if self.fact:
-            by_name.update({p.name: p for p in PROVENANCE})
-        by_name.update({p.name: p for p in TIMESTAMPS})
-        object.__setattr__(self, "_by_name", by_name)
-
-    @property
-    def properties(self) -> Mapping[str, Prop]:
-        return self._by_name
-
-    @property
-    def tentative(self) -> bool:
-        """A weaker, pending form of another type (see ``confirms_as``)."""
-        return self.confirms_as is not None
-
-    def check(self, props: Mapping[str, Any]) -> None:
-        _check_props(self.type, self._by_name, props)
-
+from graph.kinds import Model, NodeKind, Prop, PropType, RelKind
 
 # --- vocabularies -------------------------------------------------------------------
 
@@ -313,99 +132,8 @@ _ACTOR = (
 )
 
 
-# --- the model ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Model:
-    nodes: tuple[NodeKind, ...]
-    relationships: tuple[RelKind, ...]
-    interfaces: tuple[str, ...] = ("Actor",)
-    _nodes: dict[str, NodeKind] = field(init=False, repr=False, compare=False)
-    _rels: dict[str, RelKind] = field(init=False, repr=False, compare=False)
-    _prefixes: dict[str, NodeKind] = field(init=False, repr=False, compare=False)
-    _joins: frozenset[tuple[str, str, str]] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        nodes = {n.name: n for n in self.nodes}
-        rels = {r.type: r for r in self.relationships}
-        prefixes = {n.id_prefix: n for n in self.nodes}
-        if len(nodes) != len(self.nodes) or len(rels) != len(self.relationships):
-            raise ModelError("duplicate kind in the model")
-        if len(prefixes) != len(self.nodes):
-            raise ModelError("duplicate id prefix in the model")
-        groups = set(nodes) | set(self.interfaces)
-        for rel in self.relationships:
-            for start, end in rel.endpoints:
-                if start not in groups or end not in groups:
-                    raise ModelError(f"{rel.type} joins an undeclared kind: {start}->{end}")
-        for rel in self.relationships:
-            if rel.confirms_as is None:
-                continue
-            stronger = rels.get(rel.confirms_as)
-            if stronger is None or not rel.fact or stronger.tentative:
-                raise ModelError(f"{rel.type} confirms as {rel.confirms_as}: not a firm fact")
-            if stronger.endpoints != rel.endpoints or stronger.anchor != rel.anchor:
-                raise ModelError(f"{rel.type} and {rel.confirms_as} must join the same kinds")
-        for word in [*nodes, *rels, *self.interfaces]:
-            if not _IDENT_RE.match(word):
-                raise ModelError(f"{word!r} is not a safe identifier")
-        object.__setattr__(self, "_nodes", nodes)
-        object.__setattr__(self, "_rels", rels)
-        object.__setattr__(self, "_prefixes", prefixes)
-        joins = {
-            (rel.type, a.name, b.name)
-            for rel in self.relationships
-            for s_group, e_group in rel.endpoints
-            for a in self.nodes
-            for b in self.nodes
-            if self.in_group(a, s_group) and self.in_group(b, e_group)
-        }
-        object.__setattr__(self, "_joins", frozenset(joins))
-
-    def node(self, name: str) -> NodeKind:
-        try:
-            return self._nodes[name]
-        except KeyError:
-            raise ModelError(f"{name!r} is not a node kind of the model") from None
-
-    def relationship(self, rel_type: str) -> RelKind:
-        try:
-            return self._rels[rel_type]
-        except KeyError:
-            raise ModelError(f"{rel_type!r} is not a relationship type of the model") from None
-
-    def kind_of_id(self, node_id: str) -> NodeKind:
-        """The kind a stable id belongs to, from its prefix (``per_…`` is a Person)."""
-        prefix, sep, _ = node_id.partition("_")
-        kind = self._prefixes.get(prefix) if sep else None
-        if kind is None:
-            raise ModelError(f"{node_id!r} is not an id of any kind in the model")
-        return kind
-
-    def group_label(self, group: str) -> str:
-        """The label to match for an endpoint group (an interface or a kind)."""
-        if group in self.interfaces:
-            return group
-        return self.node(group).key_label
-
-    def in_group(self, kind: NodeKind, group: str) -> bool:
-        return group == kind.name or group in kind.labels
-
-    def check_endpoints(self, rel: RelKind, start: NodeKind, end: NodeKind) -> None:
-        if (rel.type, start.name, end.name) not in self._joins:
-            raise ModelError(f"{rel.type} may not join {start.name} to {end.name}")
-
-    def tentative(self) -> tuple[str, ...]:
-        """The tentative relationship types: counted by nothing until confirmed."""
-        return tuple(r.type for r in self.relationships if r.tentative)
-
-    def labels(self) -> Iterable[str]:
-        seen: dict[str, None] = {}
-        for kind in self.nodes:
-            for label in kind.labels:
-                seen.setdefault(label, None)
-        return list(seen)
+# Every relationship type carries the timestamps; a fact also carries the provenance.
+_rel = partial(RelKind, provenance=PROVENANCE, stamps=TIMESTAMPS)
 
 
 def _actor(name: str, prefix: str, *extra: Prop, doc: str) -> NodeKind:
@@ -703,8 +431,8 @@ MODEL = Model(
         ),
     ),
     relationships=(
-        RelKind("REPORTS", (("Complaint", "Incident"),), doc="The complaint reports it."),
-        RelKind(
+        _rel("REPORTS", (("Complaint", "Incident"),), doc="The complaint reports it."),
+        _rel(
             "MENTIONS",
             (
                 ("Complaint", "Actor"),
@@ -714,7 +442,7 @@ MODEL = Model(
             ),
             doc="The complaint names it; evidence spans give where.",
         ),
-        RelKind(
+        _rel(
             "PERPETRATOR_OF",
             (("Actor", "Incident"),),
             (
@@ -727,7 +455,7 @@ MODEL = Model(
             anchor="end",
             doc="The text attributes the act to the actor (alleged unless confirmed).",
         ),
-        RelKind(
+        _rel(
             "SUSPECTED_OF",
             (("Actor", "Incident"),),
             anchor="end",
@@ -735,46 +463,46 @@ MODEL = Model(
             doc="Named in a report of the act, which no sentence attributes to the actor: "
             "pending review, never an accusation until a reviewer confirms it.",
         ),
-        RelKind("VICTIM_OF", (("Actor", "Incident"),), anchor="end"),
-        RelKind("WITNESS_OF", (("Person", "Incident"),), anchor="end"),
-        RelKind("OCCURRED_IN", (("Incident", "Place"),)),
-        RelKind(
+        _rel("VICTIM_OF", (("Actor", "Incident"),), anchor="end"),
+        _rel("WITNESS_OF", (("Person", "Incident"),), anchor="end"),
+        _rel("OCCURRED_IN", (("Incident", "Place"),)),
+        _rel(
             "PART_OF",
             (("Place", "Place"), ("Incident", "LandDispute")),
             doc="A place in its parent; an incident in a land dispute.",
         ),
-        RelKind(
+        _rel(
             "PARTY_TO",
             (("Actor", "LandDispute"),),
             (Prop("side", choices=DISPUTE_SIDES),),
             anchor="end",
         ),
-        RelKind(
+        _rel(
             "LOCATED_IN",
             (("Actor", "Place"), ("LandDispute", "Place")),
         ),
-        RelKind(
+        _rel(
             "MEMBER_OF",
             (("Person", "Organization"), ("Person", "Community"), ("Community", "Organization")),
             (Prop("role", doc="E.g. apu, president, defender, member."),),
         ),
-        RelKind("WORKS_FOR", (("Person", "Organization"),), (Prop("role"),)),
-        RelKind(
+        _rel("WORKS_FOR", (("Person", "Organization"),), (Prop("role"),)),
+        _rel(
             "ASSOCIATE_OF",
             (("Actor", "Actor"),),
             (Prop("relationship", doc="E.g. hired by, relative of, lawyer of."),),
             doc="Two actors a person knows to be linked, recorded by hand with a quote.",
         ),
-        RelKind("INVESTIGATES", (("Case", "Incident"),)),
-        RelKind("ACCUSES", (("Case", "Actor"),)),
-        RelKind("PROTECTS", (("ProtectionMeasure", "Actor"),)),
-        RelKind(
+        _rel("INVESTIGATES", (("Case", "Incident"),)),
+        _rel("ACCUSES", (("Case", "Actor"),)),
+        _rel("PROTECTS", (("ProtectionMeasure", "Actor"),)),
+        _rel(
             "HAS_NAME_KEY",
             (("Actor", "NameKey"),),
             fact=False,
             doc="An actor's name contains this word (for candidate look-ups).",
         ),
-        RelKind(
+        _rel(
             "POSSIBLY_SAME_AS",
             (("Person", "Person"), ("Organization", "Organization"), ("Community", "Community")),
             (
@@ -788,7 +516,7 @@ MODEL = Model(
             ),
             doc="A review candidate: two actors that may be one. Never merged silently.",
         ),
-        RelKind(
+        _rel(
             "CONCERNS",
             (
                 ("Alert", "Actor"),
@@ -799,3 +527,21 @@ MODEL = Model(
         ),
     ),
 )
+
+# --- the shared vocabulary, from the declarations above --------------------------------
+# Every other module (Cypher, GraphQL, analytics, documents) takes these from here.
+
+# The three kinds of actor (the kinds under the ``Actor`` interface).
+ACTOR_KINDS = tuple(k.name for k in MODEL.nodes if "Actor" in k.labels)
+# The roles an actor has in an incident as reports give them. A suspect (SUSPECTED_OF:
+# named in a report of the act, not attributed it, pending review) is asked for by name
+# only: no count of perpetrators, and no "every role", includes it.
+ALL_ROLES = tuple(MODEL.relationship(t).type for t in ("PERPETRATOR_OF", "VICTIM_OF", "WITNESS_OF"))
+SUSPECT_ROLE = MODEL.relationship("SUSPECTED_OF").type
+# The API's word for each role (filters, GraphQL ``Role``).
+ROLE_TYPES = {
+    **dict(zip(("perpetrator", "victim", "witness"), ALL_ROLES, strict=True)),
+    "suspect": SUSPECT_ROLE,
+}
+# The facts a person may record between two actors, quoting a complaint (``linkActors``).
+LINK_TYPES = tuple(MODEL.relationship(t).type for t in ("MEMBER_OF", "WORKS_FOR", "ASSOCIATE_OF"))

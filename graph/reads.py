@@ -21,8 +21,12 @@ from graph.access.names import screen_for
 from graph.access.policy import Viewer
 from graph.access.pseudonyms import label as pseudonym
 from graph.access.redaction import Subject
-from graph.cypher import read as q
-from graph.cypher.read import Criteria, Screen
+from graph.cypher import listing as listing_q
+from graph.cypher import names as names_q
+from graph.cypher import paths as paths_q
+from graph.cypher import search as search_q
+from graph.cypher.filters import Criteria
+from graph.cypher.visibility import Screen
 from graph.errors import ModelError
 from graph.intake.resolution import key_id, query_keys
 from graph.model import MODEL
@@ -69,19 +73,19 @@ def list_page(
 ) -> Page:
     """One page of ``kind`` (Actor, Incident, Complaint, LandDispute, Case, Place)."""
     _check_first(first)
-    spec = q.listing(kind)
+    spec = listing_q.listing(kind)
     if order not in spec.orders:
         raise ModelError(f"{kind} cannot be sorted by {order!r}")
     if not viewer.sees_graph or kind in viewer.hidden_kinds:
         return Page([], [], False)
     screen = screen_for(store, viewer)
-    body, params = q.where(spec, criteria, viewer, screen)
+    body, params = listing_q.where(spec, criteria, viewer, screen)
     keyset = {"after_key": after[0], "after_id": after[1]} if after else {}
-    screened = bool(screen.of(spec.label)) and q.screened_order(spec, order)
+    screened = bool(screen.of(spec.label)) and listing_q.screened_order(spec, order)
     if screened:
         params["screen_keys"] = screen.keys_of(spec.label)
     rows = store.read(
-        q.page(spec, body, order, descending, after is not None, viewer, screened),
+        listing_q.page(spec, body, order, descending, after is not None, viewer, screened),
         **params,
         **keyset,
         limit=first + 1,
@@ -95,11 +99,11 @@ def list_page(
 
 
 def count(store: Store, kind: str, criteria: Criteria | None = None, *, viewer: Viewer) -> int:
-    spec = q.listing(kind)
+    spec = listing_q.listing(kind)
     if not viewer.sees_graph or kind in viewer.hidden_kinds:
         return 0
-    body, params = q.where(spec, criteria, viewer, screen_for(store, viewer))
-    rows = store.read(q.total(spec, body), **params)
+    body, params = listing_q.where(spec, criteria, viewer, screen_for(store, viewer))
+    rows = store.read(listing_q.total(spec, body), **params)
     return int(rows[0]["total"]) if rows else 0
 
 
@@ -122,7 +126,7 @@ def nodes_by_ids(store: Store, ids: Sequence[str], *, viewer: Viewer) -> dict[st
             by_label[kind.key_label].append(node_id)
     found: dict[str, NodeView] = {}
     for label, group in by_label.items():
-        for r in store.read(q.nodes_by_ids(label, viewer), ids=group):
+        for r in store.read(listing_q.nodes_by_ids(label, viewer), ids=group):
             v = view(r["props"], r["labels"])
             if MODEL.kind_of_id(v.id).key_label == label:
                 found[v.id] = v
@@ -133,14 +137,14 @@ def complaint_texts(store: Store, ids: Sequence[str], *, viewer: Viewer) -> dict
     """The texts ``viewer`` may read (as stored: redaction is the caller's)."""
     if not viewer.sees_graph:
         return {}
-    rows = store.read(q.complaint_texts(viewer), ids=list(dict.fromkeys(ids)))
+    rows = store.read(names_q.complaint_texts(viewer), ids=list(dict.fromkeys(ids)))
     return {str(r["id"]): str(r["text"]) for r in rows if r["text"] is not None}
 
 
 def submission(store: Store, complaint_id: str) -> dict[str, Any] | None:
     """A complaint's intake status and submitter (for intake's own submissions, which
     intake may follow though it sees nothing of the graph)."""
-    rows = store.read(q.SUBMISSION, id=complaint_id)
+    rows = store.read(listing_q.SUBMISSION, id=complaint_id)
     return dict(rows[0]) if rows else None
 
 
@@ -179,7 +183,7 @@ def complaint_disclosures(
     names whom the viewer sees under pseudonyms, with their mention spans."""
     if not viewer.sees_graph:
         return {}
-    rows = store.read(q.complaint_persons(viewer), ids=list(dict.fromkeys(ids)))
+    rows = store.read(names_q.complaint_persons(viewer), ids=list(dict.fromkeys(ids)))
     return {
         str(r["id"]): Disclosure((str(r["confidentiality"]),), _subjects(r["persons"]))
         for r in rows
@@ -193,7 +197,7 @@ def incident_disclosures(
     they name whom ``viewer`` sees under pseudonyms."""
     if not viewer.sees_graph:
         return {}
-    rows = store.read(q.incident_sources(viewer), ids=list(dict.fromkeys(ids)))
+    rows = store.read(names_q.incident_sources(viewer), ids=list(dict.fromkeys(ids)))
     return {
         str(r["id"]): Disclosure(
             tuple(sorted({str(c) for c in r["confidentiality"] if c})), _subjects(r["persons"])
@@ -256,7 +260,7 @@ def links(
         if keys:
             extra["screen_keys"] = keys
     rows = store.read(
-        q.links(
+        listing_q.links(
             spec.label, spec.rel_types, spec.outgoing, spec.other, spec.order, viewer, bool(extra)
         ),
         ids=list(dict.fromkeys(ids)),
@@ -283,7 +287,7 @@ def get_fact(store: Store, rel_type: str, fact_id: str, *, viewer: Viewer) -> Ed
         raise ModelError(f"{rel_type} is not a fact")
     if not viewer.sees_graph:
         return None
-    rows = store.read(q.fact_by_id(rel.type, viewer), id=fact_id)
+    rows = store.read(listing_q.fact_by_id(rel.type, viewer), id=fact_id)
     if not rows:
         return None
     return Edge(rel.type, dict(rows[0]["rel"]), str(rows[0]["start"]), str(rows[0]["end"]))
@@ -381,21 +385,22 @@ def search(
     screen = screen_for(store, viewer)
     rows: list[Mapping[str, Any]] = []
     params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(terms)}
-    params["text"] = q.fulltext_contains(terms)
+    params["text"] = search_q.fulltext_contains(terms)
     for label in kinds:
-        statement = q.search_candidates(label, len(terms), viewer, fulltext=fulltext)
+        statement = search_q.search_candidates(label, len(terms), viewer, fulltext=fulltext)
         rows += store.read(statement, **params, limit=1000)
         if label == "Actor":
             keys = [key_id(k) for k in query_keys(text)]
             if keys:
-                rows += store.read(q.search_by_name_keys(viewer), keys=keys, limit=1000)
+                rows += store.read(search_q.search_by_name_keys(viewer), keys=keys, limit=1000)
             wanted = _PSEUDONYM.match(text)
-            by_pseudonym = q.search_pseudonym(viewer)
+            by_pseudonym = search_q.search_pseudonym(viewer)
             if wanted and by_pseudonym:
                 rows += store.read(by_pseudonym, no=int(wanted.group(1)), limit=1)
         screened = screen.ids(label)
         if screened:
-            rows += store.read(q.search_screened(label, viewer), ids=screened, limit=len(screened))
+            statement = search_q.search_screened(label, viewer)
+            rows += store.read(statement, ids=screened, limit=len(screened))
     best: dict[str, Hit] = {}
     for r in rows:
         node_id = str(r["id"])
@@ -421,8 +426,8 @@ class Subgraph:
 
 def _walk_types(rel_types: Sequence[str] | None) -> tuple[str, ...]:
     if not rel_types:
-        return q.DEFAULT_WALK
-    bad = [t for t in rel_types if t not in q.WALKABLE]
+        return paths_q.DEFAULT_WALK
+    bad = [t for t in rel_types if t not in paths_q.WALKABLE]
     if bad:
         raise ModelError(f"cannot walk {', '.join(bad)}")
     return tuple(dict.fromkeys(rel_types))
@@ -452,7 +457,7 @@ def connections(
     if not viewer.sees_graph or {start.name, end.name} & viewer.hidden_kinds:
         return []
     rows = store.read(
-        q.shortest_paths(start.key_label, end.key_label, types, max_hops, viewer),
+        paths_q.shortest_paths(start.key_label, end.key_label, types, max_hops, viewer),
         **{"from": from_id, "to": to_id},
         limit=limit,
     )
@@ -494,7 +499,8 @@ def neighbourhood(
             by_label[MODEL.kind_of_id(n).key_label].append(n)
         following: list[str] = []
         for label, ids in by_label.items():
-            rows = store.read(q.expand_frontier(label, types, viewer), ids=ids, limit=limit * 5)
+            statement = paths_q.expand_frontier(label, types, viewer)
+            rows = store.read(statement, ids=ids, limit=limit * 5)
             if len(rows) >= limit * 5:
                 truncated = True
             for r in rows:
@@ -542,7 +548,7 @@ def timeline(store: Store, node_id: str, *, viewer: Viewer) -> list[Moment]:
     if not viewer.sees_graph:
         return []
     moments: dict[tuple[str, str | None], Moment] = {}
-    for statement in (q.timeline(w, viewer) for w in which):
+    for statement in (paths_q.timeline(w, viewer) for w in which):
         for r in store.read(statement, id=node_id):
             incident = view(r["incident"], ["Incident"])
             via = str(r["via"]) if r["via"] and r["via"] != node_id else None

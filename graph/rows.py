@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.errors import ModelError
-from graph.model import METHODS, MODEL, NodeKind, Prop, PropType, RelKind
+from graph.kinds import NodeKind, Prop, PropType, RelKind
+from graph.model import METHODS, MODEL
 from nlp.text import fold
 
 Row = dict[str, Any]

@@ -7,249 +7,24 @@ gaps. Every candidate says which rule found it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from nlp.gazetteers import Feature, Gazetteer, Org, Place, feature_key
-from nlp.gazetteers import load as load_gazetteer
-from nlp.places import stoplisted
+from nlp.gazetteers import Gazetteer, Org, Place
+from nlp.lexicon.names import CONNECTORS, FOLDED_TITLES, FUNCTION_WORDS, NAME_CONNECTORS
+from nlp.lexicon.organisations import (
+    COMMUNITY_HEADS,
+    COMMUNITY_TAILS,
+    GANG_CUES,
+    LEGAL_SUFFIXES,
+    ORG_HEADS,
+    ORG_TAILS,
+)
 from nlp.text import fold
-
-CONNECTORS = frozenset(
-    {"de", "del", "la", "las", "los", "el", "y", "e", "of", "the", "and", "para", "do", "da"}
-)
-# Capitalised only because they open a sentence: they end a name, never continue it.
-FUNCTION_WORDS = frozenset(
-    {
-        "el",
-        "la",
-        "los",
-        "las",
-        "un",
-        "una",
-        "unos",
-        "unas",
-        "en",
-        "con",
-        "por",
-        "para",
-        "este",
-        "esta",
-        "estos",
-        "estas",
-        "ese",
-        "esa",
-        "cuando",
-        "como",
-        "que",
-        "su",
-        "sus",
-        "al",
-        "lo",
-        "le",
-        "les",
-        "se",
-        "ya",
-        "pero",
-        "o",
-        "segun",
-        "desde",
-        "hasta",
-        "tras",
-        "sin",
-        "ante",
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "at",
-        "he",
-        "she",
-        "they",
-        "his",
-        "her",
-        "it",
-        "we",
-        "this",
-        "that",
-        "when",
-        "after",
-        "before",
-        "since",
-        "according",
-        "however",
-        "also",
-        "both",
-    }
-)
-LEGAL_SUFFIXES = frozenset(
-    {
-        "s.a.c.",
-        "sac",
-        "s.a.c",
-        "s.a.",
-        "sa",
-        "s.a",
-        "e.i.r.l.",
-        "eirl",
-        "e.i.r.l",
-        "s.r.l.",
-        "srl",
-        "s.r.l",
-        "s.a.a.",
-        "saa",
-        "inc.",
-        "ltd.",
-        "llc",
-        "corp.",
-        "s.a.c.s",
-    }
-)
-
-# Words that open an organisation's name, with the kind they give it.
-ORG_HEADS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("fiscalía",), "prosecutor_office"),
-    (("fiscalia",), "prosecutor_office"),
-    (("primera", "fiscalía"), "prosecutor_office"),
-    (("segunda", "fiscalía"), "prosecutor_office"),
-    (("procuraduría",), "state_agency"),
-    (("juzgado",), "state_agency"),
-    (("corte", "superior"), "state_agency"),
-    (("sala", "penal"), "state_agency"),
-    (("comisaría",), "police"),
-    (("comisaria",), "police"),
-    (("municipalidad",), "state_agency"),
-    (("gobierno", "regional"), "state_agency"),
-    (("dirección", "regional"), "state_agency"),
-    (("direccion", "regional"), "state_agency"),
-    (("prefectura",), "state_agency"),
-    (("subprefectura",), "state_agency"),
-    (("federación",), "federation"),
-    (("federacion",), "federation"),
-    (("confederación",), "federation"),
-    (("organización", "regional"), "federation"),
-    (("organizacion", "regional"), "federation"),
-    (("central", "asháninka"), "federation"),
-    (("consejo", "machiguenga"), "federation"),
-    (("frente", "de", "defensa"), "federation"),
-    (("rondas", "campesinas"), "federation"),
-    (("ronda", "campesina"), "federation"),
-    (("empresa",), "company"),
-    (("compañía", "minera"), "company"),
-    (("compania", "minera"), "company"),
-    (("minera",), "company"),
-    (("maderera",), "company"),
-    (("forestal",), "company"),
-    (("agroindustrial",), "company"),
-    (("agropecuaria",), "company"),
-    (("petrolera",), "company"),
-    (("palmeras",), "company"),
-    (("palmas",), "company"),
-    (("inversiones",), "company"),
-    (("federation",), "federation"),
-    (("prosecutor's", "office"), "prosecutor_office"),
-    (("regional", "government", "of"), "state_agency"),
-    (("gerencia", "regional"), "state_agency"),
-    (("asociación",), "federation"),
-    (("asociacion",), "federation"),
-    (("association",), "federation"),
-    (("coordinadora",), "federation"),
-    (("radio",), "media"),
-    (("centro",), "ngo"),
-    (("organización",), "federation"),
-    (("organizacion",), "federation"),
-    (("instituto",), "ngo"),
-)
-ORG_TAILS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("mining", "company"), "company"),
-    (("mining",), "company"),
-    (("logging", "company"), "company"),
-    (("prosecutor's", "office"), "prosecutor_office"),
-    (("federation",), "federation"),
-)
-COMMUNITY_HEADS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("comunidad", "nativa"), "native"),
-    (("comunidad", "campesina"), "campesina"),
-    (("native", "community", "of"), "native"),
-    (("indigenous", "community", "of"), "native"),
-    (("campesino", "community", "of"), "campesina"),
-    (("peasant", "community", "of"), "campesina"),
-    (("comunidad",), "native"),
-    (("cn",), "native"),
-    (("c.n.",), "native"),
-    (("cc",), "campesina"),
-    (("c.c.",), "campesina"),
-)
-COMMUNITY_TAILS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("native", "community"), "native"),
-    (("indigenous", "community"), "native"),
-    (("campesino", "community"), "campesina"),
-    (("peasant", "community"), "campesina"),
-)
-LEVEL_CUES = {
-    "distrito": "district",
-    "district": "district",
-    "provincia": "province",
-    "province": "province",
-    "región": "region",
-    "region": "region",
-    "departamento": "region",
-    "department": "region",
-}
-# Place names that are also first names or common words: accepted only with a cue.
-PLACE_STOPLIST = frozenset(
-    {
-        "maria",
-        "jesus",
-        "rosa",
-        "santa rosa",
-        "san juan",
-        "independencia",
-        "progreso",
-        "union",
-        "la union",
-        "alto",
-        "pueblo nuevo",
-        "colon",
-        "sucre",
-        "bolivar",
-        "grau",
-        "tambo",
-        "vilca",
-        "victoria",
-        "pampas",
-        "paz",
-        "la paz",
-        "ocros",
-        "castilla",
-        "chavin",
-        "la esperanza",
-        "esperanza",
-        "san pablo",
-        "san pedro",
-        "santo domingo",
-        "libertad",
-        "yauli",
-        "huaya",
-        "soritor",
-        "san jose",
-        "jose",
-        "carmen",
-        "el carmen",
-        "la merced",
-        "santiago",
-        "lucma",
-        "nazca",
-        "ica",
-        "ilo",
-        "uchiza",
-    }
-)
 
 
 @dataclass
@@ -288,14 +63,11 @@ def folded_tokens(doc: Doc) -> list[str]:
     return per_document(doc, "folded", lambda: [fold(t.text) for t in doc])
 
 
-def _looks_proper(tok: Token) -> bool:
+def looks_proper(tok: Token) -> bool:
     return tok.is_title or (tok.is_upper and len(tok.text) > 1) or tok.text[:1].isupper()
 
 
-NAME_CONNECTORS = frozenset({"de", "del", "la", "las", "los"})
-
-
-def _name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CONNECTORS) -> int:
+def name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CONNECTORS) -> int:
     """End of a proper-name run starting at token ``i`` (connectors allowed inside).
 
     The run stops at a new sentence and at capitalised function words ("El", "Los").
@@ -308,7 +80,7 @@ def _name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CO
         if j > i and tok.is_sent_start:
             break
         if (
-            _looks_proper(tok)
+            looks_proper(tok)
             and not tok.is_punct
             and not (folded[j] in FUNCTION_WORDS and not tok.is_upper)
         ):
@@ -328,7 +100,7 @@ def _name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CO
         if (
             k > j
             and k < len(doc)
-            and _looks_proper(doc[k])
+            and looks_proper(doc[k])
             and not doc[k].is_punct
             and not doc[k].is_sent_start
         ):
@@ -338,7 +110,7 @@ def _name_run(doc: Doc, i: int, limit: int = 10, connectors: frozenset[str] = CO
     return end
 
 
-def _inside_name(doc: Doc, start: int, end: int) -> bool:
+def inside_name(doc: Doc, start: int, end: int) -> bool:
     """True when the span continues a run of capitalised words ("Jhon Córdova Panduro")."""
 
     def proper(j: int) -> bool:
@@ -401,7 +173,7 @@ def scan_gazetteers(doc: Doc, t: Tries, gaz: Gazetteer) -> list[Candidate]:
         for n in range(min(t.longest, len(doc) - i), 0, -1):
             k = tuple(folded[i : i + n])
             org = t.orgs.get(k)
-            if org is not None and (n > 1 or _looks_proper(doc[i])):
+            if org is not None and (n > 1 or looks_proper(doc[i])):
                 out.append(
                     Candidate(
                         i,
@@ -415,12 +187,12 @@ def scan_gazetteers(doc: Doc, t: Tries, gaz: Gazetteer) -> list[Candidate]:
                 )
                 break
             places = t.places.get(k)
-            if places is not None and _inside_name(doc, i, i + n):
+            if places is not None and inside_name(doc, i, i + n):
                 places = None
             if (
                 places is not None
-                and all(_looks_proper(doc[j]) or folded[j] in CONNECTORS for j in range(i, i + n))
-                and _looks_proper(doc[i])
+                and all(looks_proper(doc[j]) or folded[j] in CONNECTORS for j in range(i, i + n))
+                and looks_proper(doc[i])
             ):
                 out.append(
                     Candidate(
@@ -467,7 +239,7 @@ _ORG_HEADS = _by_first(ORG_HEADS)
 _TAILS = [(_by_first(COMMUNITY_TAILS), "community"), (_by_first(ORG_TAILS), "organization")]
 
 
-def _at(folded: list[str], i: int, words: tuple[str, ...]) -> bool:
+def words_at(folded: list[str], i: int, words: tuple[str, ...]) -> bool:
     return tuple(folded[i : i + len(words)]) == words
 
 
@@ -476,20 +248,20 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
     folded = folded_tokens(doc)
     for i, low in enumerate(folded):
         for words, ckind in _COMMUNITY_HEADS.get(low, ()):
-            if _at(folded, i, words):
+            if words_at(folded, i, words):
                 j = i + len(words)
                 if j < len(doc) and folded[j] in {"de", "del"} and j + 1 < len(doc):
                     j += 1
-                end = _name_run(doc, j)
-                if end > j and (len(words) > 1 or _looks_proper(doc[i])):
+                end = name_run(doc, j)
+                if end > j and (len(words) > 1 or looks_proper(doc[i])):
                     out.append(
                         Candidate(i, end, "community", ckind, method="pattern", confidence=0.9)
                     )
                     break
         for words, kind in _ORG_HEADS.get(low, ()):
-            if _at(folded, i, words) and _looks_proper(doc[i]):
+            if words_at(folded, i, words) and looks_proper(doc[i]):
                 j = i + len(words)
-                end = _name_run(doc, j, limit=14)
+                end = name_run(doc, j, limit=14)
                 if end > j:
                     out.append(
                         Candidate(i, end, "organization", kind, method="pattern", confidence=0.85)
@@ -500,11 +272,11 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
             while (
                 start > 0
                 and (
-                    _looks_proper(doc[start - 1])
+                    looks_proper(doc[start - 1])
                     or (
                         folded[start - 1] in CONNECTORS
                         and start > 1
-                        and _looks_proper(doc[start - 2])
+                        and looks_proper(doc[start - 2])
                     )
                 )
                 and not doc[start - 1].is_punct
@@ -518,17 +290,17 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
                 )
         for tails, table in _TAILS:
             for words, kind in tails.get(low, ()):
-                if _at(folded, i, words) and i > 0:
+                if words_at(folded, i, words) and i > 0:
                     start = i
                     while (
                         start > 0
                         and not doc[start - 1].is_punct
                         and (
-                            (_looks_proper(doc[start - 1]) and not doc[start - 1].is_sent_start)
+                            (looks_proper(doc[start - 1]) and not doc[start - 1].is_sent_start)
                             or (
                                 folded[start - 1] in CONNECTORS
                                 and start > 1
-                                and _looks_proper(doc[start - 2])
+                                and looks_proper(doc[start - 2])
                             )
                         )
                     ):
@@ -549,30 +321,6 @@ def scan_patterns(doc: Doc) -> list[Candidate]:
     return out
 
 
-RIVER_HEADS = frozenset(
-    {
-        "río",
-        "rio",
-        "quebrada",
-        "laguna",
-        "lago",
-        "cerro",
-        "caserío",
-        "caserio",
-        "sector",
-        "anexo",
-        "centro poblado",
-        "asentamiento",
-        "predio",
-        "fundo",
-        "comunidad",
-        "village",
-        "hamlet",
-    }
-)
-RIVER_TAILS = frozenset({"river", "creek", "lake"})
-
-
 def scan_names(
     doc: Doc, first_names: frozenset[str], common: frozenset[str] = frozenset()
 ) -> list[Candidate]:
@@ -590,15 +338,15 @@ def scan_names(
         prev = doc[i - 1] if i > 0 else None
         inside = (
             prev is not None
-            and _looks_proper(prev)
+            and looks_proper(prev)
             and not prev.is_punct
             and not tok.is_sent_start
             and not prev.is_upper
             and folded[i - 1] not in first_names
             and folded[i - 1] not in FOLDED_TITLES
         )
-        if folded[i] in first_names and _looks_proper(tok) and not tok.is_punct and not inside:
-            end = _name_run(doc, i + 1, limit=4, connectors=NAME_CONNECTORS)
+        if folded[i] in first_names and looks_proper(tok) and not tok.is_punct and not inside:
+            end = name_run(doc, i + 1, limit=4, connectors=NAME_CONNECTORS)
             if tok.is_upper and len(tok.text) > 1:  # a shouted line: stop at common words
                 if titled is None:
                     titled = frozenset(f for f, t in zip(folded, doc, strict=True) if t.is_title)
@@ -618,78 +366,14 @@ def scan_names(
     return out
 
 
-TITLES = frozenset(
-    {
-        "apu",
-        "señor",
-        "señora",
-        "senor",
-        "senora",
-        "sr",
-        "sr.",
-        "sra",
-        "sra.",
-        "don",
-        "doña",
-        "dona",
-        "mr",
-        "mr.",
-        "mrs",
-        "mrs.",
-        "ms",
-        "ms.",
-        "dr",
-        "dr.",
-        "dra",
-        "dra.",
-        "profesor",
-        "profesora",
-        "hermano",
-        "hermana",
-        "comunero",
-        "comunera",
-        "dirigente",
-        "defensor",
-        "defensora",
-        "presidente",
-        "presidenta",
-        "lideresa",
-        "líder",
-        "lider",
-        "vigilante",
-        "guardaparque",
-        "periodista",
-        "journalist",
-        "leader",
-        "chief",
-        "activist",
-        "activista",
-        "alcalde",
-        "alcaldesa",
-        "ingeniero",
-        "ing.",
-        "suboficial",
-        "capitán",
-        "teniente",
-        "mayor",
-        "coronel",
-        "sargento",
-        "fiscal",
-        "juez",
-        "jueza",
-    }
-)
-FOLDED_TITLES = frozenset(fold(t) for t in TITLES)
-
-
 def scan_initials(doc: Doc) -> list[Candidate]:
     """ "W. Sánchez", "T. Grández": an initial and a surname."""
     out: list[Candidate] = []
     for i, tok in enumerate(doc[:-1]):
         if len(tok.text) == 2 and tok.text[0].isupper() and tok.text[1] == ".":
             nxt = doc[i + 1]
-            if _looks_proper(nxt) and not nxt.is_punct and fold(nxt.text) not in FUNCTION_WORDS:
-                end = _name_run(doc, i + 1, limit=3, connectors=NAME_CONNECTORS)
+            if looks_proper(nxt) and not nxt.is_punct and fold(nxt.text) not in FUNCTION_WORDS:
+                end = name_run(doc, i + 1, limit=3, connectors=NAME_CONNECTORS)
                 out.append(Candidate(i, end, "person", method="pattern", confidence=0.75))
     return out
 
@@ -699,35 +383,14 @@ def scan_titles(doc: Doc) -> list[Candidate]:
     out: list[Candidate] = []
     folded = folded_tokens(doc)
     for i in range(len(doc) - 1):
-        if folded[i] in FOLDED_TITLES and _looks_proper(doc[i + 1]):
+        if folded[i] in FOLDED_TITLES and looks_proper(doc[i + 1]):
             nxt = doc[i + 1]
             if nxt.is_punct or folded[i + 1] in CONNECTORS or folded[i + 1] in FUNCTION_WORDS:
                 continue
-            end = _name_run(doc, i + 1, limit=4, connectors=NAME_CONNECTORS)
+            end = name_run(doc, i + 1, limit=4, connectors=NAME_CONNECTORS)
             if end > i + 1:
                 out.append(Candidate(i + 1, end, "person", method="pattern", confidence=0.8))
     return out
-
-
-GANG_CUES = frozenset(
-    {
-        "banda",
-        "bandas",
-        "organizacion",
-        "criminal",
-        "clan",
-        "gang",
-        "grupo",
-        "group",
-        "denominada",
-        "denominado",
-        "conocida",
-        "conocido",
-        "called",
-        "known",
-        "sicarios",
-    }
-)
 
 
 def scan_gangs(doc: Doc) -> list[Candidate]:
@@ -739,7 +402,7 @@ def scan_gangs(doc: Doc) -> list[Candidate]:
         window = set(folded_tokens(doc)[max(0, i - 4) : i])
         if not window & GANG_CUES:
             continue
-        end = _name_run(doc, i + 1, limit=6)
+        end = name_run(doc, i + 1, limit=6)
         if end > i + 1:
             out.append(
                 Candidate(
@@ -749,193 +412,4 @@ def scan_gangs(doc: Doc) -> list[Candidate]:
     return out
 
 
-def scan_waters(doc: Doc) -> list[Candidate]:
-    """Rivers, creeks and lakes: "río Pisqui", "the Ucayali River"; and the features and
-    towns of ``scan_features``."""
-    out: list[Candidate] = scan_features(doc, load_gazetteer())
-    folded = folded_tokens(doc)
-    for i, low in enumerate(folded):
-        if low in RIVER_HEADS and i + 1 < len(doc) and _looks_proper(doc[i + 1]):
-            end = _name_run(doc, i + 1, limit=4)
-            out.append(Candidate(i, end, "place", method="pattern", confidence=0.8))
-        elif low in RIVER_TAILS and i > 0 and _looks_proper(doc[i - 1]) and not doc[i - 1].is_punct:
-            start = i - 1
-            while (
-                start > 0
-                and _looks_proper(doc[start - 1])
-                and not doc[start - 1].is_punct
-                and not doc[start - 1].is_sent_start
-                and i - start < 4
-            ):
-                start -= 1
-            out.append(Candidate(start, i + 1, "place", method="pattern", confidence=0.8))
-    return out
-
-
-def level_cue(doc: Doc, start: int) -> str | None:
-    """``distrito de X`` → district, ``provincia de X`` → province, …"""
-    for back in (1, 2):
-        if start - back >= 0:
-            cue = LEVEL_CUES.get(fold(doc[start - back].text))
-            if cue is not None and (back == 1 or fold(doc[start - 1].text) in {"de", "of"}):
-                return cue
-    if start + 1 < len(doc) and fold(doc[start + 1].text) in LEVEL_CUES:
-        return LEVEL_CUES[fold(doc[start + 1].text)]  # "Puerto Inca province"
-    return None
-
-
-def choose_place(
-    gaz: Gazetteer,
-    candidates: Iterable[Place],
-    cue: str | None,
-    inside: set[str],
-    context: set[str],
-) -> Place | None:
-    """Pick the administrative unit a name means, or None when it cannot be told.
-
-    ``inside``: ubigeo codes the text says the place lies in ("X, Huánuco");
-    ``context``: codes of the other places the document names.
-    """
-    options = list(candidates)
-    if cue is not None:
-        options = [p for p in options if p.level == cue] or options
-    if inside:
-        within = [
-            p for p in options if any(p.ubigeo.startswith(c) and p.ubigeo != c for c in inside)
-        ]
-        options = within or options
-    levels = {p.level for p in options}
-    if cue is None and "region" in levels:
-        return next(p for p in options if p.level == "region")
-    if cue is None and {"province", "district"} <= levels:
-        for prov in (p for p in options if p.level == "province"):
-            capital = gaz.places.get(prov.ubigeo + "01")
-            if capital is not None and capital in options:
-                options = [p for p in options if p.level == "district"]
-                break
-    if len(options) > 1 and context:
-        near = [
-            p
-            for p in options
-            if any(p.ubigeo.startswith(c) or c.startswith(p.ubigeo) for c in context)
-        ]
-        options = near or options
-    if len(options) > 1:
-        districts = [p for p in options if p.level == "district"]
-        if len(districts) == 1 and cue != "province":
-            return districts[0]
-        return None
-    return options[0] if options else None
-
-
 # --- features and towns (nlp/places.py links them) ------------------------------------
-
-# words before a town's name that make it a place: "en Quillabamba", "near Atalaya"
-TOWN_PREPOSITIONS = frozenset({"en", "in", "desde", "hacia", "hasta", "near", "at"})
-# heads kept in the span ("centro poblado La Pampa") and cues left out ("town of X")
-TOWN_HEADS = (("centro", "poblado"), ("c.p.",))
-TOWN_CUES = (
-    ("localidad", "de"),
-    ("poblado", "de"),
-    ("pueblo", "de"),
-    ("ciudad", "de"),
-    ("town", "of"),
-    ("village", "of"),
-    ("city", "of"),
-)
-TOWN_LONGEST = 6
-
-
-ROAD_HEADS = frozenset({"carretera", "puente", "trocha", "via"})
-DASHES = frozenset({"-", "–", "—"})
-
-
-def _dashed_run(doc: Doc, i: int) -> int:
-    """End of a name run from ``i`` that may join names by dashes ("Pucallpa-Tingo María")."""
-    end = _name_run(doc, i, limit=5)
-    while (
-        end > i
-        and end + 1 < len(doc)
-        and doc[end].text in DASHES
-        and _looks_proper(doc[end + 1])
-        and not doc[end + 1].is_punct
-    ):
-        end = _name_run(doc, end + 1, limit=5)
-    return end
-
-
-def feature_keys(doc: Doc) -> list[str]:
-    """Every token's ``feature_key``."""
-    return per_document(doc, "feature_keys", lambda: [feature_key(t.text) for t in doc])
-
-
-def _words(doc: Doc, start: int, end: int) -> str:
-    """The feature key of a span: its tokens' keys, joined (as ``feature_key`` of its text)."""
-    return " ".join(k for k in feature_keys(doc)[start:end] if k)
-
-
-def _named(doc: Doc, start: int, end: int, cues: frozenset[str]) -> bool:
-    """Every word of the span but its cue words and connectors is capitalised."""
-    folded = folded_tokens(doc)
-    names = [
-        doc[j]
-        for j in range(start, end)
-        if not doc[j].is_punct and folded[j] not in cues and folded[j] not in CONNECTORS
-    ]
-    return bool(names) and all(_looks_proper(t) for t in names)
-
-
-def _longest(doc: Doc, i: int, table: dict[str, list[Feature]], limit: int) -> int:
-    """End of the longest span from ``i`` whose words are a key of ``table``; ``i`` if none."""
-    best = i
-    for j in range(i + 1, min(len(doc), i + limit) + 1):
-        if j > i + 1 and doc[j - 1].is_sent_start:
-            break
-        if not doc[j - 1].is_punct and _words(doc, i, j) in table:
-            best = j
-    return best
-
-
-def scan_features(doc: Doc, gaz: Gazetteer) -> list[Candidate]:
-    """Rivers, protected areas, roads and bridges by a gazetteer phrase with its cue
-    ("río Ene", "Reserva Comunal El Sira", "the Pichis river", "carretera Marginal"), and
-    towns after a head ("centro poblado La Pampa"), a cue ("the town of X") or a
-    preposition ("en Quillabamba,") when the name is a known populated place."""
-    out: list[Candidate] = []
-    folded = folded_tokens(doc)
-    keys = feature_keys(doc)
-    for i, low in enumerate(folded):
-        if low in gaz.feature_starts or keys[i].split(" ")[0] in gaz.feature_starts:
-            end = _longest(doc, i, gaz.features, 12)
-            named = end > i and (
-                _named(doc, i, end, gaz.feature_cues)
-                or _words(doc, i, end) in gaz.feature_lowercase
-            )
-            if named and not _inside_name(doc, i, end):
-                out.append(Candidate(i, end, "place", method="gazetteer", confidence=0.9))
-                continue
-        if low in ROAD_HEADS and i + 1 < len(doc) and _looks_proper(doc[i + 1]):
-            end = _dashed_run(doc, i + 1)  # "carretera Puerto Inca–Yuyapichis", "puente X"
-            if end > i + 1:
-                out.append(Candidate(i, end, "place", method="pattern", confidence=0.85))
-        for head in TOWN_HEADS:
-            if _at(folded, i, head) and i + len(head) < len(doc):
-                j = i + len(head)
-                j += folded[j] in {"de", "del"}
-                end = _name_run(doc, j, limit=5)
-                if end > j:
-                    out.append(Candidate(i, end, "place", method="pattern", confidence=0.9))
-        cue = any(i >= len(c) and tuple(folded[i - len(c) : i]) == c for c in TOWN_CUES)
-        after = i > 0 and folded[i - 1] in TOWN_PREPOSITIONS
-        if (cue or after) and _looks_proper(doc[i]) and not doc[i].is_sent_start:
-            end = _longest(doc, i, gaz.localities, TOWN_LONGEST)
-            if end == i or not _named(doc, i, end, frozenset()):
-                continue
-            name = _words(doc, i, end)
-            if fold(doc[i:end].text) in gaz.places_by_name or name in gaz.places_by_name:
-                continue  # an administrative unit: scan_gazetteers has it
-            right = end < len(doc) and _looks_proper(doc[end]) and not doc[end].is_punct
-            if right or (not cue and stoplisted(name, gaz)):
-                continue
-            out.append(Candidate(i, end, "place", method="pattern", confidence=0.8))
-    return out

@@ -28,9 +28,11 @@ from spacy.tokens import Doc
 from nlp import dates as dates_mod
 from nlp import entities as ent_mod
 from nlp import incidents as inc_mod
+from nlp import mentions as mention_mod
 from nlp import relations as rel_mod
-from nlp.entities import resolve_overlaps
+from nlp.features import scan_waters
 from nlp.gazetteers import load as load_gazetteer
+from nlp.mentions import resolve_overlaps
 from nlp.patterns import (
     Candidate,
     scan_gangs,
@@ -39,7 +41,6 @@ from nlp.patterns import (
     scan_names,
     scan_patterns,
     scan_titles,
-    scan_waters,
     tries,
 )
 from nlp.result import DocResult
@@ -156,7 +157,7 @@ def make_rules(nlp: Language, name: str, english: bool) -> Any:
             + scan_waters(doc)
         )
         doc.user_data["defensores_rules"] = {(c.start, c.end): c for c in cands}
-        ent_mod.preset_ents(doc, cands, english)
+        mention_mod.preset_ents(doc, cands, english)
         return doc
 
     return rules
@@ -232,7 +233,7 @@ def make_extract(nlp: Language, name: str) -> Any:
 
     def extract(doc: Doc) -> Doc:
         rules: dict[tuple[int, int], Candidate] = doc.user_data.get("defensores_rules", {})
-        mentions = ent_mod.collect(doc, rules, gaz)
+        mentions = mention_mod.collect(doc, rules, gaz)
         entities = ent_mod.resolve(doc, mentions)
         rel_mod.describe(doc, entities, gaz)
         reference, dateline = dates_mod.reference_date(doc.text, doc._.reference)

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ENTITY_TYPES = ("person", "organization", "community", "place")
-
 
 @dataclass(frozen=True)
 class Evidence:

@@ -18,10 +18,16 @@ SHORT = 64
 CACHED = 65_536
 
 
-def _fold(text: str) -> str:
+def strip_marks(text: str) -> str:
+    """Accents off, case and spaces kept: NFKD, combining marks dropped. The one accent
+    folding of the project (``fold`` adds case and spaces; a character at a time it keeps
+    offsets)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _fold(text: str) -> str:
+    return " ".join(strip_marks(text).casefold().split())
 
 
 _fold_short = lru_cache(maxsize=CACHED)(_fold)

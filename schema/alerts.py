@@ -8,22 +8,26 @@ an expert can check the arithmetic and the sources before acting.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import AsyncGenerator, Callable, Mapping
+from dataclasses import asdict
 from typing import Annotated, Any
 
 import strawberry
 
-from graph.analysis import alerts, risk
+from graph.analysis import alerts, risk_reads
 from graph.analysis.alerts import AlertChange
 from graph.store.repository import NodeView
 from schema import disclosure
 from schema import filters as f
-from schema.context import in_thread
+from schema.actors import Actor
+from schema.context import Ctx
 from schema.enums import AlertLevel, AlertStatus, member
 from schema.errors import USER_ERRORS, UserError, as_result
+from schema.events import AlertEventData
+from schema.incidents import Incident
+from schema.nodes import Node, converts, load_node
 from schema.pagination import Connection, connection
-from schema.types import Actor, Ctx, Incident, Node, load_node
+from schema.threads import in_thread
 
 PAGE = 20
 
@@ -214,6 +218,7 @@ def to_alert(p: Mapping[str, Any]) -> Alert:
     )
 
 
+@converts("Alert")
 def alert_from_view(view: NodeView) -> Alert:
     return to_alert({**view.props, "id": view.id})
 
@@ -225,7 +230,7 @@ class AlertQuery:
         "high, extreme) and every factor with its weight and evidence."
     )
     async def risk_assessment(self, info: Ctx, actor_id: strawberry.ID) -> RiskAssessment:
-        found = await in_thread(risk.assess_actor, info.context.store, str(actor_id))
+        found = await in_thread(risk_reads.assess_actor, info.context.store, str(actor_id))
         return to_assessment(asdict(found))
 
     @strawberry.field(
@@ -247,7 +252,7 @@ class AlertQuery:
         o = order_by or f.AlertOrder()
         desc = o.direction is f.Direction.DESC
         criteria = f.alert_criteria(status, level, region, actor_id)
-        return await connection(  # type: ignore[no-any-return]
+        return await connection(
             info, "Alert", criteria, str(o.field.value), desc, first, after, alert_from_view
         )
 
@@ -268,7 +273,7 @@ class AlertChanged:
 AlertResult = Annotated[AlertChanged | UserError, strawberry.union("AlertResult")]
 
 
-async def _change(fn: Any, *args: Any, **kwargs: Any) -> AlertResult:
+async def _change(fn: Callable[..., Mapping[str, Any]], *args: Any, **kwargs: Any) -> AlertResult:
     try:
         props = await in_thread(fn, *args, **kwargs)
     except USER_ERRORS as exc:
@@ -325,12 +330,6 @@ class AlertMutation:
 
 
 # --- events -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AlertEventData:
-    kind: str  # created, escalated
-    alert: Mapping[str, Any]
 
 
 def events_of(changes: list[AlertChange]) -> list[AlertEventData]:

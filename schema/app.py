@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
@@ -31,31 +30,20 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.unset import UNSET
 
 from graph.access import tokens
-from graph.access.policy import Viewer
 from graph.access.tokens import Principal
 from graph.errors import StoreError
-from graph.store.bolt import Store
+from schema.actors import ActorMerge, Community, Organization, Person
 from schema.alerts import Alert
 from schema.bodies import parse_body, surrogate_problem
 from schema.context import Context
+from schema.incidents import Case, Complaint, Incident, LandDispute, Place, ProtectionMeasure
 from schema.limits import MAX_ERRORS, MaskUnexpectedErrors, extensions
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.ratelimit import RateLimiter
 from schema.roles import guard_root_fields
+from schema.services import Services
 from schema.subscription import Subscription
-from schema.types import (
-    ActorMerge,
-    Case,
-    Community,
-    Complaint,
-    Incident,
-    LandDispute,
-    Organization,
-    Person,
-    Place,
-    ProtectionMeasure,
-)
 from schema.ws import TooManyConnections, rate_limited
 
 Scope = MutableMapping[str, Any]
@@ -154,33 +142,6 @@ def build_schema(*, introspection: bool) -> strawberry.Schema:
 def sdl() -> str:
     """The schema as SDL (what ``schema.graphql`` holds)."""
     return build_schema(introspection=True).as_str() + "\n"
-
-
-@dataclass
-class Services:
-    """Long-lived things resolvers need besides the store (set by the app's lifespan)."""
-
-    store: Store | None = None
-    extractor: Any = None  # graph.intake.durable.BatchExtractor
-    broker: Any = None  # schema.events.Broker of complaint events
-    alert_broker: Any = None  # schema.events.Broker of schema.alerts.AlertEventData
-    audit: Any = None  # schema.auditing.GroupCommit
-    names: Any = None  # graph.access.names.NameIndex
-    extract_lock: Any = None
-    patterns_max_stale: float = 0.0  # see graph.analysis.projections
-    # graph.analysis.projections.Projections, one per kind of viewer: with sealed complaints or not
-    _projections: dict[bool, Any] = field(default_factory=dict)
-
-    def projections(self, viewer: Viewer) -> Any:
-        """The analytics projection ``viewer`` may see (built on first use)."""
-        from graph.analysis.projections import Projections
-
-        scope = viewer.sealed_visible
-        if scope not in self._projections:
-            assert self.store is not None
-            made = Projections(self.store, viewer=viewer, max_stale=self.patterns_max_stale)
-            self._projections.setdefault(scope, made)
-        return self._projections[scope]
 
 
 STORE_DOWN = "The graph store is unavailable; nothing was read or written. Try again shortly."

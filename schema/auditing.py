@@ -20,7 +20,8 @@ from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from graph.access import audit
-from schema.context import in_thread
+from graph.store.bolt import Store
+from schema.threads import in_thread
 
 log = logging.getLogger("defensores.audit")
 _PERSON = re.compile(r"^per_[A-Za-z0-9_]+$")
@@ -65,7 +66,7 @@ class GroupCommit:
     for the transaction that holds its record (so none answers unrecorded), and the
     operations that end while one transaction runs share the next."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._waiting: list[tuple[audit.Entry, asyncio.Future[None]]] = []
         self._flushing = False

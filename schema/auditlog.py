@@ -8,8 +8,8 @@ import strawberry
 
 from graph.access import audit
 from graph.errors import ModelError
-from schema.context import in_thread
-from schema.types import Ctx
+from schema.context import Ctx
+from schema.threads import in_thread
 
 MAX_PAGE = 100
 

@@ -15,28 +15,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
 
-import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
+from strawberry.types import Info
 
 from graph import reads
 from graph.access.names import screen
 from graph.access.policy import Pseudonyms, Viewer, viewer_for
 from graph.access.redaction import Redactor
+from graph.access.tokens import Principal
 from graph.reads import Disclosure, Link, LinkPage, LinkSpec
 from graph.store.bolt import Store
 from graph.store.repository import NodeView
-
-T = TypeVar("T")
-
-
-async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a blocking ``graph`` call in a worker thread.
-
-    A request stopped by its time limit stops waiting at once; the thread finishes its
-    statement in the background (the driver's calls cannot be interrupted)."""
-    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), abandon_on_cancel=True)
+from schema.services import Services
+from schema.threads import in_thread
 
 
 @dataclass
@@ -44,11 +39,11 @@ class Context:
     """What resolvers see as ``info.context``."""
 
     store: Store
-    request: Any = None
-    response: Any = None
-    services: Any = None  # the app's long-lived services (extractor, event broker)
-    principal: Any = None  # graph.access.tokens.Principal: who the request speaks for
-    connection_params: Any = None  # a websocket's connection_init payload
+    request: Request | WebSocket | None = None
+    response: Response | None = None
+    services: Services = field(default_factory=Services)  # the app's long-lived services
+    principal: Principal | None = None  # who the request speaks for
+    connection_params: dict[str, object] | None = None  # a websocket's connection_init payload
     _links: dict[tuple[LinkSpec, int], DataLoader[str, LinkPage]] = field(default_factory=dict)
 
     def who(self) -> str:
@@ -82,7 +77,7 @@ class Context:
         if not viewer.pseudonymises:
             return None
         protected_only = viewer.pseudonyms is Pseudonyms.PROTECTED
-        return self.services.names.redactor(protected_only=protected_only)  # type: ignore[no-any-return]
+        return self.services.name_index().redactor(protected_only=protected_only)
 
     def screened(self, views: Iterable[NodeView]) -> list[NodeView]:
         """Views with persons' names taken out of other nodes' names (``graph.access.names``);
@@ -130,3 +125,6 @@ class Context:
             loader = DataLoader(load_fn=load)
             self._links[key] = loader
         return loader
+
+
+Ctx = Info[Context, None]  # what resolvers take as ``info``

@@ -57,7 +57,7 @@ from graph.reads import MAX_LINKS
 DEFAULT_LIST = 20  # a list without a page argument (aliases, histories, rows, …)
 # The page arguments, and the most any resolver accepts for each (over it, the resolver
 # refuses; the measure never counts more): first (links: graph.reads.MAX_LINKS),
-# limit (neighbourhood), top (graph.analysis.analytics.MAX_TOP).
+# limit (neighbourhood), top (graph.analysis.facts.MAX_TOP).
 PAGE_CAPS: Mapping[str, int] = {"first": MAX_LINKS, "limit": MAX_LINKS, "top": 1000}
 NESTING_CUT = 64  # selection sets nested deeper are not measured: the depth limit refuses
 # fields every type has, or the query root has, that are not among its fields

@@ -9,24 +9,22 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import curation
+from graph.curation.cases import open_case, update_case
+from graph.curation.links import link_actors
+from graph.curation.measures import record_protection_measure
+from graph.curation.merges import merge_actors, split_actor
+from graph.curation.review import review_fact
 from graph.errors import ModelError
 from graph.reads import Edge
 from graph.store.repository import NodeView
-from schema.context import in_thread
-from schema.enums import CaseStatus, MeasureStatus
+from schema.actors import ActorMerge, to_merge
+from schema.context import Ctx
+from schema.enums import ActorRelationship, CaseStatus, MeasureStatus
 from schema.errors import USER_ERRORS, UserError, as_result
-from schema.types import (
-    ActorMerge,
-    Case,
-    Ctx,
-    Fact,
-    ProtectionMeasure,
-    parse_fact_gid,
-    to_fact,
-    to_merge,
-    to_type,
-)
+from schema.facts import Fact, parse_fact_gid, to_fact
+from schema.incidents import Case, ProtectionMeasure
+from schema.nodes import to_type
+from schema.threads import in_thread
 
 
 def _who(info: Ctx) -> str:
@@ -38,13 +36,6 @@ class ReviewDecision(Enum):
     CONFIRM = "confirmed"
     REJECT = "rejected"
     REOPEN = "extracted"
-
-
-@strawberry.enum(description="Relationships a user may record between two actors.")
-class ActorRelationship(Enum):
-    MEMBER_OF = "MEMBER_OF"
-    WORKS_FOR = "WORKS_FOR"
-    ASSOCIATE_OF = "ASSOCIATE_OF"
 
 
 @strawberry.input(description="Where a fact comes from: a quote of a stored complaint.")
@@ -150,7 +141,7 @@ class CurationMutation:
         try:
             rel_type, fact_id = parse_fact_gid(id)
             found = await in_thread(
-                curation.review_fact,
+                review_fact,
                 info.context.store,
                 rel_type,
                 fact_id,
@@ -173,7 +164,7 @@ class CurationMutation:
             return as_result(ModelError("a merge needs a reason"), "reason")
         try:
             record = await in_thread(
-                curation.merge_actors, info.context.store, keep_id, merge_id, reason, _who(info)
+                merge_actors, info.context.store, keep_id, merge_id, reason, _who(info)
             )
         except USER_ERRORS as exc:
             return as_result(exc)
@@ -184,9 +175,7 @@ class CurationMutation:
         if not reason.strip():
             return as_result(ModelError("a split needs a reason"), "reason")
         try:
-            record = await in_thread(
-                curation.split_actor, info.context.store, merge_id, reason, _who(info)
-            )
+            record = await in_thread(split_actor, info.context.store, merge_id, reason, _who(info))
         except USER_ERRORS as exc:
             return as_result(exc)
         return ActorSplit(merge=to_merge(record))
@@ -202,7 +191,7 @@ class CurationMutation:
     ) -> LinkResult:
         try:
             found = await in_thread(
-                curation.link_actors,
+                link_actors,
                 info.context.store,
                 from_id,
                 to_id,
@@ -219,7 +208,7 @@ class CurationMutation:
     async def open_case(self, info: Ctx, input: CaseInput) -> CaseResult:
         try:
             case, created = await in_thread(
-                curation.open_case,
+                open_case,
                 info.context.store,
                 input.file_number,
                 input.office,
@@ -237,7 +226,7 @@ class CurationMutation:
     async def update_case(self, info: Ctx, id: strawberry.ID, input: CaseUpdate) -> CaseResult:
         try:
             case = await in_thread(
-                curation.update_case,
+                update_case,
                 info.context.store,
                 id,
                 office=input.office,
@@ -259,7 +248,7 @@ class CurationMutation:
     ) -> MeasureResult:
         try:
             measure, created = await in_thread(
-                curation.record_protection_measure,
+                record_protection_measure,
                 info.context.store,
                 kind=input.kind,
                 status=input.status.value,

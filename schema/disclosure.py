@@ -17,15 +17,16 @@ from __future__ import annotations
 from graph.access.policy import Pseudonyms
 from graph.access.redaction import Redactor
 from graph.reads import Disclosure
-from schema.context import Context, in_thread
+from schema.context import Context
+from schema.threads import in_thread
 
 
 async def _redact(ctx: Context, text: str, disclosure: Disclosure, whole: bool) -> str:
     if disclosure.subjects:
         text = Redactor(disclosure.subjects).redact(text, spans=whole)
     protected_only = ctx.viewer.pseudonyms is Pseudonyms.PROTECTED
-    every = await in_thread(ctx.services.names.redactor, protected_only=protected_only)
-    return every.redact(text)  # type: ignore[no-any-return]
+    every = await in_thread(ctx.services.name_index().redactor, protected_only=protected_only)
+    return every.redact(text)
 
 
 async def complaint_visible(ctx: Context, complaint_id: str) -> bool:

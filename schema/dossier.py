@@ -7,8 +7,8 @@ import strawberry
 
 from graph.documents import dossier
 from graph.errors import NotFound
-from schema.context import in_thread
-from schema.types import Ctx
+from schema.context import Ctx
+from schema.threads import in_thread
 
 
 @strawberry.type(description="A case dossier (expediente): HTML with every incident, actor, "

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import strawberry
 
 from graph import model
-from graph.analysis import analytics
+from graph.analysis import analytics, networks
 
 E = TypeVar("E", bound=Enum)
 
@@ -30,7 +30,7 @@ def member(enum: type[E], value: Any) -> E | None:
 # "suspect": named in a report, not attributed the act (SUSPECTED_OF), pending review
 ROLES = ("perpetrator", "victim", "witness", "suspect")
 SEARCH_KINDS = ("actor", "place", "land_dispute", "case")
-ACTOR_KINDS = ("person", "organization", "community")
+ACTOR_KINDS = tuple(k.lower() for k in model.ACTOR_KINDS)
 RELATIONSHIPS = tuple(r.type.lower() for r in model.MODEL.relationships if r.fact)
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     ReviewStatus = Enum
     Role = Enum
     ActorKind = Enum
+    ActorRelationship = Enum
     SearchKind = Enum
     RelationshipType = Enum
     AlertLevel = Enum
@@ -94,6 +95,9 @@ else:
         "attribute the act to them; pending review, never an accusation.",
     )
     ActorKind = vocabulary("ActorKind", ACTOR_KINDS, "The three kinds of actor.")
+    ActorRelationship = vocabulary(
+        "ActorRelationship", model.LINK_TYPES, "Relationships a user may record between two actors."
+    )
     SearchKind = vocabulary("SearchKind", SEARCH_KINDS, "What search looks through.")
     RelationshipType = vocabulary(
         "RelationshipType", RELATIONSHIPS, "A kind of fact between two nodes."
@@ -103,7 +107,7 @@ else:
         "AlertStatus", model.ALERT_STATUS, "Where an alerta temprana is in its procedure."
     )
     CentralityMetric = vocabulary(
-        "CentralityMetric", analytics.METRICS, "How key actors are ranked."
+        "CentralityMetric", networks.METRICS, "How key actors are ranked."
     )
     StatsGroup = vocabulary("StatsGroup", analytics.GROUP_BY, "How incidents are broken down.")
     HotspotLevel = vocabulary("HotspotLevel", tuple(analytics.LEVELS), "Area size for hotspots.")

@@ -9,9 +9,9 @@ rather than slowing intake down.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 QUEUE = 1000
 E = TypeVar("E")
@@ -25,6 +25,12 @@ class ComplaintEventData:
     at: str
     detail: str | None = None
     submitted_by: str | None = None  # the token name that submitted the complaint
+
+
+@dataclass(frozen=True)
+class AlertEventData:
+    kind: str  # created, escalated
+    alert: Mapping[str, Any]  # an alert as graph.analysis.alerts keeps it
 
 
 class Broker(Generic[E]):

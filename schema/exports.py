@@ -13,8 +13,8 @@ import strawberry
 
 from graph.documents import export
 from graph.errors import ModelError
-from schema.context import in_thread
-from schema.types import Ctx
+from schema.context import Ctx
+from schema.threads import in_thread
 
 MAX_NODES = 20_000
 

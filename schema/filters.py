@@ -14,7 +14,7 @@ from typing import Any
 
 import strawberry
 
-from graph.cypher.read import Criteria
+from graph.cypher.filters import Criteria
 from graph.errors import ModelError
 from nlp.text import fold
 from schema.enums import (

@@ -241,7 +241,8 @@ def refusals(
     if cost > MAX_COST:
         errors.append(
             GraphQLError(
-                f"The operation would cost {cost}, over the limit of {MAX_COST}.",
+                f"The operation would cost {cost}, over the limit of {MAX_COST}; ask for "
+                "smaller pages (first, limit, top) or fewer nested lists.",
                 extensions={"code": "OPERATION_TOO_COSTLY", "cost": cost, "limit": MAX_COST},
             )
         )

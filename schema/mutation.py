@@ -6,26 +6,32 @@ Expected failures come back as typed results (``ValidationError``, ``NotFound``,
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
-from graph import reads
-from graph.analysis import alerts
-from graph.analysis.alerts import AlertChange
 from graph.errors import ModelError
-from graph.intake import durable as intake
-from graph.intake.durable import ComplaintIn, Receipt, Sender
+from graph.intake.durable import (
+    BatchExtractor,
+    ComplaintIn,
+    Sender,
+    normalise_day,
+    normalise_instant,
+)
+from graph.intake.extraction import batch_extractor
+from graph.intake.ingest import Arrival, Ingested, IngestOptions, Refused, ingest
 from graph.rows import utc_now
 from schema.alerts import AlertMutation, events_of
-from schema.context import in_thread
+from schema.context import Ctx
 from schema.curation import CurationMutation
 from schema.enums import Channel, ComplaintStatus, Confidentiality
 from schema.errors import USER_ERRORS, UserError, ValidationError, as_result
 from schema.events import ComplaintEventData
-from schema.types import Complaint, Ctx, load_node
+from schema.incidents import Complaint
+from schema.nodes import load_node
+from schema.services import Services
+from schema.threads import in_thread
 
 MAX_BATCH = 100
 
@@ -91,99 +97,95 @@ class FieldError(ModelError):
         self.field = field
 
 
-def _field_of(exc: Exception) -> str | None:
-    return exc.field if isinstance(exc, FieldError) else None
-
-
-def _complaint(c: ComplaintInput, submitted_by: str | None = None) -> ComplaintIn:
+def _complaint(c: ComplaintInput, submitted_by: str | None) -> ComplaintIn:
+    """The complaint an input holds (``ingest`` validates it)."""
     try:
-        reported = intake.normalise_day(c.reported_at, "reportedAt")
+        reported = normalise_day(c.reported_at, "reportedAt")
     except ModelError as exc:
         raise FieldError(str(exc), "reportedAt") from None
-    complaint = ComplaintIn(
+    return ComplaintIn(
         text=c.text,
-        received_at=intake.normalise_instant(c.received_at),
+        received_at=normalise_instant(c.received_at),
         channel=str(c.channel.value) if c.channel else "web",
         confidentiality=str(c.confidentiality.value) if c.confidentiality else "restricted",
         source=c.source,
         submitted_by=submitted_by,
         reported_at=reported,
     )
-    intake.validate(complaint)
-    return complaint
 
 
-def _extractor(services: Any) -> Any:
+def _arrival(i: int, c: ComplaintInput, submitted_by: str | None) -> Arrival:
+    try:
+        return Arrival(f"inputs[{i}]", _complaint(c, submitted_by))
+    except FieldError as exc:
+        return Arrival(f"inputs[{i}]", error=str(exc), field=exc.field)
+    except ModelError as exc:
+        return Arrival(f"inputs[{i}]", error=str(exc))
+
+
+def _extractor(services: Services) -> BatchExtractor:
     """The app's batch extractor, loaded on first use (the spaCy models take seconds)."""
     with services.extract_lock:
         if services.extractor is None:
-            from graph.intake.extraction import NlpBatchExtractor
-            from nlp.pipeline import Extractor
-
-            services.extractor = NlpBatchExtractor(Extractor())
+            with batch_extractor(own_process=False) as loaded:
+                services.extractor = loaded
         return services.extractor
 
 
-def _store_and_extract(
-    services: Any, complaints: Sequence[ComplaintIn], sender: Sender
-) -> tuple[list[Receipt], list[AlertChange]]:
-    """Store, extract, and raise the alerts the new facts call for, in this request."""
-    received = intake.receive_batch(services.store, complaints, sender=sender)
-    todo = [r.id for r in received]
-    extractor = _extractor(services)
-    raised: list[AlertChange] = []
+def _ingest(services: Services, arriving: list[Arrival], sender: Sender) -> Ingested:
+    assert services.store is not None
+    # one extraction at a time: the pipelines are shared
+    options = IngestOptions(whole=True, sender=sender, lock=services.extract_lock)
+    return ingest(services.store, arriving, _extractor(services), options)
 
-    def raise_alerts(cids: list[str]) -> None:
-        raised.extend(alerts.after_intake(services.store, cids))
 
-    with services.extract_lock:  # one extraction at a time: the pipelines are shared
-        intake.process_batch(
-            services.store, list(dict.fromkeys(todo)), extractor, after=raise_alerts
+def _publish(services: Services, done: Ingested) -> None:
+    """The events of a submission: alerts raised, complaints received and extracted."""
+    if done.after is not None:
+        for event in events_of(done.after.raised):
+            services.alert_broker.publish(event)
+    for receipt in done.receipts:
+        stored = done.read_back[receipt.id]
+        at, by = utc_now(), stored.get("submitted_by")
+        if receipt.created:
+            services.broker.publish(
+                ComplaintEventData("received", receipt.id, "received", at, None, by)
+            )
+        kind = "extracted" if stored["status"] == "extracted" else "failed"
+        services.broker.publish(
+            ComplaintEventData(
+                kind, receipt.id, str(stored["status"]), at, stored.get("status_detail"), by
+            )
         )
-    return received, raised
 
 
-async def _submit(info: Ctx, inputs: Sequence[ComplaintInput]) -> list[ComplaintSubmitted]:
+async def _submit(
+    info: Ctx, inputs: Sequence[ComplaintInput]
+) -> list[ComplaintSubmitted] | Refused:
+    """The complaints submitted, or the first input refused (none is stored then)."""
     services = info.context.services
-    complaints = [_complaint(c, info.context.who()) for c in inputs]
+    who = info.context.who()
     principal = info.context.principal
     sender = (
         Sender(str(principal.name), str(principal.role), principal.token_id)
         if principal is not None
-        else Sender(info.context.who(), "unknown")
+        else Sender(who, "unknown")
     )
-    received, raised = await in_thread(_store_and_extract, services, complaints, sender)
-    if services.alert_broker is not None:
-        for event in events_of(raised):
-            services.alert_broker.publish(event)
-    out = []
-    for receipt in received:
-        cid, created = receipt.id, receipt.created
-        stored = await in_thread(reads.submission, services.store, cid)
-        if stored is None:  # pragma: no cover - stored a moment ago
-            raise ModelError(f"complaint {cid} vanished")
-        broker = services.broker
-        if broker is not None:
-            at = utc_now()
-            by = stored.get("submitted_by")
-            if created:
-                broker.publish(ComplaintEventData("received", cid, "received", at, None, by))
-            kind = "extracted" if stored["status"] == "extracted" else "failed"
-            broker.publish(
-                ComplaintEventData(
-                    kind, cid, str(stored["status"]), at, stored.get("status_detail"), by
-                )
-            )
-        out.append(
-            ComplaintSubmitted(
-                complaint_id=strawberry.ID(cid),
-                status=ComplaintStatus(stored["status"]),
-                status_detail=stored.get("status_detail"),
-                duplicate=not created,
-                confidentiality=Confidentiality(receipt.confidentiality),
-            )
+    arriving = [_arrival(i, c, who) for i, c in enumerate(inputs)]
+    done = await in_thread(_ingest, services, arriving, sender)
+    if done.refused:
+        return done.refused[0]
+    _publish(services, done)
+    return [
+        ComplaintSubmitted(
+            complaint_id=strawberry.ID(receipt.id),
+            status=ComplaintStatus(done.read_back[receipt.id]["status"]),
+            status_detail=done.read_back[receipt.id].get("status_detail"),
+            duplicate=not receipt.created,
+            confidentiality=Confidentiality(receipt.confidentiality),
         )
-    return out
+        for receipt in done.receipts
+    ]
 
 
 @strawberry.type
@@ -194,9 +196,12 @@ class Mutation(CurationMutation, AlertMutation):
     )
     async def submit_complaint(self, info: Ctx, input: ComplaintInput) -> SubmitResult:
         try:
-            return (await _submit(info, [input]))[0]
+            done = await _submit(info, [input])
         except USER_ERRORS as exc:
-            return as_result(exc, _field_of(exc))
+            return as_result(exc)
+        if isinstance(done, Refused):
+            return ValidationError(message=str(done.error), field=done.field)
+        return done[0]
 
     @strawberry.mutation(description=f"Up to {MAX_BATCH} complaints at once, all or none.")
     async def submit_complaints(self, info: Ctx, inputs: list[ComplaintInput]) -> SubmitManyResult:
@@ -204,18 +209,11 @@ class Mutation(CurationMutation, AlertMutation):
             return ValidationError(
                 message=f"inputs must hold 1 to {MAX_BATCH} complaints", field="inputs"
             )
-        for i, c in enumerate(inputs):
-            try:
-                _complaint(c)
-            except USER_ERRORS as exc:
-                field = _field_of(exc)
-                where = f"inputs[{i}].{field}" if field else f"inputs[{i}]"
-                return ValidationError(message=str(exc), field=where)
         try:
-            return ComplaintsSubmitted(results=await _submit(info, inputs))
+            done = await _submit(info, inputs)
         except USER_ERRORS as exc:
             return as_result(exc)
-
-
-def new_lock() -> threading.Lock:
-    return threading.Lock()
+        if isinstance(done, Refused):
+            where = f"{done.origin}.{done.field}" if done.field else done.origin
+            return ValidationError(message=str(done.error), field=where)
+        return ComplaintsSubmitted(results=done)

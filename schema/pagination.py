@@ -5,15 +5,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import strawberry
-from strawberry.types import Info
 
 from graph import reads
-from graph.cypher.read import Criteria
+from graph.cypher.filters import Criteria
 from graph.errors import ModelError
-from schema.context import Context, in_thread
+from graph.store.repository import NodeView
+from schema.context import Ctx
+from schema.threads import in_thread
 
 T = TypeVar("T")
 
@@ -55,7 +57,7 @@ class Connection(Generic[T]):
     criteria: strawberry.Private[Criteria | None]
 
     @strawberry.field(description="How many match the filter, over all pages.")
-    async def total_count(self, info: Info[Context, None]) -> int:
+    async def total_count(self, info: Ctx) -> int:
         return await in_thread(
             reads.count, info.context.store, self.kind, self.criteria, viewer=info.context.viewer
         )
@@ -66,15 +68,15 @@ class Connection(Generic[T]):
 
 
 async def connection(
-    info: Info[Context, None],
+    info: Ctx,
     kind: str,
     criteria: Criteria | None,
     order: str,
     descending: bool,
     first: int,
     after: str | None,
-    convert: Any,
-) -> Any:
+    convert: Callable[[NodeView], T],
+) -> Connection[T]:
     """One page of ``kind`` as a connection; ``convert`` makes each node's type."""
     if not 0 <= first <= reads.MAX_PAGE:
         raise ModelError(f"first must be within 0..{reads.MAX_PAGE}; got {first}")

@@ -14,16 +14,19 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph.analysis import analytics
+from graph.analysis import analytics, facts, networks
 from graph.analysis.projections import Projections
 from graph.errors import ModelError
-from schema.context import in_thread
+from schema.actors import Actor, Community
+from schema.context import Ctx
 from schema.enums import CentralityMetric, HotspotLevel, Projection, StatsGroup
-from schema.types import Actor, Community, Ctx, Incident, LandDispute, Place, load_node
+from schema.incidents import Incident, LandDispute, Place
+from schema.nodes import load_node
+from schema.threads import in_thread
 
 MAX_LIST = 100
 MAX_GROUPS = 20  # bounds the thresholds (and so the cached variants)
-RANKED = analytics.MAX_TOP  # whole rankings are cached; requests slice them
+RANKED = facts.MAX_TOP  # whole rankings are cached; requests slice them
 BETWEENNESS_SAMPLE = 500  # pivots for betweenness on graphs larger than this
 
 
@@ -151,12 +154,12 @@ class StatRow(WithIncidents):
 def _metric(projection: str, metric: str) -> Callable[[Any], list[dict[str, Any]]]:
     def compute(facts: Any) -> list[dict[str, Any]]:
         h = (
-            analytics.incident_actor_graph(facts)
+            networks.incident_actor_graph(facts)
             if projection == "incidents"
-            else analytics.dispute_actor_graph(facts)
+            else networks.dispute_actor_graph(facts)
         )
         k = BETWEENNESS_SAMPLE if h.number_of_nodes() > BETWEENNESS_SAMPLE else None
-        return analytics.key_actors(h, metric, RANKED, k=k)
+        return networks.key_actors(h, metric, RANKED, k=k)
 
     return compute
 
@@ -205,7 +208,7 @@ class Patterns:
         rows = await in_thread(
             self.projections.cached,
             f"clusters:{_within('minSize', min_size, MAX_GROUPS)}",
-            lambda g: analytics.clusters(analytics.incident_actor_graph(g), min_size=min_size),
+            lambda g: networks.clusters(networks.incident_actor_graph(g), min_size=min_size),
         )
         return [
             Cluster(

@@ -8,36 +8,22 @@ import strawberry
 
 from graph import reads
 from graph.errors import ModelError
-from graph.model import MODEL
+from graph.model import ACTOR_KINDS, MODEL
 from schema import filters as f
+from schema.actors import Actor
 from schema.alerts import AlertQuery
 from schema.auditlog import AuditQuery
-from schema.context import in_thread
+from schema.context import Ctx
 from schema.dossier import DossierQuery
+from schema.drawings import Graph, SearchHit, TimelineEntry, to_entry, to_graph
 from schema.enums import ComplaintStatus, RelationshipType, SearchKind
 from schema.exports import ExportQuery
+from schema.facts import Fact, parse_fact_gid, to_fact
+from schema.incidents import Case, Complaint, Incident, LandDispute, Place
+from schema.nodes import Node, load_node, to_type
 from schema.pagination import Connection, connection
 from schema.patterns import PatternQuery
-from schema.types import (
-    Actor,
-    Case,
-    Complaint,
-    Ctx,
-    Fact,
-    Graph,
-    Incident,
-    LandDispute,
-    Node,
-    Place,
-    SearchHit,
-    TimelineEntry,
-    load_node,
-    parse_fact_gid,
-    to_entry,
-    to_fact,
-    to_graph,
-    to_type,
-)
+from schema.threads import in_thread
 
 PAGE = 20
 SEARCH_LABELS = {"actor": "Actor", "place": "Place", "land_dispute": "LandDispute", "case": "Case"}
@@ -100,7 +86,7 @@ class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery, DossierQuery):
 
     @strawberry.field(description="A person, organisation or community by id.")
     async def actor(self, info: Ctx, id: strawberry.ID) -> Actor | None:
-        found: Actor | None = await _typed(info, id, ("Person", "Organization", "Community"))
+        found: Actor | None = await _typed(info, id, ACTOR_KINDS)
         return found
 
     @strawberry.field(description="A fact (relationship) by id, with its evidence.")
@@ -125,7 +111,7 @@ class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery, DossierQuery):
     ) -> Connection[Actor]:
         order, desc = _order(order_by, f.ActorOrder())
         criteria = f.actor_criteria(filter)
-        return await connection(info, "Actor", criteria, order, desc, first, after, to_type)  # type: ignore[no-any-return]
+        return await connection(info, "Actor", criteria, order, desc, first, after, to_type)
 
     @strawberry.field(description="Incidents, filtered and sorted (latest first).")
     async def incidents(
@@ -138,7 +124,7 @@ class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery, DossierQuery):
     ) -> Connection[Incident]:
         order, desc = _order(order_by, f.IncidentOrder())
         criteria = f.incident_criteria(filter)
-        return await connection(info, "Incident", criteria, order, desc, first, after, to_type)  # type: ignore[no-any-return]
+        return await connection(info, "Incident", criteria, order, desc, first, after, to_type)
 
     @strawberry.field(description="Complaints (denuncias), latest first.")
     async def complaints(
@@ -151,7 +137,7 @@ class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery, DossierQuery):
     ) -> Connection[Complaint]:
         order, desc = _order(order_by, f.ComplaintOrder())
         criteria = f.complaint_criteria(filter)
-        return await connection(info, "Complaint", criteria, order, desc, first, after, to_type)  # type: ignore[no-any-return]
+        return await connection(info, "Complaint", criteria, order, desc, first, after, to_type)
 
     @strawberry.field(description="Land disputes.")
     async def land_disputes(
@@ -164,7 +150,7 @@ class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery, DossierQuery):
     ) -> Connection[LandDispute]:
         order, desc = _order(order_by, f.LandDisputeOrder())
         criteria = f.dispute_criteria(filter)
-        return await connection(info, "LandDispute", criteria, order, desc, first, after, to_type)  # type: ignore[no-any-return]
+        return await connection(info, "LandDispute", criteria, order, desc, first, after, to_type)
 
     @strawberry.field(description="Prosecutors' cases.")
     async def cases(
@@ -177,7 +163,7 @@ class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery, DossierQuery):
     ) -> Connection[Case]:
         order, desc = _order(order_by, f.CaseOrder())
         criteria = f.case_criteria(filter)
-        return await connection(info, "Case", criteria, order, desc, first, after, to_type)  # type: ignore[no-any-return]
+        return await connection(info, "Case", criteria, order, desc, first, after, to_type)
 
     @strawberry.field(description="Regions, provinces, districts and localities.")
     async def places(
@@ -190,7 +176,7 @@ class Query(AlertQuery, PatternQuery, AuditQuery, ExportQuery, DossierQuery):
     ) -> Connection[Place]:
         order, desc = _order(order_by, f.PlaceOrder())
         criteria = f.place_criteria(filter)
-        return await connection(info, "Place", criteria, order, desc, first, after, to_type)  # type: ignore[no-any-return]
+        return await connection(info, "Place", criteria, order, desc, first, after, to_type)
 
     @strawberry.field(
         description="Fuzzy search over names (accents, case and spelling variants forgiven), "

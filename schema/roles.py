@@ -20,8 +20,10 @@ from enum import StrEnum
 from typing import Any
 
 from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
+from graph.access.tokens import Principal
 from graph.errors import Forbidden
 from graph.model import ROLES
 
@@ -101,8 +103,10 @@ def served(key: str, role: str | None) -> bool:
     return outcome(key, role) is not Outcome.DENIED
 
 
-def principal_of(info: Any) -> Any:
-    return getattr(info.context, "principal", None)
+def principal_of(info: Info) -> Principal | None:
+    """Who the request speaks for (None: an in-process execution without a token)."""
+    found: Principal | None = getattr(info.context, "principal", None)
+    return found
 
 
 class RoleRule(BasePermission):

@@ -8,7 +8,7 @@ from enum import Enum
 import strawberry
 
 from schema.alerts import AlertSubscription
-from schema.types import Ctx
+from schema.context import Ctx
 
 
 @strawberry.enum

@@ -22,8 +22,8 @@ from graph.errors import StoreStartError
 from graph.store.bolt import Store
 from graph.store.config import NEO4J, StoreConfig
 from graph.store.local_neo4j import LocalNeo4j, missing_tools
+from graph.store.migrations import open_store
 from graph.store.repository import counts, delete_all_data
-from server import open_store
 
 BACKENDS = ["arcadedb", "neo4j"]
 REQUIRE_NEO4J = "DEFENSORES_REQUIRE_NEO4J"

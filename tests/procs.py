@@ -13,7 +13,7 @@ from pathlib import Path
 
 from graph.intake.durable import ComplaintIn, Extraction, process, receive
 from graph.store.config import StoreConfig
-from server import open_store
+from graph.store.migrations import open_store
 
 
 def crash_during_extraction(text: str) -> None:

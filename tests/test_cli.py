@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,18 +12,10 @@ import psutil
 import pytest
 
 from graph.store.migrations import SCHEMA_VERSION
-from tests.graph.store.test_embedded import gone, jvms, wait_until
 from tests.live import free_port, healthy
+from tests.processes import EXE, clean_env, gone, jvms, wait_until
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
-
-EXE = [sys.executable, "-c", "import sys, server; sys.exit(server.main())"]
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    env.update(extra)
-    return env
 
 
 def test_db_status_prints_json(tmp_path: Path) -> None:

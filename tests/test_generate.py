@@ -17,13 +17,15 @@ import httpx
 import pytest
 
 from graph.intake.durable import complaint_id, get
+from graph.intake.ingest import complaint_of
 from graph.model import INCIDENT_TYPES
 from graph.rows import FactRecord, NodeRecord, fact_batches, fact_id, node_batches
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import counts, load
-from nlp.incidents import SEVERITY
+from nlp.lexicon.incidents import SEVERITY
 from nlp.sources import read
-from server import Config, complaint_of, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.cypher import write as cypher
+from graph.cypher import access as cypher
 from graph.errors import ConfigError, ConflictError, ModelError, StoreError
 from graph.rows import utc_now
 from graph.store.bolt import Store, Tx
@@ -423,3 +423,20 @@ def verify_anchors(store: Store, lines: Sequence[tuple[int, str]], key: bytes) -
             False, chain.records, len(anchors), first_broken=chain.first_broken, reason=chain.reason
         )
     return AnchorVerdict(True, chain.records, len(anchors))
+
+
+def anchoring(data_dir: Path, key: Path | None, to: Path | None) -> tuple[bytes, Path]:
+    """The key (made on first use) and the anchor file of ``defensores audit anchor``, both
+    outside ``data_dir``; checked before the store is opened."""
+    signing = anchor_key(key or default_key_path(), data_dir, create=True)
+    return signing, outside(to or default_anchor_path(), data_dir, "the anchor file")
+
+
+def check(
+    store: Store, data_dir: Path, key: Path | None, anchors: Path | None
+) -> Verdict | AnchorVerdict:
+    """``defensores audit verify``: the chain, and every signed head in ``anchors`` if given."""
+    if anchors is None:
+        return verify(store)
+    signing = anchor_key(key or default_key_path(), data_dir)
+    return verify_anchors(store, read_anchors(anchors), signing)

@@ -11,7 +11,7 @@ organisation, a locality may be "Loayza afirmó además", a dispute may be named
 landowner, an office after its head. ``screen`` redacts them (``SCREENED``: the kinds
 and the properties shown), and ``Screen`` lists, for a viewer, every node whose shown
 values differ from the stored ones, so that filters, sorts and search match and sort
-those nodes by what the viewer sees, never by the stored name (``graph.cypher.read``).
+those nodes by what the viewer sees, never by the stored name (``graph.cypher.filters``).
 
 Compiling the patterns of thousands of names takes a moment, so the redactors and
 screens are kept, one set per store whichever ``NameIndex`` asks, until a write through
@@ -30,8 +30,8 @@ from typing import Any
 from graph.access.policy import Pseudonyms, Viewer
 from graph.access.pseudonyms import label
 from graph.access.redaction import Redactor, Subject
-from graph.cypher import read as q
-from graph.cypher.read import Screen
+from graph.cypher import names as q
+from graph.cypher.visibility import Screen
 from graph.store.bolt import Store
 from graph.store.repository import NodeView
 from nlp.text import fold

@@ -1,7 +1,7 @@
 """What each role may see of the graph: the ``Viewer`` every read is made for.
 
 ``schema.roles`` says which fields a role may call; this says what those fields show.
-The read side (``graph.cypher.read``, ``graph.reads``) builds its statements from the
+The read side (``graph.cypher.visibility``, ``graph.reads``) builds its statements from the
 viewer, so what a role may not see is never read for it:
 
 - ``sealed_visible``: sealed complaints exist for the viewer. When false, a sealed

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph.cypher import write as cypher
+from graph.cypher import access as cypher
 from graph.store.bolt import Store, Tx
 
 SEQUENCE_ID = "seq_pseudonym"

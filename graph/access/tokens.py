@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from graph.cypher import write as cypher
+from graph.cypher import access as cypher
 from graph.errors import ConflictError, ModelError, NotFound
 from graph.model import ROLES
 from graph.rows import utc_now

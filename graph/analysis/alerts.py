@@ -26,8 +26,11 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from graph.analysis.risk import Assessment, Weights, assess, default_weights, gather_many
-from graph.cypher import write as cypher
+from graph.analysis.risk import Assessment, assess
+from graph.analysis.risk_reads import gather_many
+from graph.analysis.risk_weights import Weights, default_weights
+from graph.cypher import alerts as cypher
+from graph.cypher import write as write_q
 from graph.errors import ConflictError, DefensoresError, ModelError, NotFound
 from graph.model import ALERT_LEVELS, ALERT_STATUS, MODEL
 from graph.rows import fact_id, utc_now
@@ -152,7 +155,7 @@ def _apply(
             "end": target,
             "props": {"id": fact_id("CONCERNS", alert_id, target), "method": "rule"},
         }
-        tx.run(cypher.manual_facts(concerns, "Alert", label), rows=[row], now=now)
+        tx.run(write_q.manual_facts(concerns, "Alert", label), rows=[row], now=now)
     return AlertChange("created", dict(created[0]["props"]))
 
 

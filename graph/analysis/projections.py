@@ -2,14 +2,14 @@
 
 ``facts_graph`` reads every actor, incident, place, dispute, case and measure with the
 attributes the metrics use, and every fact edge between them that was not rejected,
-into the ``nx.MultiDiGraph`` that ``graph.analysis.analytics`` documents. ``Projections`` keeps
+into the ``nx.MultiDiGraph`` that ``graph.analysis.facts`` documents. ``Projections`` keeps
 it (and the two projections derived from it) until the graph changes: a write through
 the same ``Store`` object (its ``generation``) or, for writes by other processes (an
 ``ingest`` beside the server), a change in the complaints seen by a cheap fingerprint
 query at most every ``check_every`` seconds.
 
 A projection is made for one ``Viewer``: a viewer who may not see sealed complaints
-gets one without what only they support (``graph.cypher.read.projection_*``).
+gets one without what only they support (``graph.cypher.analytics.projection_*``).
 
 With ``max_stale`` > 0, a projection that is out of date but less than ``max_stale``
 seconds old is still served while one rebuild runs in the background: under a steady
@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 import networkx as nx  # type: ignore[import-untyped]
 
 from graph.access.policy import FULL, Viewer
-from graph.analysis import analytics
-from graph.cypher import read as q
+from graph.analysis import networks
+from graph.cypher import analytics as q
 from graph.errors import DefensoresError
 from graph.store.bolt import Store
 
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 
 def facts_graph(store: Store, viewer: Viewer = FULL) -> nx.MultiDiGraph:
-    """Build the facts graph from the store (see ``graph.analysis.analytics``): what ``viewer``
+    """Build the facts graph from the store (see ``graph.analysis.facts``): what ``viewer``
     may see of it."""
     G = nx.MultiDiGraph()
     for kind, attrs in q.PROJECTED.items():
@@ -146,11 +146,11 @@ class Projections:
 
     def actors(self) -> nx.Graph:
         """Actors linked through shared incidents."""
-        return self._get("actors", analytics.incident_actor_graph)
+        return self._get("actors", networks.incident_actor_graph)
 
     def disputes(self) -> nx.Graph:
         """Companies and communities linked through land disputes."""
-        return self._get("disputes", analytics.dispute_actor_graph)
+        return self._get("disputes", networks.dispute_actor_graph)
 
     def cached(self, key: str, make: Callable[[nx.MultiDiGraph], T]) -> T:
         """Any other value computed from the facts graph, kept as long as it is valid

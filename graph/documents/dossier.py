@@ -14,17 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from graph.access.policy import Viewer
-from graph.cypher.read import ALL_ROLES, SUSPECT_ROLE
 from graph.documents.drawing import graph_svg
 from graph.documents.page import Doc
 from graph.errors import ConfigError, NotFound
+from graph.model import ALL_ROLES, ROLE_TYPES, SUSPECT_ROLE
 from graph.reads import Edge, LinkSpec, links, nodes_by_ids
 from graph.store.bolt import Store
 from graph.store.repository import NodeView
 
-ROLE_WORDS = {"PERPETRATOR_OF": "presunto autor", "VICTIM_OF": "víctima", "WITNESS_OF": "testigo"}
+ROLE_WORDS = {
+    ROLE_TYPES["perpetrator"]: "presunto autor",
+    ROLE_TYPES["victim"]: "víctima",
+    ROLE_TYPES["witness"]: "testigo",
+}
 SUSPECT_WORDS = (
     "Mencionados sin atribución — pendiente de revisión (no es imputación) / "
     "Named without attribution — pending review (not an accusation)"
@@ -183,3 +188,11 @@ def pdf(html: str) -> bytes:
         ) from None
     data: bytes = HTML(string=html).write_pdf()
     return data
+
+
+def write(d: Dossier, out: Path, pdf_out: Path | None = None) -> None:
+    """Write the dossier as one HTML file, and as PDF too when ``pdf_out`` is given."""
+    page = render(d).html()
+    out.write_text(page, encoding="utf-8")
+    if pdf_out is not None:
+        pdf_out.write_bytes(pdf(page))

@@ -24,20 +24,23 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import networkx as nx  # type: ignore[import-untyped]
 
 from graph.access.names import redactor_for, screen
 from graph.access.policy import Viewer
-from graph.cypher import read as q
+from graph.cypher import listing as listing_q
+from graph.cypher import paths as paths_q
+from graph.cypher.filters import Criteria
+from graph.documents.exported import Export, edge_props, node_props
+from graph.documents.ftm import entities
 from graph.errors import ModelError
 from graph.model import MODEL
 from graph.reads import Edge, nodes_by_ids
 from graph.store.bolt import Store
-from graph.store.repository import NodeView
 
 FORMATS = ("graphml", "gexf", "csv", "json", "ftm")
 # every domain kind but the records of the procedures (alerts, merges)
@@ -46,9 +49,7 @@ KINDS = tuple(
 )
 # every fact: the domain's and MENTIONS/REPORTS; not a tentative one (a suspicion pending
 # review): a file that leaves the system carries no accusation a reviewer has not made
-EDGE_TYPES = tuple(t for t in q.WALKABLE if t not in MODEL.tentative())
-FREE_TEXT = frozenset({"summary", "quotes", "review_note", "source", "text"})
-EDGE_PROPS = ("id", "confidence", "review", "status", "role", "side", "reviewed_at")
+EDGE_TYPES = tuple(t for t in paths_q.WALKABLE if t not in MODEL.tentative())
 CHUNK = 1000
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -65,21 +66,6 @@ class Window:
         return bool(self.region or self.date_from or self.date_to)
 
 
-@dataclass
-class Export:
-    viewer: Viewer
-    nodes: dict[str, NodeView] = field(default_factory=dict)
-    edges: list[Edge] = field(default_factory=list)
-
-    @cached_property
-    def complaints(self) -> frozenset[str]:
-        return frozenset(i for i, v in self.nodes.items() if v.kind == "Complaint")
-
-
-def _free_text_ok(viewer: Viewer) -> bool:
-    return viewer.unrestricted
-
-
 def _window_ids(store: Store, viewer: Viewer, window: Window) -> set[str]:
     region = window.region
     if region is not None and not (region.isdigit() and len(region) in (2, 4, 6)):
@@ -87,12 +73,12 @@ def _window_ids(store: Store, viewer: Viewer, window: Window) -> set[str]:
     for name, value in (("from", window.date_from), ("to", window.date_to)):
         if value is not None and not _DATE.match(value):
             raise ModelError(f"{name} must be YYYY-MM-DD (or YYYY-MM, YYYY); got {value!r}")
-    criteria = q.Criteria(ubigeo=window.region, date_from=window.date_from, date_to=window.date_to)
-    body, params = q.where(q.listing("Incident"), criteria, viewer)
-    incidents = {str(r["id"]) for r in store.read(q.ids_where("Incident", body), **params)}
+    criteria = Criteria(ubigeo=window.region, date_from=window.date_from, date_to=window.date_to)
+    body, params = listing_q.where(listing_q.listing("Incident"), criteria, viewer)
+    incidents = {str(r["id"]) for r in store.read(listing_q.ids_where("Incident", body), **params)}
     around: set[str] = set(incidents)
     for chunk in _chunks(sorted(incidents)):
-        for r in store.read(q.expand_frontier("Incident", EDGE_TYPES, viewer), ids=chunk,
+        for r in store.read(paths_q.expand_frontier("Incident", EDGE_TYPES, viewer), ids=chunk,
                             limit=len(chunk) * 200):  # fmt: skip
             around.add(str(r["other"]))
     return around
@@ -113,7 +99,7 @@ def gather(store: Store, viewer: Viewer, window: Window = Window()) -> Export:
     else:
         wanted = []
         for label in dict.fromkeys(MODEL.node(k).key_label for k in KINDS):
-            statement = q.ids_where(label, q.visible_where(label, viewer))
+            statement = listing_q.ids_where(label, listing_q.visible_where(label, viewer))
             wanted += [str(r["id"]) for r in store.read(statement)]
     out = Export(viewer)
     for chunk in _chunks(wanted):
@@ -128,7 +114,7 @@ def gather(store: Store, viewer: Viewer, window: Window = Window()) -> Export:
         by_label.setdefault(MODEL.kind_of_id(node_id).key_label, []).append(node_id)
     for label, ids in by_label.items():
         for chunk in _chunks(ids):
-            rows = store.read(q.expand_frontier(label, EDGE_TYPES, viewer), ids=chunk,
+            rows = store.read(paths_q.expand_frontier(label, EDGE_TYPES, viewer), ids=chunk,
                               limit=10_000_000)  # fmt: skip
             for r in rows:
                 key = (str(r["type"]), str(r["start"]), str(r["end"]))
@@ -140,29 +126,6 @@ def gather(store: Store, viewer: Viewer, window: Window = Window()) -> Export:
 
 
 # --- plain values -----------------------------------------------------------------------
-
-
-def node_props(export: Export, view: NodeView) -> dict[str, Any]:
-    """A node's properties as the export shows them (no free text unless allowed)."""
-    props = {
-        k: v
-        for k, v in view.props.items()
-        if k not in ("name_norm", "aliases_norm", "claimed_by", "claimed_at", "submitted_by")
-        and (k not in FREE_TEXT or _free_text_ok(export.viewer))
-    }
-    props["kind"] = view.kind
-    return props
-
-
-def edge_props(export: Export, edge: Edge) -> dict[str, Any]:
-    p = edge.props
-    out = {k: p[k] for k in EDGE_PROPS if p.get(k) is not None}
-    out["sources"] = [s for s in p.get("sources") or [] if s in export.complaints]
-    if _free_text_ok(export.viewer):
-        out["quotes"] = list(p.get("quotes") or [])
-        if p.get("review_note"):
-            out["review_note"] = p["review_note"]
-    return out
 
 
 def _scalar(value: Any) -> Any:
@@ -254,12 +217,23 @@ def render(export: Export, fmt: str, *, source_base: str | None = None) -> dict[
     if fmt == "json":
         return {"graph.json": to_json(export)}
     if fmt == "ftm":
-        from graph.documents.ftm import entities
-
         lines = (json.dumps(e, ensure_ascii=False) for e in entities(export, source_base))
-        return {"graph.documents.ftm.json": "\n".join(lines) + "\n"}
+        return {"graph.ftm.json": "\n".join(lines) + "\n"}
     raise ModelError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
 
 
 def counts(export: Export) -> Mapping[str, int]:
     return {"nodes": len(export.nodes), "relationships": len(export.edges)}
+
+
+def write(files: Mapping[str, str], fmt: str, out: Path) -> list[str]:
+    """Write ``render``'s files: CSV's into the folder ``out``, any other format's one file
+    as ``out``; returns the paths written."""
+    if fmt != "csv":
+        [content] = files.values()
+        out.write_text(content, encoding="utf-8")
+        return [str(out)]
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (out / name).write_text(content, encoding="utf-8")
+    return [str(out / name) for name in files]

@@ -16,7 +16,8 @@ from typing import Any
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
-from graph.documents.export import Export, edge_props, node_props
+from graph.documents.exported import Export, edge_props, node_props
+from graph.model import ACTOR_KINDS, ROLE_TYPES
 
 ORG_SCHEMA = {"company": "Company", "state_agency": "PublicBody", "police": "PublicBody",
               "military": "PublicBody", "prosecutor_office": "PublicBody"}  # fmt: skip
@@ -30,8 +31,11 @@ NODE_SCHEMA = {
     "LandDispute": "Note",
     "ProtectionMeasure": "Note",
 }
-ROLE_PROPS = {"PERPETRATOR_OF": ("organizer", "involved"), "VICTIM_OF": ("involved",),
-              "WITNESS_OF": ("involved",)}  # fmt: skip
+ROLE_PROPS = {
+    ROLE_TYPES["perpetrator"]: ("organizer", "involved"),
+    ROLE_TYPES["victim"]: ("involved",),
+    ROLE_TYPES["witness"]: ("involved",),
+}
 
 
 def _id(node_id: str) -> str:
@@ -73,7 +77,7 @@ def entities(export: Export, source_base: str | None = None) -> Iterator[dict[st
             e.add("date", str(props.get("received_at", ""))[:10])
         else:
             e.add("name", _name(view))
-        if view.kind in ("Person", "Organization", "Community"):
+        if view.kind in ACTOR_KINDS:
             e.add("alias", props.get("aliases") or [])
             e.add("country", "pe")
         if view.kind == "Incident":

@@ -20,16 +20,18 @@ from graph.access.policy import TRAINER
 from graph.access.redaction import Redactor
 from graph.analysis import analytics
 from graph.analysis.projections import facts_graph
-from graph.cypher.read import ALL_ROLES, Criteria
+from graph.cypher.filters import Criteria
 from graph.documents.drawing import bars_svg, graph_svg
 from graph.documents.page import Doc
 from graph.errors import ModelError
+from graph.model import ALL_ROLES, ROLE_TYPES
 from graph.reads import LinkPage, LinkSpec, links, list_page
 from graph.store.bolt import Store
 from graph.store.repository import NodeView
 
-ROLE_WORDS = {"PERPETRATOR_OF": "autor presunto / alleged perpetrator",
-              "VICTIM_OF": "víctima / victim", "WITNESS_OF": "testigo / witness"}  # fmt: skip
+ROLE_WORDS = {ROLE_TYPES["perpetrator"]: "autor presunto / alleged perpetrator",
+              ROLE_TYPES["victim"]: "víctima / victim",
+              ROLE_TYPES["witness"]: "testigo / witness"}  # fmt: skip
 GLOSSARY = (
     ("alerta temprana", "early warning",
      "Aviso que activa el Mecanismo Intersectorial cuando una persona defensora corre riesgo."),

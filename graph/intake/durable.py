@@ -15,30 +15,36 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
-import os
 import socket
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from graph.access import audit
-from graph.curation import without_settled_suspicions
-from graph.cypher import write as cypher
+from graph.cypher import intake as cypher
 from graph.errors import ConflictError, DefensoresError, ModelError, NotFound, StoreUnavailable
-from graph.intake.resolution import flag_candidates, to_look_up, unindexed
+from graph.intake.claims import (
+    MAX_ATTEMPTS,
+    Claimed,
+    Listed,
+    claim,
+    listed_now,
+    listed_pending,
+    pending,
+    states,
+)
+from graph.intake.facts import Completed, complete_many
+from graph.intake.resolution import flag_candidates, to_look_up
 from graph.model import CHANNELS, CONFIDENTIALITY, MODEL
-from graph.rows import FactRecord, NodeRecord, fact_batches, node_batches, utc_now
-from graph.store import processes
+from graph.rows import FactRecord, NodeRecord, utc_now
 from graph.store.bolt import Store, Tx
-from graph.store.repository import Written, write_all
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 200_000  # longer texts are refused at intake (see README)
-MAX_ATTEMPTS = 3
 # The status ``resume_batches`` gives complaints it could not finish because the store
 # stopped answering: they stay stored (received, or claimed by a process now gone), and
 # the next ``resume`` finishes them. An outage is not the complaint's fault: it is not
@@ -152,6 +158,14 @@ def _validate(c: ComplaintIn) -> None:
         _not_future(when if when.tzinfo else when.replace(tzinfo=UTC), "received_at")
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A complaint ``validate`` passed: its id and the properties it is stored with."""
+
+    id: str
+    props: Mapping[str, Any]
+
+
 def _props(complaint: ComplaintIn, now: str) -> dict[str, Any]:
     _validate(complaint)
     props: dict[str, Any] = {
@@ -210,9 +224,11 @@ def normalise_day(raw: str | None, name: str) -> str | None:
     return day.isoformat()
 
 
-def validate(complaint: ComplaintIn) -> None:
-    """Raise ``ModelError`` naming what is wrong with the complaint, if anything."""
-    _props(complaint, utc_now())
+def validate(complaint: ComplaintIn, now: str | None = None) -> Checked:
+    """The complaint checked, ready to store (``receive_checked``); ``ModelError`` names
+    what is wrong with it, if anything. A complaint that gives no ``received_at`` is
+    received ``now`` (default: this instant)."""
+    return Checked(complaint_id(complaint.text), _props(complaint, now or utc_now()))
 
 
 # CONFIDENTIALITY lists the levels from the most open to the most closed
@@ -279,7 +295,8 @@ def receive_batch(
     """``receive`` for a batch, in one transaction: a receipt per complaint, in order.
 
     Every complaint is validated first; one invalid complaint stores none of the batch
-    (callers check each record with ``validate`` to report each one apart).
+    (callers check each record with ``validate`` to report each one apart, then store
+    what passed with ``receive_checked``).
 
     A text stored before keeps what it was stored with, but for its confidentiality: a
     resubmission that asks for a higher level (``CONFIDENTIALITY`` orders them) raises
@@ -289,10 +306,16 @@ def receive_batch(
     nothing more.
     """
     now = utc_now()
-    ids = [complaint_id(c.text) for c in complaints]
-    rows: list[dict[str, Any]] = [
-        {"id": cid, "props": _props(c, now)} for cid, c in zip(ids, complaints, strict=True)
-    ]
+    return receive_checked(store, [validate(c, now) for c in complaints], sender=sender)
+
+
+def receive_checked(
+    store: Store, complaints: Sequence[Checked], *, sender: Sender | None = None
+) -> list[Receipt]:
+    """``receive_batch`` for complaints ``validate`` passed (checked once, not again)."""
+    now = utc_now()
+    ids = [c.id for c in complaints]
+    rows: list[dict[str, Any]] = [{"id": c.id, "props": dict(c.props)} for c in complaints]
     wanted: dict[str, str] = {}  # per text: the highest confidentiality the batch asks
     unique: dict[str, dict[str, Any]] = {}  # per text: its last submission in the batch
     for r in rows:
@@ -350,14 +373,6 @@ def get(store: Store, cid: str) -> Mapping[str, Any]:
     return dict(rows[0]["complaint"])
 
 
-@dataclass(frozen=True)
-class Completed:
-    """What writing some complaints' facts did."""
-
-    written: Written
-    known: frozenset[str]  # the actors they name that were in the graph before
-
-
 def complete(store: Store, cid: str, extraction: Extraction) -> Completed:
     """Write the facts and mark the complaint ``extracted``, in one transaction."""
     return complete_many(store, [(cid, extraction)])
@@ -384,19 +399,6 @@ def process(
     return process_batch(store, [cid], batch, after=after)[cid]
 
 
-def _listed(store: Store, cids: Sequence[str]) -> Listed:
-    """The claims the given complaints stand under now (for a direct ``process``)."""
-    out: Listed = []
-    for cid in cids:
-        complaint = get(store, cid)
-        claimed_by = str(complaint.get("claimed_by") or "")
-        held = complaint.get("status") == "extracting" and _lease_held(
-            claimed_by, complaint.get("claimed_at")
-        )
-        out.append((cid, "(held by another process)" if held else claimed_by))
-    return out
-
-
 def _finish(
     store: Store, cid: str, outcome: Extraction | Exception, known: dict[str, frozenset[str]]
 ) -> str:
@@ -420,7 +422,6 @@ def _finish(
     return "extracted"
 
 
-Claimed = list[tuple[str, str, str]]  # (id, text, reference date: reported_at or received_at)
 AfterWrite = Callable[[list[str]], object]  # called with the ids just extracted
 
 
@@ -431,19 +432,6 @@ def _resolve(outcome: Outcome) -> Extraction | Exception:
         return outcome()
     except DefensoresError as exc:
         return exc
-
-
-def _claim(store: Store, listed: Listed) -> tuple[Claimed, list[str]]:
-    """Claim what nobody claimed since it was listed: (claimed, ids taken by others)."""
-    rows = store.write(
-        cypher.COMPLAINTS_CLAIM,
-        rows=[{"id": cid, "expected": expected} for cid, expected in listed],
-        me=_me(),
-        now=utc_now(),
-    )
-    claimed = [(str(r["id"]), str(r["text"]), str(r["reference"])) for r in rows]
-    taken = {c for c, _, _ in claimed}
-    return claimed, [cid for cid, _ in listed if cid not in taken]
 
 
 def _extract(claimed: Claimed, extractor: BatchExtractor) -> list[Outcome]:
@@ -503,142 +491,12 @@ def process_batch(
     after: AfterWrite | None = None,
 ) -> dict[str, str]:
     """Extract several stored complaints in one batch; returns id → status."""
-    claimed, others = _claim(store, _listed(store, cids))
-    status = {cid: str(get(store, cid)["status"]) for cid in others}  # where they stand now
+    claimed, others = claim(store, listed_now(store, cids))
+    now = states(store, others)  # where they stand now
+    status = {cid: str(now[cid]["status"]) for cid in others}
     if claimed:
         status.update(_write(store, claimed, _extract(claimed, extractor), after))
     return status
-
-
-def _actors_known(tx: Tx, ids: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """For the actors among ``ids`` in the graph: their stored names, and where the ones
-    merged into others went (chains followed: A <- B <- C)."""
-    names: dict[str, str] = {}
-    into: dict[str, str] = {}
-    while ids:
-        rows = tx.run(cypher.ACTORS_KNOWN, ids=ids)
-        for r in rows:
-            names.setdefault(str(r["id"]), str(r["name"] or ""))
-        found = {str(r["id"]): str(r["into"]) for r in rows if r["into"] is not None}
-        for original, target in list(into.items()):
-            into[original] = found.get(target, target)
-        into.update({k: v for k, v in found.items() if k not in into})
-        ids = sorted(set(found.values()) - set(into)) if len(into) < 10_000 else []
-    return names, into
-
-
-def prepare(
-    tx: Tx, nodes: Sequence[NodeRecord], facts: Sequence[FactRecord]
-) -> tuple[list[NodeRecord], list[FactRecord], frozenset[str]]:
-    """The records to write, and the ids of the actors among them already in the graph.
-
-    Records about actors that were merged into others point at those others: a merged
-    actor keeps its node (a split restores it) but takes no new facts; the actor it was
-    merged into, which carries its name as an alias, takes them. The name index of
-    actors filed under it already is left out (``resolution.unindexed``).
-    """
-    ids = sorted(
-        {n.id for n in nodes if "Actor" in MODEL.node(n.kind).labels}
-        | {i for f in facts for i in (f.start, f.end) if i.split("_", 1)[0] in ACTOR_PREFIXES}
-    )
-    names, into = _actors_known(tx, ids)
-    # a merged actor's name index goes to the actor it was merged into, as its facts do
-    kept, moved = unindexed(nodes, facts, {i: n for i, n in names.items() if i not in into})
-    if into:
-        kept = [n for n in kept if n.id not in into]
-        moved = [
-            replace(f, start=into.get(f.start, f.start), end=into.get(f.end, f.end)) for f in moved
-        ]
-        moved = [f for f in moved if f.start != f.end]
-    return kept, moved, frozenset(names)
-
-
-ACTOR_PREFIXES = frozenset(k.id_prefix for k in MODEL.nodes if "Actor" in k.labels)
-# tentative type -> the firm type a reviewer's confirmation makes it (SUSPECTED_OF ->
-# PERPETRATOR_OF)
-FIRM_OF = {r.type: r.confirms_as for r in MODEL.relationships if r.confirms_as is not None}
-
-
-def unsettled(tx: Tx, facts: Sequence[FactRecord]) -> list[FactRecord]:
-    """``facts`` without the suspicions whose act is attributed already: by a firm fact
-    in the store (a reviewer confirmed the suspicion, a report said so) or among
-    ``facts`` (another complaint of the batch says so). A suspicion adds nothing there,
-    and would reopen as pending what a reviewer settled."""
-    firm = {(f.type, f.start, f.end) for f in facts if f.type in FIRM_OF.values()}
-    batch = [f for f in facts if (FIRM_OF.get(f.type), f.start, f.end) not in firm]
-    return without_settled_suspicions(tx, batch)
-
-
-def stamped(extraction: Extraction) -> list[FactRecord]:
-    """The facts with evidence, marked with the extractor that found them."""
-    mark = {"extractor": extraction.extractor}
-    return [
-        replace(f, props={**f.props, **mark}) if f.evidence is not None else f
-        for f in extraction.facts
-    ]
-
-
-def complete_many(store: Store, done: Sequence[tuple[str, Extraction]]) -> Completed:
-    """Write several complaints' facts and mark them ``extracted``, in one transaction."""
-    now = utc_now()
-    marks = [{"id": cid, "extractor": x.extractor, "language": x.language} for cid, x in done]
-
-    def work(tx: Tx) -> Completed:
-        kept, moved, known = prepare(
-            tx, [n for _, x in done for n in x.nodes], [f for _, x in done for f in stamped(x)]
-        )
-        moved = unsettled(tx, moved)  # after prepare: a merged actor's facts are its target's
-        written = write_all(tx, node_batches(kept), fact_batches(moved), now, 2000)
-        result = tx.run(cypher.COMPLAINTS_EXTRACTED, rows=marks, now=now)
-        if not result or int(result[0]["done"]) != len(marks):
-            missing = "complaint " + done[0][0] if len(done) == 1 else "a complaint of the batch"
-            raise NotFound(f"{missing} is not stored")
-        return Completed(written, known)
-
-    return store.transaction(work)
-
-
-# (complaint id, the claim it was seen under): a claim succeeds only if nobody claimed the
-# complaint since it was listed, so two processes never extract the same complaint.
-Listed = list[tuple[str, str]]
-LEASE_SECONDS = 900
-
-
-def _pending(store: Store, *, limit: int, max_attempts: int) -> Listed:
-    rows = store.read(cypher.COMPLAINTS_PENDING, max_attempts=max_attempts, limit=limit)
-    return [
-        (str(r["id"]), str(r["claimed_by"]))
-        for r in rows
-        if not (r["status"] == "extracting" and _lease_held(str(r["claimed_by"]), r["claimed_at"]))
-    ]
-
-
-def pending(store: Store, *, limit: int = 1000, max_attempts: int = MAX_ATTEMPTS) -> list[str]:
-    """Complaints to extract: received, failed, or left ``extracting`` by a process that
-    is gone (or whose lease has run out)."""
-    return [cid for cid, _ in _pending(store, limit=limit, max_attempts=max_attempts)]
-
-
-def _me() -> str:
-    pid = os.getpid()
-    return f"{socket.gethostname()}:{pid}:{processes.started(pid) or 0.0:.2f}"
-
-
-def _lease_held(claimed_by: str, claimed_at: Any) -> bool:
-    """True while the process that claimed a complaint may still be working on it."""
-    if not claimed_by:
-        return False
-    host, _, rest = claimed_by.partition(":")
-    pid_text, _, started = rest.partition(":")
-    if host == socket.gethostname():
-        try:
-            return processes.alive(int(pid_text), float(started))
-        except ValueError:
-            return False
-    if not isinstance(claimed_at, str):
-        return False
-    claimed = datetime.strptime(claimed_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    return (datetime.now(UTC) - claimed).total_seconds() < LEASE_SECONDS
 
 
 def resume(
@@ -668,7 +526,7 @@ def resume_batches(
     took first get ``ELSEWHERE``.
     """
     status: dict[str, str] = {}
-    todo = _pending(store, max_attempts=max_attempts, limit=100_000)
+    todo = listed_pending(store, max_attempts=max_attempts, limit=100_000)
     batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
     if not batches:
         return status
@@ -678,12 +536,12 @@ def resume_batches(
     ) -> tuple[Claimed, list[str]]:
         if claimed:  # noted at once: the claim below may fail, this stays written
             status.update(_write(store, claimed, outcomes, after))
-        return _claim(store, next_ids) if next_ids else ([], [])
+        return claim(store, next_ids) if next_ids else ([], [])
 
     # The store writes batch i-1 and claims batch i+1 while batch i is being extracted;
     # a crash costs an extraction attempt to at most one batch that was not tried.
     try:
-        claimed, skipped = _claim(store, batches[0])
+        claimed, skipped = claim(store, batches[0])
         status.update(dict.fromkeys(skipped, ELSEWHERE))
         previous: tuple[Claimed, list[Outcome]] = ([], [])
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-writer") as writer:

@@ -14,9 +14,10 @@ Anything less certain than those keys is left for review, never merged silently.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import partial
 from typing import Protocol
@@ -27,11 +28,12 @@ from graph.rows import Evidence, FactRecord, NodeRecord
 from nlp.gazetteers import Place
 from nlp.gazetteers import load as load_gazetteer
 from nlp.identity import identity_key
-from nlp.incidents import SEVERITY
-from nlp.pipeline import VERSION
+from nlp.lexicon.incidents import SEVERITY
+from nlp.pipeline import VERSION, Extractor
 from nlp.places import FEATURE_LEVELS
 from nlp.result import DocResult, Entity
 from nlp.result import Evidence as NlpEvidence
+from nlp.worker import ExtractorProcess
 
 PREFIX = {"person": "per", "organization": "org", "community": "com", "place": "plc"}
 MAX_MENTIONS = 5
@@ -228,6 +230,19 @@ class NlpBatchExtractor:
             partial(to_extraction, cid, result)
             for (cid, _, _), result in zip(items, results, strict=True)
         ]
+
+
+@contextlib.contextmanager
+def batch_extractor(*, own_process: bool) -> Iterator[NlpBatchExtractor]:
+    """The intake's batch extractor, the one way it is built: the NLP in a process of its
+    own (batch jobs: here it would take turns with the writes for the interpreter, see
+    ``nlp.worker``; started at the first batch, stopped on leaving), or in this one (the
+    server, which keeps it for its lifetime once loaded)."""
+    if own_process:
+        with ExtractorProcess() as nlp:
+            yield NlpBatchExtractor(nlp)
+    else:
+        yield NlpBatchExtractor(Extractor())
 
 
 def _date(received_at: str) -> date | None:

@@ -39,10 +39,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from graph.curation import without_settled_suspicions
-from graph.cypher import write as cypher
+from graph.curation.review import without_settled_suspicions
+from graph.cypher import intake as cypher
+from graph.cypher import write as write_q
 from graph.errors import DefensoresError, ModelError, StoreUnavailable
-from graph.intake.durable import BatchExtractor, Extraction, Outcome, prepare, stamped
+from graph.intake.durable import BatchExtractor, Extraction, Outcome
+from graph.intake.facts import prepare, stamped
 from graph.intake.resolution import flag_candidates, to_look_up
 from graph.model import MODEL
 from graph.rows import FactRecord, NodeRecord, Row, chunks, fact_batches, node_batches, utc_now
@@ -217,11 +219,11 @@ class _Plan:
         for (rel_type, start, end), rows in self.deletes.items():
             rel = MODEL.relationship(rel_type)
             for part in chunks(rows, DEFAULT_BATCH):
-                tx.run(cypher.delete_edges(rel, start, end), rows=part)
+                tx.run(write_q.delete_edges(rel, start, end), rows=part)
         for (rel_type, start, end), rows in self.puts.items():
             rel = MODEL.relationship(rel_type)
             for part in chunks(rows, DEFAULT_BATCH):
-                tx.run(cypher.put_edges(rel, start, end), rows=part)
+                tx.run(write_q.put_edges(rel, start, end), rows=part)
 
 
 # --- one complaint ----------------------------------------------------------------------

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from graph.cypher import write as cypher
+from graph.cypher import intake as cypher
+from graph.model import ACTOR_KINDS
 from graph.rows import Evidence, FactRecord, NodeRecord
 from graph.store.bolt import Store
 from graph.store.repository import upsert
@@ -26,7 +27,6 @@ from nlp.likeness import name_keys as name_keys
 from nlp.likeness import query_keys as query_keys
 from nlp.likeness import similarity as similarity
 
-ACTOR_KINDS = ("Person", "Organization", "Community")
 # Edges that give two actors a context in common: a community, an organisation, a dispute.
 CONTEXT = ("MEMBER_OF", "WORKS_FOR", "PARTY_TO")
 MAX_CANDIDATES = 2000

@@ -36,8 +36,6 @@ FORMAT = "defensores-backup"
 VERSION = 1
 BATCH = 500
 SKIPPED = ("SchemaVersion",)
-# what an empty store may hold: its schema version and its counters
-EMPTY_OK = ("SchemaVersion", "Sequence")
 
 NODES = "MATCH (n) WHERE NOT n:SchemaVersion RETURN labels(n) AS labels, properties(n) AS props"
 RELATIONSHIPS = (

@@ -1,4 +1,4 @@
-"""Typed store configuration, read from the environment, failing fast.
+"""Typed configuration of the store and the service, read from the environment, failing fast.
 
 Every error names the setting at fault, so a person can fix it without reading code.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +21,7 @@ _DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,62}$")
 _HEAP = re.compile(r"^\d+[mMgG]$")
 
 
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
+def _port(env: Mapping[str, str], name: str, default: int, *, lowest: int = 0) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -29,22 +29,57 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a port number, got {raw!r}") from None
-    if not 0 <= value <= 65535:
-        raise ConfigError(f"{name} must be between 0 and 65535, got {value}")
+    if not lowest <= value <= 65535:
+        raise ConfigError(f"{name} must be between {lowest} and 65535, got {value}")
     return value
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+def _seconds(
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    *,
+    most: float | None = None,
+    zero: bool = False,
+) -> float:
+    """Positive seconds (``zero``: or 0); with ``most``, within 0..most."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
-    if value <= 0:
+        if most is None:
+            raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+        value = -1.0
+    if most is not None:
+        low_ok = value >= 0 if zero else value > 0
+        if not low_ok or not value <= most:
+            raise ConfigError(f"{name} must be seconds within 0..{most:g}, got {raw!r}")
+    elif value <= 0:
         raise ConfigError(f"{name} must be positive, got {raw!r}")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be 1 or 0 (true/false), got {raw!r}")
+
+
+def _overridden(
+    env: Mapping[str, str] | None, overrides: Mapping[str, str | None]
+) -> dict[str, str]:
+    """The environment with ``overrides`` (from flags) applied: their keys are the setting
+    names without the prefix, lower case (``data_dir``, ``neo4j_uri``, ``port``, …)."""
+    source = dict(os.environ if env is None else env)
+    for key, value in overrides.items():
+        if value is not None:
+            source[f"DEFENSORES_{key.upper()}"] = value
+    return source
 
 
 @dataclass(frozen=True)
@@ -79,15 +114,8 @@ class StoreConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> StoreConfig:
-        """Read ``DEFENSORES_*`` settings; ``overrides`` (from flags) win over the environment.
-
-        Override keys are the setting names without the prefix, lower case
-        (``data_dir``, ``neo4j_uri``, …).
-        """
-        source = dict(os.environ if env is None else env)
-        for key, value in overrides.items():
-            if value is not None:
-                source[f"DEFENSORES_{key.upper()}"] = value
+        """Read ``DEFENSORES_*`` settings; ``overrides`` (from flags) win over the environment."""
+        source = _overridden(env, overrides)
         uri = source.get("DEFENSORES_NEO4J_URI", "").strip() or None
         password = source.get("DEFENSORES_NEO4J_PASSWORD") or None
         user = source.get("DEFENSORES_NEO4J_USER", "").strip() or "neo4j"
@@ -161,13 +189,7 @@ class ReextractConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ReextractConfig:
         source = os.environ if env is None else env
-        raw = source.get("DEFENSORES_REEXTRACT", "").strip().lower()
-        if raw in ("", "0", "false", "no", "off"):
-            on = False
-        elif raw in ("1", "true", "yes", "on"):
-            on = True
-        else:
-            raise ConfigError(f"DEFENSORES_REEXTRACT must be 1 or 0 (true/false), got {raw!r}")
+        on = _flag(source, "DEFENSORES_REEXTRACT")
         since = source.get("DEFENSORES_REEXTRACT_SINCE", "").strip() or None
         if since is not None and not _EXTRACTOR_VERSION.match(since):
             raise ConfigError(
@@ -175,3 +197,48 @@ class ReextractConfig:
                 f"defensores-nlp/0.1, got {since!r}"
             )
         return cls(on_start=on or since is not None, since=since)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the service reads from the environment (and flags)."""
+
+    store: StoreConfig
+    host: str = "127.0.0.1"
+    port: int = 8000
+    ide: bool = False
+    request_timeout: float = 30.0
+    workers: int = 1
+    rate_limit: int = 600  # requests per minute per token
+    patterns_max_stale: float = 0.0  # seconds; see graph.analysis.projections
+    # re-extract stored complaints on start (graph.intake.reextract)
+    reextract: ReextractConfig = field(default_factory=ReextractConfig)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Config:
+        """Read ``DEFENSORES_*`` settings; ``overrides`` (from flags) win over the environment."""
+        source = _overridden(env, overrides)
+        port = _port(source, "DEFENSORES_PORT", 8000, lowest=1)
+        ide = _flag(source, "DEFENSORES_IDE")
+        timeout = _seconds(source, "DEFENSORES_REQUEST_TIMEOUT", 30.0, most=600)
+        raw_workers = source.get("DEFENSORES_WORKERS", "").strip() or "1"
+        if not raw_workers.isdigit() or not 1 <= int(raw_workers) <= 32:
+            raise ConfigError(f"DEFENSORES_WORKERS must be 1 to 32 processes, got {raw_workers!r}")
+        raw_rate = source.get("DEFENSORES_RATE_LIMIT", "").strip() or "600"
+        if not raw_rate.isdigit() or not 1 <= int(raw_rate) <= 1_000_000:
+            raise ConfigError(
+                f"DEFENSORES_RATE_LIMIT must be requests per minute per token, 1 to 1000000, "
+                f"got {raw_rate!r}"
+            )
+        stale = _seconds(source, "DEFENSORES_PATTERNS_MAX_STALE", 0.0, most=3600, zero=True)
+        return cls(
+            store=StoreConfig.from_env(source),
+            host=source.get("DEFENSORES_HOST", "").strip() or "127.0.0.1",
+            port=port,
+            ide=ide,
+            request_timeout=timeout,
+            workers=int(raw_workers),
+            rate_limit=int(raw_rate),
+            patterns_max_stale=stale,
+            reextract=ReextractConfig.from_env(source),
+        )

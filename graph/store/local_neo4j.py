@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import IO
 
 from graph.errors import StoreStartError
-from graph.store.embedded import die_with, free_port, port_in_use
+from graph.store.datadir import free_port, port_in_use
+from graph.store.keeper import die_with
 
 JAVA_DIR = Path(__file__).resolve().parent / "java"
 POM = JAVA_DIR / "pom.xml"

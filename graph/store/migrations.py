@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph.access import pseudonyms
-from graph.cypher import write as cypher
+from graph.cypher import access as access_q
+from graph.cypher import schema as cypher
 from graph.errors import ConflictError, StoreError
-from graph.model import MODEL, Model
+from graph.kinds import Model
+from graph.model import MODEL
 from graph.rows import utc_now
 from graph.store.bolt import Store
-from graph.store.config import EMBEDDED, NEO4J
+from graph.store.config import EMBEDDED, NEO4J, StoreConfig
 
 SCHEMA_NODE_ID = "schema_version"
 
@@ -135,7 +137,7 @@ def _declare(store: Store, statement: str) -> None:
 def _declare_counter(store: Store) -> None:
     for attempt in range(3):
         try:
-            store.write(cypher.SEQUENCE_ENSURE, id=pseudonyms.SEQUENCE_ID)
+            store.write(access_q.SEQUENCE_ENSURE, id=pseudonyms.SEQUENCE_ID)
             return
         except (ConflictError, StoreError):  # another process created it this instant
             if attempt == 2:
@@ -176,3 +178,15 @@ def migrate(store: Store) -> Outcome:
                 continue
             applied.append(step.name)
     return Outcome(before, current_version(store), tuple(applied))
+
+
+def open_store(config: StoreConfig, *, wait: float = 0.0) -> Store:
+    """Open the store and bring its schema up to date. With ``wait`` (batch jobs), each
+    call waits that long for a store that stopped answering (``Store.open``)."""
+    store = Store.open(config, wait=wait)
+    try:
+        migrate(store)
+    except BaseException:
+        store.close()
+        raise
+    return store

@@ -29,6 +29,7 @@ from graph.rows import (
     utc_now,
 )
 from graph.store.bolt import Store, Tx
+from graph.store.migrations import current_version
 
 DEFAULT_BATCH = 2000
 
@@ -202,3 +203,17 @@ def delete_all_data(store: Store, *, confirm: str) -> None:
     if confirm != store.database:
         raise ModelError("delete_all_data: confirm with the database name")
     store.write(cypher.DELETE_ALL_DATA)
+
+
+def status(store: Store) -> dict[str, Any]:
+    """What ``defensores db status`` prints: backend, counts and schema version."""
+    totals = counts(store)
+    return {
+        "backend": store.backend,
+        "where": store.where,
+        "database": store.database,
+        "nodes": totals["nodes"],
+        "relationships": totals["relationships"],
+        "by_label": totals["by_label"],
+        "schema_version": current_version(store),
+    }

@@ -20,11 +20,12 @@ import io
 import json
 import sys
 import tarfile
-import unicodedata
 import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from nlp.text import fold
 
 HERE = Path(__file__).parent
 OUT = HERE / "localities.json"
@@ -35,11 +36,6 @@ SOURCE = (
     "build_localities.py. region: 2-digit UBIGEO region code; district: the 6-digit code of "
     "the district of the same name in that region, when there is one."
 )
-
-
-def fold(text: str) -> str:
-    bare = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in bare if not unicodedata.combining(c)).casefold().split())
 
 
 def _rg_rows(wheels: Path) -> list[dict[str, str]]:

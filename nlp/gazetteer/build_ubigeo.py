@@ -16,18 +16,14 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from nlp.text import fold
+
 OUT = Path(__file__).with_name("ubigeo.json")
-
-
-def fold(text: str) -> str:
-    bare = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in bare if not unicodedata.combining(c)).casefold().split())
 
 
 def main(wheels: Path) -> None:

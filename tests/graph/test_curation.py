@@ -8,18 +8,11 @@ from typing import Any
 
 import pytest
 
-from graph.curation import (
-    case_id_for,
-    find_quote,
-    link_actors,
-    measure_id_for,
-    merge_actors,
-    open_case,
-    record_protection_measure,
-    review_fact,
-    split_actor,
-    update_case,
-)
+from graph.curation.cases import case_id_for, open_case, update_case
+from graph.curation.links import find_quote, link_actors
+from graph.curation.measures import measure_id_for, record_protection_measure
+from graph.curation.merges import merge_actors, split_actor
+from graph.curation.review import review_fact
 from graph.errors import ConflictError, ModelError, NotFound
 from graph.model import MODEL
 from graph.rows import Evidence, FactRecord, NodeRecord, fact_id

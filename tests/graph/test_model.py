@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import ModelError
-from graph.model import MODEL, NodeKind, Prop, PropType
+from graph.kinds import NodeKind, Prop, PropType
+from graph.model import MODEL
 
 
 def test_every_kind_of_the_design_is_declared() -> None:
@@ -101,7 +102,7 @@ def test_fact_relationships_declare_provenance() -> None:
 
 
 def test_unsafe_identifiers_cannot_enter_the_model() -> None:
-    from graph.model import Model
+    from graph.kinds import Model
 
     bad = NodeKind("Bad`) DETACH DELETE n //", labels=("Bad",), id_prefix="bad", props=())
     with pytest.raises(ModelError, match="not a safe identifier"):

@@ -18,17 +18,19 @@ import pytest
 from graph.access.policy import FULL, PROSECUTOR
 from graph.analysis.analytics import hotspots, impunity, stats
 from graph.analysis.projections import facts_graph
-from graph.analysis.risk import default_weights, gather
-from graph.cypher.read import Criteria
+from graph.analysis.risk_reads import gather
+from graph.analysis.risk_weights import default_weights
+from graph.cypher.filters import Criteria
 from graph.documents import export as exports
 from graph.intake.durable import ComplaintIn, Extraction, process, receive
 from graph.intake.extraction import to_extraction
 from graph.reads import count, list_page
 from graph.rows import FactRecord, NodeRecord
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import upsert
 from nlp.result import DocResult, Entity, Evidence, Incident
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import ModelError
-from graph.model import Prop, PropType
+from graph.kinds import Prop, PropType
 from graph.rows import (
     Evidence,
     FactRecord,

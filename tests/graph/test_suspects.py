@@ -20,10 +20,13 @@ import pytest
 from graph.access.policy import PROSECUTOR
 from graph.analysis import alerts
 from graph.analysis.alerts import AlertChange
-from graph.analysis.analytics import incident_actor_graph, repeat_perpetrators
+from graph.analysis.analytics import repeat_perpetrators
+from graph.analysis.networks import incident_actor_graph
 from graph.analysis.projections import facts_graph
-from graph.analysis.risk import assess_actor, default_weights, gather
-from graph.curation import merge_actors, review_fact, without_settled_suspicions
+from graph.analysis.risk_reads import assess_actor, gather
+from graph.analysis.risk_weights import default_weights
+from graph.curation.merges import merge_actors
+from graph.curation.review import review_fact, without_settled_suspicions
 from graph.documents import dossier
 from graph.documents import export as exports
 from graph.errors import ConflictError, NotFound
@@ -32,19 +35,20 @@ from graph.intake.durable import (
     Extraction,
     complaint_id,
     complete,
-    complete_many,
     process,
     receive,
 )
 from graph.intake.extraction import entity_id, to_extraction
+from graph.intake.facts import complete_many
 from graph.model import MODEL
 from graph.rows import Evidence, FactRecord, NodeRecord, fact_id
 from graph.store import backup
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import counts, delete_all_data, get_fact, neighbours, upsert
 from nlp.result import DocResult, Entity, Incident
 from nlp.result import Evidence as NlpEvidence
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 

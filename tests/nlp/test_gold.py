@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from nlp.evaluate import evaluate, load_gold
+from nlp.evaluate import evaluate
+from nlp.gold import load_gold
 from tests.paths import DATA
 
 GOLD = DATA / "gold"

@@ -13,17 +13,15 @@ from typing import Any
 
 import pytest
 
-from nlp.evaluate import (
+from nlp.gold import Gold, Prediction, from_result, load_gold
+from nlp.likeness import REVIEW_FLOOR, review, review_candidate
+from nlp.measures import (
     MEASURES,
     DocPair,
-    Gold,
-    Prediction,
     dates_found,
     entity_recall,
     evaluate_reporting,
-    from_result,
     incident_ratio,
-    load_gold,
     measure_report,
     merged_across,
     merged_within,
@@ -35,7 +33,6 @@ from nlp.evaluate import (
     victims_found,
     wrong_accusations,
 )
-from nlp.likeness import REVIEW_FLOOR, review, review_candidate
 from nlp.pipeline import Extractor
 from nlp.result import DocResult, Entity, Evidence, Incident, Relation
 from tests.paths import DATA, ROOT

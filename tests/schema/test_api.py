@@ -13,20 +13,17 @@ from typing import Any, cast
 import httpx
 import pytest
 
-from graph.rows import Evidence, FactRecord, NodeRecord
+from graph.rows import FactRecord, NodeRecord
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data, upsert
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
+from tests.worlds import KNOWN_TEXT, known_graph
 
 pytestmark = pytest.mark.store
 HTTP = httpx.Client(timeout=60)  # carries the module's bearer token
-
-TEXT = (
-    "Ana Quíspe Mori, defensora de la Comunidad Nativa Nuevo Sol, fue amenazada por "
-    "Bruno Tello Rengifo en Tahuanía el 3 de marzo de 2024."
-)
 
 
 class CountingStore:
@@ -42,72 +39,6 @@ class CountingStore:
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         self.reads += 1
         return self._store.read(query, **params)
-
-
-def _ev(quote: str) -> Evidence:
-    start = TEXT.index(quote)
-    return Evidence("cmp_known", quote, start, start + len(quote), "rule", 0.9)
-
-
-def known_graph() -> tuple[list[NodeRecord], list[FactRecord]]:
-    nodes = [
-        NodeRecord(
-            "Complaint",
-            "cmp_known",
-            {
-                "text": TEXT,
-                "sha256": "0" * 64,
-                "received_at": "2024-03-05T10:00:00Z",
-                "confidentiality": "public",
-                "status": "extracted",
-                "channel": "web",
-            },
-        ),
-        NodeRecord("Person", "per_a", {"name": "Ana Quíspe Mori", "gender": "female"}),
-        NodeRecord("Person", "per_b", {"name": "Bruno Tello Rengifo", "aliases": ["el Chato"]}),
-        NodeRecord("Person", "per_c", {"name": "Carmen Shuna Pezo"}),
-        NodeRecord("Person", "per_d", {"name": "Delia Sinti Mahua"}),
-        NodeRecord("Community", "com_x", {"name": "Nuevo Sol", "community_kind": "native"}),
-        NodeRecord(
-            "Organization",
-            "org_m",
-            {"name": "Maderera Río Sol E.I.R.L.", "kind": "company"},
-        ),
-        NodeRecord("LandDispute", "dsp_1", {"name": "Nuevo Sol / Río Sol", "driver": "logging"}),
-        NodeRecord("Incident", "inc_1", {"type": "threat", "date": "2024-03-03", "severity": 3}),
-        NodeRecord("Incident", "inc_2", {"type": "assault", "date": "2024-06", "severity": 4}),
-        NodeRecord("Place", "plc_25", {"name": "Ucayali", "level": "region", "ubigeo": "25"}),
-        NodeRecord("Place", "plc_2503", {"name": "Atalaya", "level": "province", "ubigeo": "2503"}),
-        NodeRecord(
-            "Place", "plc_250305", {"name": "Tahuanía", "level": "district", "ubigeo": "250305"}
-        ),
-        NodeRecord(
-            "Place", "plc_150101", {"name": "Lima", "level": "district", "ubigeo": "150101"}
-        ),
-    ]
-    facts = [
-        FactRecord("REPORTS", "cmp_known", "inc_1", evidence=_ev("fue amenazada")),
-        FactRecord("VICTIM_OF", "per_a", "inc_1", evidence=_ev("Ana Quíspe Mori")),
-        FactRecord(
-            "PERPETRATOR_OF",
-            "per_b",
-            "inc_1",
-            {"status": "alleged"},
-            evidence=_ev("amenazada por Bruno Tello Rengifo"),
-        ),
-        FactRecord("PERPETRATOR_OF", "per_b", "inc_2", {"status": "alleged"}),
-        FactRecord("VICTIM_OF", "per_c", "inc_2"),
-        FactRecord("MEMBER_OF", "per_c", "com_x", {"role": "apu"}),
-        FactRecord("MEMBER_OF", "per_d", "com_x"),
-        FactRecord("PARTY_TO", "com_x", "dsp_1", {"side": "claimant"}),
-        FactRecord("PARTY_TO", "org_m", "dsp_1", {"side": "respondent"}),
-        FactRecord("OCCURRED_IN", "inc_1", "plc_250305"),
-        FactRecord("OCCURRED_IN", "inc_2", "plc_250305"),
-        FactRecord("PART_OF", "plc_250305", "plc_2503"),
-        FactRecord("PART_OF", "plc_2503", "plc_25"),
-        FactRecord("MENTIONS", "cmp_known", "per_a", evidence=_ev("Ana Quíspe Mori")),
-    ]
-    return nodes, facts
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +91,7 @@ def test_an_actor_with_its_incidents_and_the_evidence_behind_each_link(api: str)
     assert threat["fact"]["perpetration"] == "alleged"
     [ev] = threat["fact"]["evidence"]
     assert ev["complaintId"] == "cmp_known"
-    assert TEXT[ev["start"] : ev["end"]] == ev["quote"] == "amenazada por Bruno Tello Rengifo"
+    assert KNOWN_TEXT[ev["start"] : ev["end"]] == ev["quote"] == "amenazada por Bruno Tello Rengifo"
     assert by_id["inc_2"]["fact"]["evidence"] == []  # a fact without evidence says so
 
 
@@ -191,7 +122,7 @@ def test_fact_by_id_and_the_complaint_text_behind_it(api: str) -> None:
     assert data["fact"]["type"] == "VICTIM_OF"
     assert (data["fact"]["startId"], data["fact"]["endId"]) == ("per_a", "inc_1")
     text = gql(api, '{ node(id: "cmp_known") { ... on Complaint { text } } }')
-    assert text["node"]["text"] == TEXT
+    assert text["node"]["text"] == KNOWN_TEXT
     assert gql(api, '{ fact(id: "VICTIM_OF:rel_nothing") { id } }')["fact"] is None
     assert gql(api, '{ fact(id: "NOT_A_TYPE:x") { id } }')["fact"] is None
 

@@ -21,8 +21,9 @@ from gql.transport.websockets import WebsocketsTransport
 from graph.intake.durable import Extraction, Outcome
 from graph.rows import Evidence, FactRecord, NodeRecord
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data, upsert
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 

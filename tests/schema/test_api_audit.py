@@ -10,7 +10,8 @@ import subprocess
 import pytest
 
 from graph.store.bolt import Store
-from server import Config, create_app
+from graph.store.config import Config
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 from tests.paths import ROOT

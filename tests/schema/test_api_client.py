@@ -13,8 +13,9 @@ from gql.transport.httpx import HTTPXTransport
 from gql.transport.websockets import WebsocketsTransport
 
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer, domain_counts
 from tests.live import serve
 

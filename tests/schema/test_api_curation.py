@@ -11,11 +11,12 @@ import httpx
 import pytest
 
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data, upsert
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer, domain_counts
 from tests.live import serve
-from tests.schema.test_api import known_graph
+from tests.worlds import known_graph
 
 pytestmark = pytest.mark.store
 HTTP = httpx.Client(timeout=60)  # carries the module's bearer token

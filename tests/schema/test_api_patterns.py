@@ -13,8 +13,9 @@ import pytest
 from graph.analysis.projections import Projections
 from graph.rows import FactRecord, NodeRecord
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data, upsert
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 

@@ -16,8 +16,9 @@ import websockets
 from graph.access import tokens
 from graph.errors import ConflictError, ModelError, NotFound
 from graph.store.bolt import Store
+from graph.store.config import Config
 from schema.ratelimit import RateLimiter
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 from tests.paths import ROOT

@@ -23,9 +23,10 @@ import websockets
 
 from graph.model import ROLES
 from graph.store.bolt import Store
+from graph.store.config import Config
 from schema import limits
 from schema.limits import MAX_COST
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 
@@ -117,7 +118,8 @@ def test_the_cost_is_refused_before_validation(
     r, took = _post(url, headers["intake"], fragment_bomb(22, "__typename noSuchField"))
     errors = _refused_for_cost(r)
     assert [e["message"] for e in errors] == [
-        f"The operation would cost {2 * 2**21}, over the limit of {MAX_COST}."
+        f"The operation would cost {2 * 2**21}, over the limit of {MAX_COST}; ask for "
+        "smaller pages (first, limit, top) or fewer nested lists."
     ]
     assert took < QUICK
 

@@ -35,9 +35,9 @@ from graph.store.config import NEO4J, StoreConfig
 from schema.bodies import parse_body
 from schema.limits import MaskUnexpectedErrors
 from schema.logs import LogHygiene
-from tests.graph.store.test_embedded import wait_until
 from tests.live import free_port, healthy
 from tests.paths import ROOT
+from tests.processes import wait_until
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 

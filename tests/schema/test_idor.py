@@ -18,77 +18,15 @@ from typing import Any
 import httpx
 import pytest
 
-from graph.rows import Evidence, FactRecord, NodeRecord
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import upsert
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
+from tests.worlds import PROTECTED, PUBLIC_TEXT, SEALED_TEXT, SECRET, WITNESS, world
 
 pytestmark = pytest.mark.store
-
-PUBLIC_TEXT = "La defensora Rosa Quispe Huamán fue amenazada por Lucho Tapia en Satipo."
-SEALED_TEXT = "El testigo Mario Ccori Puma vio a Lucho Tapia disparar contra la casa comunal."
-SECRET = "disparar contra la casa comunal"
-PROTECTED = "Rosa Quispe Huamán"
-WITNESS = "Mario Ccori Puma"
-
-
-def _ev(cid: str, text: str, quote: str) -> Evidence:
-    start = text.index(quote)
-    return Evidence(cid, text, start, start + len(quote), "rule", 0.9)
-
-
-def _complaint(cid: str, text: str, confidentiality: str) -> NodeRecord:
-    return NodeRecord(
-        "Complaint",
-        cid,
-        {
-            "text": text,
-            "sha256": cid * 4,
-            "received_at": "2024-05-01T10:00:00Z",
-            "status": "extracted",
-            "confidentiality": confidentiality,
-        },
-    )
-
-
-def world() -> tuple[list[NodeRecord], list[FactRecord]]:
-    nodes = [
-        _complaint("cmp_pub", PUBLIC_TEXT, "public"),
-        _complaint("cmp_sea", SEALED_TEXT, "sealed"),
-        NodeRecord("Person", "per_rosa", {"name": PROTECTED, "protected": True, "defender": True}),
-        NodeRecord("Person", "per_lucho", {"name": "Lucho Tapia", "aliases": ["el Tuerto"]}),
-        NodeRecord("Person", "per_mario", {"name": WITNESS}),
-        NodeRecord(
-            "Incident", "inc_pub", {"type": "threat", "date": "2024-04-20", "summary": PUBLIC_TEXT}
-        ),
-        NodeRecord(
-            "Incident",
-            "inc_sea",
-            {"type": "property_damage", "date": "2024-04-28", "summary": SEALED_TEXT},
-        ),
-    ]
-
-    def pub(quote: str) -> Evidence:
-        return _ev("cmp_pub", PUBLIC_TEXT, quote)
-
-    def sea(quote: str) -> Evidence:
-        return _ev("cmp_sea", SEALED_TEXT, quote)
-
-    facts = [
-        FactRecord("REPORTS", "cmp_pub", "inc_pub", evidence=pub("amenazada")),
-        FactRecord("MENTIONS", "cmp_pub", "per_rosa", evidence=pub(PROTECTED)),
-        FactRecord("MENTIONS", "cmp_pub", "per_lucho", evidence=pub("Lucho Tapia")),
-        FactRecord("VICTIM_OF", "per_rosa", "inc_pub", evidence=pub(PROTECTED)),
-        FactRecord("PERPETRATOR_OF", "per_lucho", "inc_pub", evidence=pub("Lucho Tapia")),
-        FactRecord("REPORTS", "cmp_sea", "inc_sea", evidence=sea("disparar")),
-        FactRecord("MENTIONS", "cmp_sea", "per_mario", evidence=sea(WITNESS)),
-        FactRecord("MENTIONS", "cmp_sea", "per_lucho", evidence=sea("Lucho Tapia")),
-        FactRecord("WITNESS_OF", "per_mario", "inc_sea", evidence=sea(WITNESS)),
-        FactRecord("PERPETRATOR_OF", "per_lucho", "inc_sea", evidence=sea("Lucho Tapia")),
-    ]
-    return nodes, facts
 
 
 @pytest.fixture(scope="module")
@@ -274,7 +212,7 @@ def test_the_alerts_subscription_shows_an_analyst_pseudonyms_only(
             await ws.send(j.dumps({"id": "1", "type": "subscribe", "payload": {"query": document}}))
             while services.alert_broker.subscribers == 0:
                 await asyncio.sleep(0.02)
-            from schema.alerts import AlertEventData
+            from schema.events import AlertEventData
 
             services.alert_broker.publish(AlertEventData("created", alert))
             message = j.loads(await asyncio.wait_for(ws.recv(), 10))

@@ -35,10 +35,11 @@ from graph.access.policy import viewer_for
 from graph.intake.durable import Extraction, Outcome
 from graph.model import ROLES
 from graph.store.bolt import Store
+from graph.store.config import Config
 from schema.app import build_schema
 from schema.roles import TABLE
 from schema.roles import Outcome as Access
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 

@@ -14,8 +14,9 @@ import pytest
 from graph.access import audit
 from graph.rows import FactRecord, NodeRecord
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import upsert
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 from tests.paths import ROOT

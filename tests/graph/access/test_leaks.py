@@ -35,14 +35,16 @@ from graphql import (
 from graph.documents.export import FORMATS
 from graph.intake.durable import receive_many, resume_batches
 from graph.intake.extraction import NlpBatchExtractor
+from graph.intake.ingest import complaint_of
 from graph.model import MODEL
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data
 from nlp.pipeline import Extractor
 from nlp.sources import read
 from nlp.text import fold
 from schema.roles import TABLE, Outcome
-from server import Config, complaint_of, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.crawler import SCHEMA, args, leaked, pieces, problems, render, strings, tree
 from tests.live import serve

@@ -48,11 +48,12 @@ from graphql.pyutils import Undefined
 from graph.access.redaction import MIN_PART, PARTICLES
 from graph.rows import Evidence, FactRecord, NodeRecord
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data, upsert
 from nlp.text import fold
 from schema.app import build_schema
 from schema.roles import TABLE, Outcome
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.crawler import strings
 from tests.live import serve

@@ -1,4 +1,4 @@
-"""Unit tests for graph/analysis/analytics.py on small hand-made facts graphs."""
+"""Unit tests for graph/analysis/analytics.py and networks.py on small hand-made facts graphs."""
 
 from __future__ import annotations
 
@@ -8,17 +8,14 @@ import networkx as nx  # type: ignore[import-untyped]
 import pytest
 
 from graph.analysis.analytics import (
-    clusters,
     companies_across_disputes,
-    dispute_actor_graph,
     hotspot_index,
     hotspots,
     impunity,
-    incident_actor_graph,
-    key_actors,
     repeat_perpetrators,
     stats,
 )
+from graph.analysis.networks import clusters, dispute_actor_graph, incident_actor_graph, key_actors
 from graph.errors import ModelError
 
 KINDS = {

@@ -16,16 +16,11 @@ import pytest
 
 from graph.analysis import alerts
 from graph.analysis.alerts import AlertChange
-from graph.analysis.risk import (
-    WEIGHTS_FILE,
-    Attack,
-    Quote,
-    RiskInputs,
-    assess,
-    assess_actor,
-    load_weights,
-)
-from graph.curation import record_protection_measure, review_fact
+from graph.analysis.risk import Attack, Quote, RiskInputs, assess
+from graph.analysis.risk_reads import assess_actor
+from graph.analysis.risk_weights import WEIGHTS_FILE, load_weights
+from graph.curation.measures import record_protection_measure
+from graph.curation.review import review_fact
 from graph.errors import ConfigError, ConflictError, ModelError, NotFound
 from graph.intake.durable import ComplaintIn, Extraction, process, receive
 from graph.rows import Evidence, FactRecord, NodeRecord, fact_id

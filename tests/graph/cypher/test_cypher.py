@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from graph.cypher import schema as schema_q
 from graph.cypher import write as cypher
 from graph.errors import ModelError
 from graph.model import MODEL
@@ -14,7 +15,7 @@ from graph.store.migrations import schema_statements
 
 def test_labels_outside_the_model_are_refused() -> None:
     with pytest.raises(ModelError, match="label 'User' is not in the model"):
-        cypher.unique_constraint("User", "id")
+        schema_q.unique_constraint("User", "id")
     with pytest.raises(ModelError, match="label"):
         cypher.count_label("Person) DETACH DELETE (n")
     with pytest.raises(ModelError, match="label"):

@@ -16,42 +16,18 @@ import pytest
 from graph.access.policy import PROSECUTOR
 from graph.documents import dossier, training
 from graph.errors import ConfigError, NotFound
-from graph.rows import FactRecord, NodeRecord
+from graph.rows import FactRecord
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data, upsert
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
-from tests.graph.intake.test_ingest import run
 from tests.live import serve
-from tests.schema.test_idor import PROTECTED, PUBLIC_TEXT, SEALED_TEXT, WITNESS, world
+from tests.processes import run
+from tests.worlds import PROTECTED, PUBLIC_TEXT, SEALED_TEXT, WITNESS, case_world
 
 pytestmark = pytest.mark.store
 NAMES = (PROTECTED, WITNESS, "Lucho Tapia", "Tuerto")
-
-
-def case_world() -> tuple[list[NodeRecord], list[FactRecord]]:
-    nodes, facts = world()
-    nodes += [
-        NodeRecord(
-            "Case",
-            "cas_dos",
-            {"file_number": "CF 123-2024", "status": "open", "office": "Fiscalía de Satipo"},
-        ),
-        NodeRecord(
-            "LandDispute",
-            "dsp_dos",
-            {"name": "Conflicto del río Ene", "driver": "coca", "status": "active"},
-        ),
-    ]
-    facts += [
-        FactRecord("INVESTIGATES", "cas_dos", "inc_pub"),
-        FactRecord("INVESTIGATES", "cas_dos", "inc_sea"),
-        FactRecord("ACCUSES", "cas_dos", "per_lucho"),
-        FactRecord("PART_OF", "inc_pub", "dsp_dos"),
-        FactRecord("PART_OF", "inc_sea", "dsp_dos"),
-        FactRecord("PARTY_TO", "per_lucho", "dsp_dos", {"side": "respondent"}),
-    ]
-    return nodes, facts
 
 
 @pytest.fixture(scope="module")

@@ -24,12 +24,13 @@ from graph.access.policy import PROSECUTOR, TRAINER
 from graph.documents import export
 from graph.errors import ModelError
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data, upsert
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
-from tests.graph.intake.test_ingest import run
 from tests.live import serve
-from tests.schema.test_idor import PROTECTED, SECRET, WITNESS, world
+from tests.processes import run
+from tests.worlds import PROTECTED, SECRET, WITNESS, world
 
 pytestmark = pytest.mark.store
 NAMES = (PROTECTED, WITNESS, "Lucho Tapia", "Tuerto")
@@ -98,7 +99,7 @@ def test_json_holds_every_node_and_fact(graph: Store) -> None:
 def test_ftm_entities_are_valid_for_followthemoney(graph: Store) -> None:
     found = export.gather(graph, PROSECUTOR)
     lines = export.render(found, "ftm", source_base="https://fiscalia.example/denuncias")
-    entities = [json.loads(line) for line in lines["graph.documents.ftm.json"].splitlines()]
+    entities = [json.loads(line) for line in lines["graph.ftm.json"].splitlines()]
     proxies = {e["id"]: model.get_proxy(e, cleaned=False) for e in entities}
     for e in entities:  # the model keeps every property it was given: all were valid
         assert model.get_proxy(e).to_dict()["properties"] == e["properties"], e

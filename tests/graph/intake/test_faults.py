@@ -22,12 +22,11 @@ from graph.errors import ConflictError, StoreError, StoreUnavailable
 from graph.store import bolt as store_module
 from graph.store.bolt import Store
 from graph.store.config import StoreConfig
-from graph.store.embedded import Paths, read_state
-from server import open_store
-from tests.graph.store.test_embedded import gone, jvms, wait_until
+from graph.store.datadir import Paths, read_state
+from graph.store.migrations import open_store
 from tests.live import free_port, healthy
 from tests.paths import DATA
-from tests.test_cli import EXE, clean_env
+from tests.processes import EXE, clean_env, gone, jvms, wait_until
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from graph.intake.extraction import NlpBatchExtractor
 from graph.store.bolt import Store
 from graph.store.repository import counts, neighbours
 from nlp.pipeline import Extractor
+from tests.processes import run
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 
@@ -38,21 +38,6 @@ TEXT_B = (
 
 # no store settings: ``extract`` needs none
 PLAIN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-
-
-def run(
-    args: list[str], env: dict[str, str], stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """The command line, in a child process pointed at a store by ``env`` (``store_env``)."""
-    return subprocess.run(
-        [*EXE, *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -256,7 +241,7 @@ def test_reassess_raises_the_alerts_an_ingest_missed(
     """``defensores reassess --summary`` takes the complaints a failed after-intake step
     left out (exit 3) and assesses them; an id that is no complaint is refused by name."""
     import server
-    from graph.analysis.risk import gather_many as real
+    from graph.analysis.risk_reads import gather_many as real
 
     def down(*args: object, **kwargs: object) -> None:
         raise StoreUnavailable("read: the store is unreachable (planted fault)")
@@ -287,7 +272,7 @@ def test_a_failed_assessment_is_tried_again_before_the_run_ends(
 ) -> None:
     """A fault that passes: the complaints it left out are re-assessed at the end of the
     run, the alert is raised, and ingest exits 0."""
-    from graph.analysis.risk import gather_many as real
+    from graph.analysis.risk_reads import gather_many as real
 
     calls: list[int] = []
 

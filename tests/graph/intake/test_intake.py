@@ -14,6 +14,7 @@ from graph.access import audit
 from graph.access.policy import TRAINER
 from graph.analysis.projections import Projections
 from graph.errors import ModelError
+from graph.intake.claims import pending
 from graph.intake.durable import (
     RAISED,
     ComplaintIn,
@@ -22,7 +23,6 @@ from graph.intake.durable import (
     complaint_id,
     get,
     normalise_instant,
-    pending,
     process,
     receive,
     receive_batch,

@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
-from graph.curation import link_actors, merge_actors, open_case, review_fact, split_actor
+from graph.curation.cases import open_case
+from graph.curation.links import link_actors
+from graph.curation.merges import merge_actors, split_actor
+from graph.curation.review import review_fact
 from graph.errors import ModelError
 from graph.intake.durable import ComplaintIn, Extraction, Outcome, get, process_batch, receive
 from graph.intake.extraction import NlpBatchExtractor
@@ -376,7 +379,7 @@ def test_the_server_reextracts_on_start_only_when_asked(monkeypatch: pytest.Monk
 
     import server
     from graph.errors import ConfigError
-    from graph.store.config import ReextractConfig
+    from graph.store.config import Config, ReextractConfig
 
     assert ReextractConfig.from_env({}) == ReextractConfig(False, None)
     assert ReextractConfig.from_env({"DEFENSORES_REEXTRACT": "1"}) == ReextractConfig(True, None)
@@ -387,7 +390,7 @@ def test_the_server_reextracts_on_start_only_when_asked(monkeypatch: pytest.Monk
         ({"DEFENSORES_REEXTRACT_SINCE": "latest"}, "DEFENSORES_REEXTRACT_SINCE must be"),
     ):
         with pytest.raises(ConfigError, match=name):
-            server.Config.from_env(env)
+            Config.from_env(env)
 
     class Unowned:  # _serve closes the store it opened
         def close(self) -> None:
@@ -402,10 +405,10 @@ def test_the_server_reextracts_on_start_only_when_asked(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(server, "reextract_store", reextract_store)
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append("served"))
-    server._serve(server.Config.from_env({"DEFENSORES_REEXTRACT_SINCE": "0.1"}))
+    server._serve(Config.from_env({"DEFENSORES_REEXTRACT_SINCE": "0.1"}))
     assert calls == [("reextract", "0.1"), "served", "closed"]
     calls.clear()
-    server._serve(server.Config.from_env({}))
+    server._serve(Config.from_env({}))
     assert calls == ["served", "closed"]
 
 

@@ -28,9 +28,10 @@ from graph.intake.durable import (
 )
 from graph.intake.extraction import NlpBatchExtractor
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import counts, neighbours
 from nlp.pipeline import Extractor
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 

@@ -15,8 +15,8 @@ from graph.errors import ConflictError, ModelError
 from graph.store import backup
 from graph.store.bolt import Store
 from graph.store.repository import counts, delete_all_data, upsert
-from tests.graph.documents.test_dossier import case_world
-from tests.graph.intake.test_ingest import run
+from tests.processes import run
+from tests.worlds import case_world
 
 pytestmark = pytest.mark.store
 

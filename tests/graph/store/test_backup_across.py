@@ -23,17 +23,18 @@ import pytest
 from graph.access import audit, tokens
 from graph.intake.durable import receive_many, resume_batches
 from graph.intake.extraction import NlpBatchExtractor
+from graph.intake.ingest import complaint_of
 from graph.store import backup
 from graph.store.bolt import Store
-from graph.store.config import StoreConfig
+from graph.store.config import Config, StoreConfig
 from graph.store.repository import counts, delete_all_data, upsert
 from nlp.pipeline import Extractor
 from nlp.sources import read
-from server import Config, complaint_of, create_app
-from tests.graph.documents.test_dossier import case_world
-from tests.graph.intake.test_ingest import run
+from server import create_app
 from tests.live import serve
 from tests.paths import DATA
+from tests.processes import run
+from tests.worlds import case_world
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 
@@ -205,12 +206,13 @@ def test_a_token_made_on_the_embedded_store_opens_the_api_on_neo4j(
 
 
 # reads a user makes; the API orders every list it returns but a neighbourhood's
-# (see ``_unordered``)
+# (see ``_unordered``). Page sizes stay within the cost limit (schema/limits.py MAX_COST:
+# 100 actors × the default 50 incidents × their evidence would be refused)
 QUERIES = {
     "actors": """{ actors(first: 100) { totalCount pageInfo { hasNextPage endCursor }
         nodes { __typename id name aliases mergedInto createdAt updatedAt
           ... on Person { gender people defender protected }
-          incidents { node { id type date } fact { id type review confidence sourceIds
+          incidents(first: 10) { node { id type date } fact { id type review confidence sourceIds
             evidence { complaintId quote start end method confidence } } }
           memberOf { node { id name } fact { id } } places { node { id name } }
           mentionedIn { node { id } } accusedIn { node { id fileNumber } } } } }""",

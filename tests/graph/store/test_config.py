@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import ConfigError
-from graph.store.config import StoreConfig
-from server import Config
+from graph.store.config import Config, StoreConfig
 
 
 def test_defaults_are_embedded_under_data() -> None:

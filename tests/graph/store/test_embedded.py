@@ -21,36 +21,13 @@ import pytest
 from graph.errors import StoreStartError
 from graph.rows import NodeRecord
 from graph.store.config import StoreConfig
-from graph.store.embedded import EmbeddedStore, Paths, read_state
+from graph.store.datadir import Paths, read_state
+from graph.store.embedded import EmbeddedStore
+from graph.store.migrations import open_store
 from graph.store.repository import get_node, upsert
-from server import open_store
+from tests.processes import gone, jvms, wait_until
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
-
-
-def jvms(data_dir: Path) -> list[int]:
-    marker = Paths(data_dir.resolve()).marker()
-    found = []
-    for proc in psutil.process_iter(["pid", "cmdline", "status"]):
-        if marker in (proc.info["cmdline"] or []) and proc.info["status"] != "zombie":
-            found.append(proc.pid)
-    return found
-
-
-def wait_until(check: Callable[[], bool], timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return check()
-
-
-def gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
 
 
 def config(data_dir: Path, **extra: str) -> StoreConfig:
@@ -93,7 +70,7 @@ def test_a_second_process_reuses_the_running_store(
         assert jvms(tmp_path) == [endpoint.jvm_pid]
         # a second keeper for the same dir gives way at once: the lock file holds
         rc = subprocess.run(
-            [sys.executable, "-m", "graph.store.embedded", "keep", str(tmp_path)],
+            [sys.executable, "-m", "graph.store.keeper", "keep", str(tmp_path)],
             timeout=60,
             check=False,
         ).returncode
@@ -229,7 +206,8 @@ def test_the_api_answers_503_while_the_store_is_down_and_recovers_by_itself(
     import httpx
 
     from graph.access import tokens
-    from server import Config, create_app
+    from graph.store.config import Config
+    from server import create_app
     from tests.live import serve
 
     store = open_store(config(tmp_path, store_retry_seconds="3"))

@@ -23,18 +23,17 @@ import psutil
 import pytest
 
 from graph.access.policy import ANALYST, PROSECUTOR, TRAINER
-from graph.cypher import write as cypher
+from graph.cypher import schema as cypher
 from graph.errors import ConflictError, StoreError, StoreStartError
 from graph.model import MODEL
 from graph.reads import search
 from graph.rows import NodeRecord
 from graph.store.bolt import Store, Tx
 from graph.store.config import NEO4J, StoreConfig
-from graph.store.embedded import free_port
+from graph.store.datadir import free_port
 from graph.store.local_neo4j import LocalNeo4j, neo4j_version
-from graph.store.migrations import declared, migrate
+from graph.store.migrations import declared, migrate, open_store
 from graph.store.repository import delete_all_data, upsert
-from server import open_store
 from tests.paths import ROOT
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.cypher import write as cypher
+from graph.cypher import schema as cypher
 from graph.errors import ConflictError, ModelError
 from graph.rows import Evidence, FactRecord, NodeRecord, fact_id
 from graph.store.bolt import Store

@@ -21,12 +21,12 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from strawberry.asgi import GraphQL
 
-from schema.ide import (
+from tests.paths import ROOT
+from web.ide import (
     BOOTSTRAP_NAME,
     IDE_ASSETS,
     IDE_CSP,
     NODE_MODULES,
-    ROOT,
     ide_asset,
     ide_html,
     ide_js,

@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Final
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
-ROOT: Final = Path(__file__).resolve().parent.parent
-NODE_MODULES: Final = ROOT / "web" / "node_modules"
+from graph.errors import ConfigError
+
+WEB: Final = Path(__file__).resolve().parent
+NODE_MODULES: Final = WEB / "node_modules"
 
 # Public asset name -> installed file. Only these names are ever served (plus ide.js).
 IDE_ASSETS: Final[dict[str, Path]] = {
@@ -47,7 +50,7 @@ MISSING_ASSETS_MESSAGE: Final = "the IDE assets are missing; run make install"
 # Scripts are 'self' only: no 'unsafe-inline', no 'unsafe-eval'. Styles need
 # 'unsafe-inline': GraphiQL's dialogs (Radix, react-remove-scroll) inject a <style>
 # element whose text varies, so no hash fits. Fonts and icons in graphiql.min.css are
-# data: URLs. Checked in Chromium by tests/schema/test_ide.py.
+# data: URLs. Checked in Chromium by tests/web/test_ide.py.
 IDE_CSP: Final = (
     "default-src 'none'; "
     "script-src 'self'; "
@@ -168,3 +171,27 @@ async def ide_asset(request: Request) -> Response:
             "not found", status_code=404, headers={"X-Content-Type-Options": "nosniff"}
         )
     return FileResponse(path, media_type=_MEDIA_TYPES[path.suffix], headers=_CACHE_HEADERS)
+
+
+def ide_page_handler() -> Callable[[Request], Awaitable[HTMLResponse]]:
+    """The IDE page's handler (``DEFENSORES_IDE``); its assets must be installed."""
+    missing = missing_assets()
+    if missing:
+        raise ConfigError(
+            f"DEFENSORES_IDE is on but the IDE assets are missing ({', '.join(missing)}); "
+            "run make install"
+        )
+    page = ide_html("/graphql", "/ide/")
+
+    async def ide_page(request: Request) -> HTMLResponse:
+        return HTMLResponse(
+            page,
+            headers={
+                "Content-Security-Policy": IDE_CSP,
+                "X-Content-Type-Options": "nosniff",
+                "X-Frame-Options": "DENY",
+                "Referrer-Policy": "no-referrer",
+            },
+        )
+
+    return ide_page

@@ -15,13 +15,14 @@ import httpx
 import pytest
 
 from graph.store.bolt import Store
+from graph.store.config import Config
 from graph.store.repository import delete_all_data, upsert
-from schema.explore import CSP
-from server import Config, create_app
+from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 from tests.paths import ROOT
-from tests.schema.test_idor import PROTECTED, WITNESS, world
+from tests.worlds import PROTECTED, WITNESS, world
+from web.explore import CSP
 
 CHROMIUM = shutil.which("chromium")
 ARTIFACTS = ROOT / "test-artifacts"

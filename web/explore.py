@@ -16,12 +16,12 @@ from typing import Final
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
-ROOT: Final = Path(__file__).resolve().parent.parent
-PAGE: Final = ROOT / "web" / "explore" / "index.html"
+WEB: Final = Path(__file__).resolve().parent
+PAGE: Final = WEB / "explore" / "index.html"
 ASSETS: Final[dict[str, Path]] = {
-    "explore.js": ROOT / "web" / "explore" / "explore.js",
-    "explore.css": ROOT / "web" / "explore" / "explore.css",
-    "cytoscape.min.js": ROOT / "web" / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js",
+    "explore.js": WEB / "explore" / "explore.js",
+    "explore.css": WEB / "explore" / "explore.css",
+    "cytoscape.min.js": WEB / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js",
 }
 CSP: Final = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "

@@ -1,0 +1,1 @@
+"""The static pages the server serves beside the API: the GraphiQL IDE and the explorer."""
