@@ -14,8 +14,10 @@ sort and compare as text on either server.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import partial
 
+from graph.errors import ModelError
 from graph.kinds import Model, NodeKind, Prop, PropType, RelKind
 
 # --- vocabularies -------------------------------------------------------------------
@@ -527,6 +529,36 @@ MODEL = Model(
         ),
     ),
 )
+
+
+class Rel(StrEnum):
+    """The relationship types by name, for code to use instead of writing them out: a
+    ``Rel`` is the type's own string (it goes into Cypher, compares and serialises as
+    the text). Checked against ``MODEL`` when this module loads."""
+
+    REPORTS = "REPORTS"
+    MENTIONS = "MENTIONS"
+    PERPETRATOR_OF = "PERPETRATOR_OF"
+    SUSPECTED_OF = "SUSPECTED_OF"
+    VICTIM_OF = "VICTIM_OF"
+    WITNESS_OF = "WITNESS_OF"
+    OCCURRED_IN = "OCCURRED_IN"
+    PART_OF = "PART_OF"
+    PARTY_TO = "PARTY_TO"
+    LOCATED_IN = "LOCATED_IN"
+    MEMBER_OF = "MEMBER_OF"
+    WORKS_FOR = "WORKS_FOR"
+    ASSOCIATE_OF = "ASSOCIATE_OF"
+    INVESTIGATES = "INVESTIGATES"
+    ACCUSES = "ACCUSES"
+    PROTECTS = "PROTECTS"
+    HAS_NAME_KEY = "HAS_NAME_KEY"
+    POSSIBLY_SAME_AS = "POSSIBLY_SAME_AS"
+    CONCERNS = "CONCERNS"
+
+
+if {r.value for r in Rel} != {k.type for k in MODEL.relationships}:
+    raise ModelError("Rel and MODEL declare different relationship types")
 
 # --- the shared vocabulary, from the declarations above --------------------------------
 # Every other module (Cypher, GraphQL, analytics, documents) takes these from here.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from graph.model import ALL_ROLES, ROLE_TYPES
+from graph.model import ALL_ROLES, ROLE_TYPES, Rel
 from graph.store.repository import NodeView
 from schema.context import Ctx
 from schema.enums import CommunityKind, Gender, OrganizationKind, Role, member
@@ -61,61 +61,63 @@ class Actor(Node):
     @strawberry.field(description="Organisations and communities the actor belongs to.")
     async def member_of(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
         return await load_links(
-            info, self.id, link_spec("Actor", "MEMBER_OF", True, "Actor"), first
+            info, self.id, link_spec("Actor", Rel.MEMBER_OF, True, "Actor"), first
         )
 
     @strawberry.field(description="Members of this organisation or community.")
     async def members(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
         return await load_links(
-            info, self.id, link_spec("Actor", "MEMBER_OF", False, "Actor"), first
+            info, self.id, link_spec("Actor", Rel.MEMBER_OF, False, "Actor"), first
         )
 
     @strawberry.field(description="Organisations the person works for.")
     async def works_for(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
         return await load_links(
-            info, self.id, link_spec("Actor", "WORKS_FOR", True, "Actor"), first
+            info, self.id, link_spec("Actor", Rel.WORKS_FOR, True, "Actor"), first
         )
 
     @strawberry.field(description="People who work for this organisation.")
     async def employees(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
         return await load_links(
-            info, self.id, link_spec("Actor", "WORKS_FOR", False, "Actor"), first
+            info, self.id, link_spec("Actor", Rel.WORKS_FOR, False, "Actor"), first
         )
 
     @strawberry.field(description="Places the actor is located in.")
     async def places(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[PlaceRef]]:
         return await load_links(
-            info, self.id, link_spec("Actor", "LOCATED_IN", True, "Place"), first
+            info, self.id, link_spec("Actor", Rel.LOCATED_IN, True, "Place"), first
         )
 
     @strawberry.field(description="Land disputes the actor is a party to.")
     async def disputes(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[LandDisputeRef]]:
-        spec = link_spec("Actor", "PARTY_TO", True, "LandDispute")
+        spec = link_spec("Actor", Rel.PARTY_TO, True, "LandDispute")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field(description="Complaints that name the actor, latest first.")
     async def mentioned_in(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[ComplaintRef]]:
-        spec = link_spec("Actor", "MENTIONS", False, "Complaint", "received")
+        spec = link_spec("Actor", Rel.MENTIONS, False, "Complaint", "received")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field(description="Prosecutors' cases that accuse the actor.")
     async def accused_in(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[CaseRef]]:
-        return await load_links(info, self.id, link_spec("Actor", "ACCUSES", False, "Case"), first)
+        return await load_links(
+            info, self.id, link_spec("Actor", Rel.ACCUSES, False, "Case"), first
+        )
 
     @strawberry.field(description="Protection measures for the actor.")
     async def protection_measures(
         self, info: Ctx, first: int = LINKS_DEFAULT
     ) -> list[Link[ProtectionMeasureRef]]:
-        spec = link_spec("Actor", "PROTECTS", False, "ProtectionMeasure")
+        spec = link_spec("Actor", Rel.PROTECTS, False, "ProtectionMeasure")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field(description="Actors that may be this one: review candidates.")
     async def possibly_same_as(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
         out = await load_links(
-            info, self.id, link_spec("Actor", "POSSIBLY_SAME_AS", True, "Actor"), first
+            info, self.id, link_spec("Actor", Rel.POSSIBLY_SAME_AS, True, "Actor"), first
         )
         back = await load_links(
-            info, self.id, link_spec("Actor", "POSSIBLY_SAME_AS", False, "Actor"), first
+            info, self.id, link_spec("Actor", Rel.POSSIBLY_SAME_AS, False, "Actor"), first
         )
         return (out + back)[:first]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.model import Rel
 from graph.store.repository import NodeView
 from schema import disclosure
 from schema.actors import Actor
@@ -48,15 +49,15 @@ class Incident(Node):
 
     @strawberry.field(description="Who did it (alleged unless confirmed).")
     async def perpetrators(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
-        return await self._role(info, "PERPETRATOR_OF", first)
+        return await self._role(info, Rel.PERPETRATOR_OF, first)
 
     @strawberry.field
     async def victims(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
-        return await self._role(info, "VICTIM_OF", first)
+        return await self._role(info, Rel.VICTIM_OF, first)
 
     @strawberry.field
     async def witnesses(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
-        return await self._role(info, "WITNESS_OF", first)
+        return await self._role(info, Rel.WITNESS_OF, first)
 
     @strawberry.field(
         description="Mencionados sin atribución: actors a report of it names while no "
@@ -64,28 +65,28 @@ class Incident(Node):
         "perpetrators: a reviewer's confirmation (reviewFact) makes one a perpetrator."
     )
     async def suspects(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
-        return await self._role(info, "SUSPECTED_OF", first)
+        return await self._role(info, Rel.SUSPECTED_OF, first)
 
     @strawberry.field(description="Where it happened.")
     async def places(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Place]]:
         return await load_links(
-            info, self.id, link_spec("Incident", "OCCURRED_IN", True, "Place"), first
+            info, self.id, link_spec("Incident", Rel.OCCURRED_IN, True, "Place"), first
         )
 
     @strawberry.field(description="The land disputes it is part of.")
     async def disputes(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[LandDispute]]:
-        spec = link_spec("Incident", "PART_OF", True, "LandDispute")
+        spec = link_spec("Incident", Rel.PART_OF, True, "LandDispute")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field(description="The complaints that report it.")
     async def reported_in(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Complaint]]:
-        spec = link_spec("Incident", "REPORTS", False, "Complaint", "received")
+        spec = link_spec("Incident", Rel.REPORTS, False, "Complaint", "received")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field(description="Prosecutors' cases that investigate it.")
     async def cases(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Case]]:
         return await load_links(
-            info, self.id, link_spec("Incident", "INVESTIGATES", False, "Case"), first
+            info, self.id, link_spec("Incident", Rel.INVESTIGATES, False, "Case"), first
         )
 
 
@@ -99,22 +100,24 @@ class Place(Node):
 
     @strawberry.field(description="The place this one is part of.")
     async def parent(self, info: Ctx) -> Link[Place] | None:
-        found = await load_links(info, self.id, link_spec("Place", "PART_OF", True, "Place"), 1)
+        found = await load_links(info, self.id, link_spec("Place", Rel.PART_OF, True, "Place"), 1)
         return found[0] if found else None
 
     @strawberry.field(description="The places within this one.")
     async def children(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Place]]:
-        return await load_links(info, self.id, link_spec("Place", "PART_OF", False, "Place"), first)
+        return await load_links(
+            info, self.id, link_spec("Place", Rel.PART_OF, False, "Place"), first
+        )
 
     @strawberry.field(description="Incidents that occurred here (not in places within).")
     async def incidents(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Incident]]:
-        spec = link_spec("Place", "OCCURRED_IN", False, "Incident", "date")
+        spec = link_spec("Place", Rel.OCCURRED_IN, False, "Incident", "date")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field(description="Actors located here.")
     async def actors(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
         return await load_links(
-            info, self.id, link_spec("Place", "LOCATED_IN", False, "Actor"), first
+            info, self.id, link_spec("Place", Rel.LOCATED_IN, False, "Actor"), first
         )
 
 
@@ -126,17 +129,17 @@ class LandDispute(Node):
 
     @strawberry.field(description="Communities, companies and others party to it.")
     async def parties(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
-        spec = link_spec("LandDispute", "PARTY_TO", False, "Actor")
+        spec = link_spec("LandDispute", Rel.PARTY_TO, False, "Actor")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field(description="Incidents in this dispute, latest first.")
     async def incidents(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Incident]]:
-        spec = link_spec("LandDispute", "PART_OF", False, "Incident", "date")
+        spec = link_spec("LandDispute", Rel.PART_OF, False, "Incident", "date")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field
     async def places(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Place]]:
-        spec = link_spec("LandDispute", "LOCATED_IN", True, "Place")
+        spec = link_spec("LandDispute", Rel.LOCATED_IN, True, "Place")
         return await load_links(info, self.id, spec, first)
 
 
@@ -149,18 +152,18 @@ class Case(Node):
 
     @strawberry.field
     async def incidents(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Incident]]:
-        spec = link_spec("Case", "INVESTIGATES", True, "Incident", "date")
+        spec = link_spec("Case", Rel.INVESTIGATES, True, "Incident", "date")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field(description="The actors the case accuses.")
     async def accused(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
-        return await load_links(info, self.id, link_spec("Case", "ACCUSES", True, "Actor"), first)
+        return await load_links(info, self.id, link_spec("Case", Rel.ACCUSES, True, "Actor"), first)
 
     @strawberry.field
     async def protection_measures(
         self, info: Ctx, first: int = LINKS_DEFAULT
     ) -> list[Link[ProtectionMeasure]]:
-        spec = link_spec("Case", "CONCERNS", False, "ProtectionMeasure")
+        spec = link_spec("Case", Rel.CONCERNS, False, "ProtectionMeasure")
         return await load_links(info, self.id, spec, first)
 
 
@@ -175,17 +178,17 @@ class ProtectionMeasure(Node):
 
     @strawberry.field(description="Who it protects.")
     async def protects(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
-        spec = link_spec("ProtectionMeasure", "PROTECTS", True, "Actor")
+        spec = link_spec("ProtectionMeasure", Rel.PROTECTS, True, "Actor")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field
     async def cases(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Case]]:
-        spec = link_spec("ProtectionMeasure", "CONCERNS", True, "Case")
+        spec = link_spec("ProtectionMeasure", Rel.CONCERNS, True, "Case")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field
     async def incidents(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Incident]]:
-        spec = link_spec("ProtectionMeasure", "CONCERNS", True, "Incident", "date")
+        spec = link_spec("ProtectionMeasure", Rel.CONCERNS, True, "Incident", "date")
         return await load_links(info, self.id, spec, first)
 
 
@@ -221,24 +224,24 @@ class Complaint(Node):
 
     @strawberry.field(description="Incidents extracted from it.")
     async def incidents(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Incident]]:
-        spec = link_spec("Complaint", "REPORTS", True, "Incident", "date")
+        spec = link_spec("Complaint", Rel.REPORTS, True, "Incident", "date")
         return await load_links(info, self.id, spec, first)
 
     @strawberry.field(description="Persons, organisations and communities it names.")
     async def actors(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Actor]]:
         return await load_links(
-            info, self.id, link_spec("Complaint", "MENTIONS", True, "Actor"), first
+            info, self.id, link_spec("Complaint", Rel.MENTIONS, True, "Actor"), first
         )
 
     @strawberry.field(description="Places it names.")
     async def places(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[Place]]:
         return await load_links(
-            info, self.id, link_spec("Complaint", "MENTIONS", True, "Place"), first
+            info, self.id, link_spec("Complaint", Rel.MENTIONS, True, "Place"), first
         )
 
     @strawberry.field(description="Land disputes it names.")
     async def disputes(self, info: Ctx, first: int = LINKS_DEFAULT) -> list[Link[LandDispute]]:
-        spec = link_spec("Complaint", "MENTIONS", True, "LandDispute")
+        spec = link_spec("Complaint", Rel.MENTIONS, True, "LandDispute")
         return await load_links(info, self.id, spec, first)
 
 

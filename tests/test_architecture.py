@@ -4,6 +4,7 @@ readable size, imports that go one way, and the tests laid out like the code."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import networkx as nx  # type: ignore[import-untyped]
@@ -148,4 +149,38 @@ def test_test_modules_share_helpers_not_each_other() -> None:
             module = node.module if isinstance(node, ast.ImportFrom) else None
             if module and module.rsplit(".", 1)[-1].startswith("test_"):
                 offenders.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert offenders == []
+
+
+def _code_strings(tree: ast.Module) -> list[ast.Constant]:
+    """The string literals of a module that are code: not docstrings, not GraphQL
+    descriptions (prose for API users), not the text parts around ``{...}`` fields."""
+    prose: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            prose.add(id(body[0].value))
+        if isinstance(node, ast.keyword) and node.arg == "description":
+            prose |= {id(n) for n in ast.walk(node.value)}
+    return [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in prose
+    ]
+
+
+def test_relationship_types_are_written_out_only_in_the_model() -> None:
+    """Code names a relationship type as ``Rel.X`` (graph/model.py), in Cypher too
+    (``f"[:{Rel.VICTIM_OF}]"``): a type the model does not declare cannot be written."""
+    from graph.model import MODEL
+
+    types = sorted({r.type for r in MODEL.relationships})
+    word = re.compile(r"(?<![A-Za-z_])(" + "|".join(types) + r")(?![A-Za-z_])")
+    offenders = [
+        f"{name}:{c.lineno} {c.value[:60]!r}"
+        for name, path in modules().items()
+        if name != "graph.model" and not name.startswith("nlp")
+        for c in _code_strings(ast.parse(path.read_text(encoding="utf-8")))
+        if word.search(c.value)
+    ]
     assert offenders == []

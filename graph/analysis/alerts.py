@@ -32,7 +32,7 @@ from graph.analysis.risk_weights import Weights, default_weights
 from graph.cypher import alerts as cypher
 from graph.cypher import write as write_q
 from graph.errors import ConflictError, DefensoresError, ModelError, NotFound
-from graph.model import ALERT_LEVELS, ALERT_STATUS, MODEL
+from graph.model import ALERT_LEVELS, ALERT_STATUS, MODEL, Rel
 from graph.rows import fact_id, utc_now
 from graph.store.bolt import Store, Tx
 
@@ -145,7 +145,7 @@ def _apply(
     }
     MODEL.node("Alert").check({k: v for k, v in props.items() if v is not None})
     created = tx.run(cypher.ALERT_CREATE, id=alert_id, props=props, now=now)
-    concerns = MODEL.relationship("CONCERNS")
+    concerns = MODEL.relationship(Rel.CONCERNS)
     targets = [("Actor", a.subject_id)] + (
         [("Incident", a.latest_incident)] if a.latest_incident else []
     )
@@ -153,7 +153,7 @@ def _apply(
         row = {
             "start": alert_id,
             "end": target,
-            "props": {"id": fact_id("CONCERNS", alert_id, target), "method": "rule"},
+            "props": {"id": fact_id(Rel.CONCERNS, alert_id, target), "method": "rule"},
         }
         tx.run(write_q.manual_facts(concerns, "Alert", label), rows=[row], now=now)
     return AlertChange("created", dict(created[0]["props"]))

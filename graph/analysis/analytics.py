@@ -37,7 +37,7 @@ from graph.analysis.facts import (
     ubigeo_of,
 )
 from graph.errors import ModelError
-from graph.model import ACTOR_KINDS
+from graph.model import ACTOR_KINDS, Rel
 
 LEVELS = {"region": 2, "province": 4, "district": 6}
 GROUP_BY = ("incident_type", "region", "year", "victim_gender", "victim_people")
@@ -69,15 +69,15 @@ def repeat_perpetrators(G: nx.MultiDiGraph, *, min_groups: int = 2) -> list[Row]
     """
     check_int("min_groups", min_groups, 1)
     communities_of: dict[str, set[str]] = defaultdict(set)
-    memberships = group_pairs(links_of(G, "MEMBER_OF", {"Person"}, {"Community"}))
-    for victim, incident in links_of(G, "VICTIM_OF", ACTOR_KINDS, INCIDENT):
+    memberships = group_pairs(links_of(G, Rel.MEMBER_OF, {"Person"}, {"Community"}))
+    for victim, incident in links_of(G, Rel.VICTIM_OF, ACTOR_KINDS, INCIDENT):
         if kind_of(G, victim) == "Community":
             communities_of[incident].add(victim)
         else:
             communities_of[incident] |= memberships.get(victim, set())
-    disputes_of = group_pairs(links_of(G, "PART_OF", INCIDENT, DISPUTE))
+    disputes_of = group_pairs(links_of(G, Rel.PART_OF, INCIDENT, DISPUTE))
     out: list[Row] = []
-    for actor, incidents in actor_incidents(G, ("PERPETRATOR_OF",)).items():
+    for actor, incidents in actor_incidents(G, (Rel.PERPETRATOR_OF,)).items():
         communities = set().union(*(communities_of.get(i, set()) for i in incidents))
         disputes = set().union(*(disputes_of.get(i, set()) for i in incidents))
         if len(communities) >= min_groups or len(disputes) >= min_groups:
@@ -121,15 +121,15 @@ def companies_across_disputes(G: nx.MultiDiGraph, *, min_disputes: int = 2) -> l
         for n in G.nodes
         if kind_of(G, n) == "Organization" and attr_of(G, n, "org_kind") == "company"
     }
-    perpetrated = actor_incidents(G, ("PERPETRATOR_OF",))
+    perpetrated = actor_incidents(G, (Rel.PERPETRATOR_OF,))
     tied: dict[str, set[str]] = defaultdict(set)
     for company in companies:
         tied[company] |= perpetrated.get(company, set())
-    for rel in ("WORKS_FOR", "MEMBER_OF"):
+    for rel in (Rel.WORKS_FOR, Rel.MEMBER_OF):
         for person, org in links_of(G, rel, {"Person"}, {"Organization"}):
             if org in companies:
                 tied[org] |= perpetrated.get(person, set())
-    disputes_of = group_pairs(links_of(G, "PART_OF", INCIDENT, DISPUTE))
+    disputes_of = group_pairs(links_of(G, Rel.PART_OF, INCIDENT, DISPUTE))
     out: list[Row] = []
     for company, incidents in tied.items():
         in_disputes = {i for i in incidents if i in disputes_of}
@@ -287,7 +287,7 @@ def impunity(G: nx.MultiDiGraph) -> list[Row]:
     cases: dict[tuple[Any, Any, Any], set[str]] = defaultdict(set)
     behind: dict[tuple[Any, Any, Any], set[str]] = defaultdict(set)
     investigated: set[str] = set()
-    for case, incident in links_of(G, "INVESTIGATES", {"Case"}, INCIDENT):
+    for case, incident in links_of(G, Rel.INVESTIGATES, {"Case"}, INCIDENT):
         investigated.add(incident)
         kind, status = attr_of(G, incident, "type"), attr_of(G, case, "status")
         for region in _regions(codes_of, incident):
@@ -317,7 +317,7 @@ def impunity(G: nx.MultiDiGraph) -> list[Row]:
 def _victim_values(G: nx.Graph, attr: str, kinds: Iterable[str]) -> dict[str, set[str]]:
     """Each incident's victims' values of ``attr`` (victims of the given kinds)."""
     out: dict[str, set[str]] = defaultdict(set)
-    for victim, incident in links_of(G, "VICTIM_OF", kinds, INCIDENT):
+    for victim, incident in links_of(G, Rel.VICTIM_OF, kinds, INCIDENT):
         value = attr_of(G, victim, attr)
         if attr == "gender" and not value:
             value = "unknown"

@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx  # type: ignore[import-untyped]
 
 from graph.errors import ModelError
-from graph.model import ACTOR_KINDS, ALL_ROLES
+from graph.model import ACTOR_KINDS, ALL_ROLES, Rel
 
 Row = dict[str, Any]
 
@@ -136,9 +136,9 @@ def _place_code(G: nx.Graph, place: str, parents: dict[str, set[str]]) -> str | 
 
 def incident_codes(G: nx.Graph) -> dict[str, set[str]]:
     """Each placed incident's ubigeo codes (one per place it occurred in)."""
-    parents = group_pairs(links_of(G, "PART_OF", PLACE, PLACE))
+    parents = group_pairs(links_of(G, Rel.PART_OF, PLACE, PLACE))
     out: dict[str, set[str]] = defaultdict(set)
-    for incident, place in links_of(G, "OCCURRED_IN", INCIDENT, PLACE):
+    for incident, place in links_of(G, Rel.OCCURRED_IN, INCIDENT, PLACE):
         code = _place_code(G, place, parents)
         if code is not None:
             out[incident].add(code)

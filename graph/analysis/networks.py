@@ -28,6 +28,7 @@ from graph.analysis.facts import (
     links_of,
 )
 from graph.errors import ModelError
+from graph.model import Rel
 
 METRICS = ("degree", "betweenness", "pagerank")
 
@@ -99,10 +100,10 @@ def dispute_actor_graph(G: nx.MultiDiGraph) -> nx.Graph:
         (the number of shared disputes) and ``disputes`` (their sorted ids).
     """
     links: dict[str, set[str]] = defaultdict(set)
-    for actor, dispute in links_of(G, "PARTY_TO", PARTIES, DISPUTE):
+    for actor, dispute in links_of(G, Rel.PARTY_TO, PARTIES, DISPUTE):
         links[actor].add(dispute)
-    disputes_of = group_pairs(links_of(G, "PART_OF", INCIDENT, DISPUTE))
-    for rel in ("PERPETRATOR_OF", "VICTIM_OF"):
+    disputes_of = group_pairs(links_of(G, Rel.PART_OF, INCIDENT, DISPUTE))
+    for rel in (Rel.PERPETRATOR_OF, Rel.VICTIM_OF):
         for actor, incident in links_of(G, rel, PARTIES, INCIDENT):
             if incident in disputes_of:
                 links[actor] |= disputes_of[incident]

@@ -20,7 +20,7 @@ from graph.curation.checks import (
 from graph.curation.links import add_manual_links, linked_ids, remove_links
 from graph.cypher import write as cypher
 from graph.errors import ModelError, NotFound
-from graph.model import CASE_STATUS, MODEL
+from graph.model import CASE_STATUS, MODEL, Rel
 from graph.rows import utc_now
 from graph.store.bolt import Store, Tx
 from nlp.text import fold
@@ -39,8 +39,8 @@ def _case_view(tx: Tx, node_id: str) -> Props:
         raise NotFound(f"no case {node_id}")
     return {
         **props,
-        "incident_ids": linked_ids(tx, kind, node_id, "INVESTIGATES"),
-        "accused_ids": linked_ids(tx, kind, node_id, "ACCUSES"),
+        "incident_ids": linked_ids(tx, kind, node_id, Rel.INVESTIGATES),
+        "accused_ids": linked_ids(tx, kind, node_id, Rel.ACCUSES),
     }
 
 
@@ -87,8 +87,8 @@ def open_case(
             create_node(tx, "Case", node_id, props, now)
         else:
             same_or_conflict(found, props, ("office", "status", "opened_at"), f"case {number}")
-        add_manual_links(tx, "INVESTIGATES", node_id, incidents, reviewer, now)
-        add_manual_links(tx, "ACCUSES", node_id, accused, reviewer, now)
+        add_manual_links(tx, Rel.INVESTIGATES, node_id, incidents, reviewer, now)
+        add_manual_links(tx, Rel.ACCUSES, node_id, accused, reviewer, now)
         return _case_view(tx, node_id), found is None
 
     return store.transaction(work)
@@ -129,10 +129,10 @@ def update_case(
         changed = changes(found, props)
         if changed:
             tx.run(cypher.set_node(kind), id=case_id, props=changed, now=now)
-        add_manual_links(tx, "INVESTIGATES", case_id, adds[0], reviewer, now)
-        add_manual_links(tx, "ACCUSES", case_id, adds[1], reviewer, now)
-        remove_links(tx, "INVESTIGATES", case_id, drops[0])
-        remove_links(tx, "ACCUSES", case_id, drops[1])
+        add_manual_links(tx, Rel.INVESTIGATES, case_id, adds[0], reviewer, now)
+        add_manual_links(tx, Rel.ACCUSES, case_id, adds[1], reviewer, now)
+        remove_links(tx, Rel.INVESTIGATES, case_id, drops[0])
+        remove_links(tx, Rel.ACCUSES, case_id, drops[1])
         return _case_view(tx, case_id)
 
     return store.transaction(work)

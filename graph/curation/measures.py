@@ -21,7 +21,7 @@ from graph.curation.checks import (
 from graph.curation.links import add_manual_links, linked_ids
 from graph.cypher import write as cypher
 from graph.errors import ModelError, NotFound
-from graph.model import MEASURE_STATUS, MODEL
+from graph.model import MEASURE_STATUS, MODEL, Rel
 from graph.rows import utc_now
 from graph.store.bolt import Store, Tx
 from nlp.text import fold
@@ -41,10 +41,10 @@ def _measure_view(tx: Tx, node_id: str) -> Props:
     props = find_node(tx, kind, node_id)
     if props is None:
         raise NotFound(f"no protection measure {node_id}")
-    concerns = linked_ids(tx, kind, node_id, "CONCERNS")
+    concerns = linked_ids(tx, kind, node_id, Rel.CONCERNS)
     return {
         **props,
-        "actor_ids": linked_ids(tx, kind, node_id, "PROTECTS"),
+        "actor_ids": linked_ids(tx, kind, node_id, Rel.PROTECTS),
         "case_ids": [i for i in concerns if MODEL.kind_of_id(i).name == "Case"],
         "incident_ids": [i for i in concerns if MODEL.kind_of_id(i).name == "Incident"],
     }
@@ -109,8 +109,8 @@ def record_protection_measure(
         else:
             names = ("status", "granted_at", "implemented_at")
             same_or_conflict(found, props, names, f"protection measure {node_id}")
-        add_manual_links(tx, "PROTECTS", node_id, actors, reviewer, now)
-        add_manual_links(tx, "CONCERNS", node_id, [*cases, *incidents], reviewer, now)
+        add_manual_links(tx, Rel.PROTECTS, node_id, actors, reviewer, now)
+        add_manual_links(tx, Rel.CONCERNS, node_id, [*cases, *incidents], reviewer, now)
         return _measure_view(tx, node_id), found is None
 
     return store.transaction(work)

@@ -35,7 +35,7 @@ from graph.curation.edges import (
 )
 from graph.cypher import write as cypher
 from graph.errors import ConflictError, ModelError, NotFound
-from graph.model import MODEL
+from graph.model import MODEL, Rel
 from graph.rows import fact_id as edge_id
 from graph.rows import utc_now
 from graph.store.bolt import Store, Tx
@@ -92,7 +92,7 @@ def _snapshot(
     out: list[Moved] = []
     for edge in moved.values():
         if edge.other == keep_id:
-            decision = MERGE_DECISION if edge.type == "POSSIBLY_SAME_AS" else None
+            decision = MERGE_DECISION if edge.type == Rel.POSSIBLY_SAME_AS else None
             out.append(replace(edge, between=True, decision=decision))
             continue
         there = kept.get(edge.at(merged_id, keep_id).key)

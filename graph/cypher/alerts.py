@@ -3,6 +3,8 @@ their assessed risk, and the alerts themselves."""
 
 from __future__ import annotations
 
+from graph.model import Rel
+
 # --- alerts (alerta temprana) --------------------------------------------------------
 
 # The victims a complaint names and their communities. A person whose killing a reviewer
@@ -10,10 +12,10 @@ from __future__ import annotations
 # alone does not stop alerts: extraction can pin another's death on a living defender.
 ALERT_SUBJECTS = (
     "UNWIND $ids AS cid "
-    "MATCH (:Complaint {id: cid})-[:REPORTS]->(:Incident)<-[v:VICTIM_OF]-(a:Actor) "
+    f"MATCH (:Complaint {{id: cid}})-[:{Rel.REPORTS}]->(:Incident)<-[v:{Rel.VICTIM_OF}]-(a:Actor) "
     "WHERE coalesce(v.review, '') <> 'rejected' AND a.merged_into IS NULL "
-    "OPTIONAL MATCH (a)-[:MEMBER_OF]->(c:Community) "
-    "WITH cid, a, c, EXISTS { MATCH (a)-[k:VICTIM_OF]->(:Incident {type: 'killing'}) "
+    f"OPTIONAL MATCH (a)-[:{Rel.MEMBER_OF}]->(c:Community) "
+    f"WITH cid, a, c, EXISTS {{ MATCH (a)-[k:{Rel.VICTIM_OF}]->(:Incident {{type: 'killing'}}) "
     "WHERE k.review = 'confirmed' } AS killed "
     "RETURN cid, [x IN collect(DISTINCT CASE WHEN killed THEN null ELSE a.id END) "
     "WHERE x IS NOT NULL] + collect(DISTINCT c.id) AS ids"

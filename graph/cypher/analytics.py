@@ -6,7 +6,7 @@ from __future__ import annotations
 from graph.access.policy import Viewer
 from graph.cypher.labels import checked_label, checked_rel, conjunction, where_clause
 from graph.cypher.visibility import visible_edges, visible_nodes
-from graph.model import ALL_ROLES, MODEL
+from graph.model import ALL_ROLES, MODEL, Rel
 
 # The node attributes the analytics read, per kind (store property -> graph attribute).
 PROJECTED: dict[str, dict[str, str]] = {
@@ -21,14 +21,14 @@ PROJECTED: dict[str, dict[str, str]] = {
 }
 PROJECTED_RELS = (
     *ALL_ROLES,
-    "OCCURRED_IN",
-    "PART_OF",
-    "PARTY_TO",
-    "MEMBER_OF",
-    "WORKS_FOR",
-    "INVESTIGATES",
-    "ACCUSES",
-    "PROTECTS",
+    Rel.OCCURRED_IN,
+    Rel.PART_OF,
+    Rel.PARTY_TO,
+    Rel.MEMBER_OF,
+    Rel.WORKS_FOR,
+    Rel.INVESTIGATES,
+    Rel.ACCUSES,
+    Rel.PROTECTS,
 )
 
 

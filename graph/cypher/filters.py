@@ -16,7 +16,7 @@ from graph.access.policy import FULL, Viewer
 from graph.cypher.labels import checked_label, where_clause
 from graph.cypher.visibility import Screen, pseudonym_expr, pseudonymised, visible
 from graph.errors import ModelError
-from graph.model import ALL_ROLES, MODEL, ROLE_TYPES
+from graph.model import ALL_ROLES, MODEL, ROLE_TYPES, Rel
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def in_area(place: str, p: str) -> str:
     up = f"{place}_up"
     return (
         f"({place}.ubigeo STARTS WITH {p} OR ({place}.ubigeo IS NULL AND "
-        f"EXISTS {{ MATCH ({place})-[:PART_OF*1..{AREA_HOPS}]->({up}:Place) "
+        f"EXISTS {{ MATCH ({place})-[:{Rel.PART_OF}*1..{AREA_HOPS}]->({up}:Place) "
         f"WHERE {up}.ubigeo STARTS WITH {p} }}))"
     )
 
@@ -202,10 +202,12 @@ def actor_filter(c: Criteria, ps: Params) -> list[str]:
     if c.ubigeo:
         p = ps.add(c.ubigeo)
         roles = "|".join(ALL_ROLES)
-        located = _exists(ps, "(n)-[e:LOCATED_IN]->(pl:Place)", [in_area("pl", p)], ["pl"], ["e"])
+        located = _exists(
+            ps, f"(n)-[e:{Rel.LOCATED_IN}]->(pl:Place)", [in_area("pl", p)], ["pl"], ["e"]
+        )
         acted = _exists(
             ps,
-            f"(n)-[e:{roles}]->(i:Incident)-[o:OCCURRED_IN]->(pl:Place)",
+            f"(n)-[e:{roles}]->(i:Incident)-[o:{Rel.OCCURRED_IN}]->(pl:Place)",
             [in_area("pl", p)],
             ["i", "pl"],
             ["e", "o"],
@@ -225,7 +227,7 @@ def actor_filter(c: Criteria, ps: Params) -> list[str]:
         out.append(
             _exists(
                 ps,
-                "(n)-[e:PARTY_TO]->(d:LandDispute)",
+                f"(n)-[e:{Rel.PARTY_TO}]->(d:LandDispute)",
                 [f"d.driver IN {ps.add(list(c.drivers))}"],
                 ["d"],
                 ["e"],
@@ -245,7 +247,7 @@ def incident_filter(c: Criteria, ps: Params) -> list[str]:
     if c.ubigeo:
         p = ps.add(c.ubigeo)
         out.append(
-            _exists(ps, "(n)-[e:OCCURRED_IN]->(pl:Place)", [in_area("pl", p)], ["pl"], ["e"])
+            _exists(ps, f"(n)-[e:{Rel.OCCURRED_IN}]->(pl:Place)", [in_area("pl", p)], ["pl"], ["e"])
         )
     if c.name or c.role or c.actor_id:
         conds = []
@@ -258,7 +260,7 @@ def incident_filter(c: Criteria, ps: Params) -> list[str]:
         out.append(
             _exists(
                 ps,
-                "(n)-[e:PART_OF]->(d:LandDispute)",
+                f"(n)-[e:{Rel.PART_OF}]->(d:LandDispute)",
                 [f"d.driver IN {ps.add(list(c.drivers))}"],
                 ["d"],
                 ["e"],
@@ -293,7 +295,7 @@ def complaint_filter(c: Criteria, ps: Params) -> list[str]:
         out.append(
             _exists(
                 ps,
-                "(n)-[e:REPORTS]->(i:Incident)",
+                f"(n)-[e:{Rel.REPORTS}]->(i:Incident)",
                 [f"i.type IN {ps.add(list(c.incident_types))}"],
                 ["i"],
                 ["e"],
@@ -312,11 +314,17 @@ def dispute_filter(c: Criteria, ps: Params) -> list[str]:
         out.append(_in("status", c.statuses, ps))
     if c.ubigeo:
         p = ps.add(c.ubigeo)
-        out.append(_exists(ps, "(n)-[e:LOCATED_IN]->(pl:Place)", [in_area("pl", p)], ["pl"], ["e"]))
+        out.append(
+            _exists(ps, f"(n)-[e:{Rel.LOCATED_IN}]->(pl:Place)", [in_area("pl", p)], ["pl"], ["e"])
+        )
     if c.actor_id:
         out.append(
             _exists(
-                ps, "(n)<-[e:PARTY_TO]-(a:Actor)", [f"a.id = {ps.add(c.actor_id)}"], ["a"], ["e"]
+                ps,
+                f"(n)<-[e:{Rel.PARTY_TO}]-(a:Actor)",
+                [f"a.id = {ps.add(c.actor_id)}"],
+                ["a"],
+                ["e"],
             )
         )
     return out
@@ -341,7 +349,11 @@ def case_filter(c: Criteria, ps: Params) -> list[str]:
     if c.actor_id:
         out.append(
             _exists(
-                ps, "(n)-[e:ACCUSES]->(a:Actor)", [f"a.id = {ps.add(c.actor_id)}"], ["a"], ["e"]
+                ps,
+                f"(n)-[e:{Rel.ACCUSES}]->(a:Actor)",
+                [f"a.id = {ps.add(c.actor_id)}"],
+                ["a"],
+                ["e"],
             )
         )
     return out

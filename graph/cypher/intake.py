@@ -4,6 +4,7 @@ resolving their actors across complaints, and re-extraction."""
 from __future__ import annotations
 
 from graph.cypher.labels import checked_label
+from graph.model import Rel
 
 # --- complaints (durable intake) -----------------------------------------------------
 
@@ -81,7 +82,7 @@ COMPLAINTS_STATE = (
 
 CANDIDATES_BY_NAME_KEYS = (
     "UNWIND $rows AS row UNWIND row.keys AS key "
-    "MATCH (k:NameKey {id: key})<-[:HAS_NAME_KEY]-(a:Actor) WHERE a.id <> row.id "
+    f"MATCH (k:NameKey {{id: key}})<-[:{Rel.HAS_NAME_KEY}]-(a:Actor) WHERE a.id <> row.id "
     "RETURN DISTINCT row.id AS id, a.id AS other, a.name AS name, labels(a) AS labels "
     "LIMIT $limit"
 )
@@ -90,9 +91,10 @@ CANDIDATES_BY_NAME_KEYS = (
 # back out to the other would read every member of the community.
 SHARED_CONTEXT = (
     "UNWIND $pairs AS p "
-    "MATCH (a:Actor {id: p.a})-[:MEMBER_OF|WORKS_FOR|PARTY_TO]->(x) "
+    f"MATCH (a:Actor {{id: p.a}})-[:{Rel.MEMBER_OF}|{Rel.WORKS_FOR}|{Rel.PARTY_TO}]->(x) "
     "WITH p, collect(DISTINCT x.id) AS mine "
-    "MATCH (b:Actor {id: p.b})-[:MEMBER_OF|WORKS_FOR|PARTY_TO]->(y) WHERE y.id IN mine "
+    f"MATCH (b:Actor {{id: p.b}})-[:{Rel.MEMBER_OF}|{Rel.WORKS_FOR}|{Rel.PARTY_TO}]->(y) "
+    "WHERE y.id IN mine "
     "RETURN p.a AS a, p.b AS b, count(DISTINCT y) AS shared"
 )
 
@@ -125,12 +127,12 @@ FACTS_CITING = (
     "MATCH (c:Complaint {id: $id})-[r]->(x) "
     "RETURN type(r) AS type, c.id AS start, x.id AS end, properties(r) AS props "
     "UNION ALL "
-    "MATCH (:Complaint {id: $id})-[:REPORTS]->(i:Incident)-[r]-(o) "
+    f"MATCH (:Complaint {{id: $id}})-[:{Rel.REPORTS}]->(i:Incident)-[r]-(o) "
     "WHERE $id IN coalesce(r.sources, []) "
     "RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, "
     "properties(r) AS props "
     "UNION ALL "
-    "MATCH (:Complaint {id: $id})-[:MENTIONS]->(a:Actor)-[r]->(o) "
+    f"MATCH (:Complaint {{id: $id}})-[:{Rel.MENTIONS}]->(a:Actor)-[r]->(o) "
     "WHERE NOT o:Incident AND NOT o:NameKey AND $id IN coalesce(r.sources, []) "
     "RETURN type(r) AS type, a.id AS start, o.id AS end, properties(r) AS props"
 )
@@ -151,9 +153,10 @@ def still_held(label: str) -> str:
     """
     return (
         f"UNWIND $ids AS id MATCH (n:{checked_label(label)} {{id: id}}) "
-        "OPTIONAL MATCH (n)-[r]-(o) WHERE type(r) <> 'HAS_NAME_KEY' "
-        "AND NOT (type(r) IN ['MENTIONS', 'REPORTS'] AND o.id = $cid) "
-        "AND NOT (type(r) = 'POSSIBLY_SAME_AS' AND coalesce(r.decision, 'open') = 'open') "
+        f"OPTIONAL MATCH (n)-[r]-(o) WHERE type(r) <> '{Rel.HAS_NAME_KEY}' "
+        f"AND NOT (type(r) IN ['{Rel.MENTIONS}', '{Rel.REPORTS}'] AND o.id = $cid) "
+        f"AND NOT (type(r) = '{Rel.POSSIBLY_SAME_AS}' "
+        "AND coalesce(r.decision, 'open') = 'open') "
         "WITH id, n, count(r) AS edges "
         "RETURN id, edges > 0 OR n.merged_into IS NOT NULL "
         "OR EXISTS { MATCH (a:Alert {subject_id: id}) } "
@@ -167,12 +170,13 @@ def delete_nodes(label: str) -> str:
     """Delete some nodes with their edges; returns the name index keys they had."""
     return (
         f"UNWIND $ids AS id MATCH (n:{checked_label(label)} {{id: id}}) "
-        "OPTIONAL MATCH (n)-[:HAS_NAME_KEY]->(k:NameKey) "
+        f"OPTIONAL MATCH (n)-[:{Rel.HAS_NAME_KEY}]->(k:NameKey) "
         "WITH n, collect(k.id) AS keys DETACH DELETE n RETURN keys"
     )
 
 
 NAME_KEYS_UNUSED_DELETE = (
     "UNWIND $ids AS id MATCH (k:NameKey {id: id}) "
-    "WHERE NOT EXISTS { MATCH (k)<-[:HAS_NAME_KEY]-() } DELETE k RETURN count(k) AS deleted"
+    f"WHERE NOT EXISTS {{ MATCH (k)<-[:{Rel.HAS_NAME_KEY}]-() }} "
+    "DELETE k RETURN count(k) AS deleted"
 )

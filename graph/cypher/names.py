@@ -9,7 +9,7 @@ from graph.access.policy import Viewer
 from graph.cypher.labels import checked_label, where_clause
 from graph.cypher.visibility import projection, pseudonymised, visible_nodes
 from graph.errors import ModelError
-from graph.model import MODEL
+from graph.model import MODEL, Rel
 
 
 def complaint_texts(viewer: Viewer) -> str:
@@ -34,7 +34,7 @@ def complaint_persons(viewer: Viewer) -> str:
     return (
         "UNWIND $ids AS id MATCH (c:Complaint {id: id})"
         f"{where_clause(visible_nodes(viewer, 'c'))} "
-        f"OPTIONAL MATCH (c)-[m:MENTIONS]->(p:Person) WHERE {hidden} "
+        f"OPTIONAL MATCH (c)-[m:{Rel.MENTIONS}]->(p:Person) WHERE {hidden} "
         "WITH c, collect({no: p.pseudonym_no, name: p.name, aliases: p.aliases, "
         "starts: m.starts, ends: m.ends}) AS persons "
         "RETURN c.id AS id, c.confidentiality AS confidentiality, persons"
@@ -48,8 +48,8 @@ def incident_sources(viewer: Viewer) -> str:
     hidden = pseudonymised(viewer, "p") or "false"
     return (
         "UNWIND $ids AS id MATCH (i:Incident {id: id}) "
-        "OPTIONAL MATCH (i)<-[:REPORTS]-(c:Complaint) "
-        f"OPTIONAL MATCH (c)-[:MENTIONS]->(p:Person) WHERE {hidden} "
+        f"OPTIONAL MATCH (i)<-[:{Rel.REPORTS}]-(c:Complaint) "
+        f"OPTIONAL MATCH (c)-[:{Rel.MENTIONS}]->(p:Person) WHERE {hidden} "
         "WITH id, collect(c.confidentiality) AS confidentiality, "
         "collect({no: p.pseudonym_no, name: p.name, aliases: p.aliases}) AS persons "
         "RETURN id, confidentiality, persons"

@@ -8,7 +8,7 @@ from graph.access.policy import Viewer
 from graph.cypher.labels import checked_label, conjunction, type_union, where_clause
 from graph.cypher.visibility import projection, visible, visible_edges, visible_nodes
 from graph.errors import ModelError
-from graph.model import ALL_ROLES, MODEL
+from graph.model import ALL_ROLES, MODEL, Rel
 
 # Relationships walked by paths and neighbourhoods unless the caller names others:
 # the facts between domain entities. Complaints (MENTIONS, REPORTS) are hubs that would
@@ -17,7 +17,7 @@ from graph.model import ALL_ROLES, MODEL
 DEFAULT_WALK = tuple(
     r.type
     for r in MODEL.relationships
-    if r.fact and not r.tentative and r.type not in ("MENTIONS", "REPORTS")
+    if r.fact and not r.tentative and r.type not in (Rel.MENTIONS, Rel.REPORTS)
 )
 WALKABLE = tuple(r.type for r in MODEL.relationships if r.fact)
 
@@ -76,25 +76,27 @@ _TIMELINES = {
         "collect(type(r)) AS roles, null AS via",
     ),
     "members": (
-        f"(a:Actor {{id: $id}})<-[e:MEMBER_OF|WORKS_FOR]-(p:Actor)-[r:{_ROLES}]->(i:Incident)",
+        f"(a:Actor {{id: $id}})<-[e:{Rel.MEMBER_OF}|{Rel.WORKS_FOR}]-(p:Actor)"
+        f"-[r:{_ROLES}]->(i:Incident)",
         ["a", "p", "i"],
         ["e", "r"],
         "collect(type(r)) AS roles, p.id AS via",
     ),
     "place": (
-        "(p:Place {id: $id})<-[:PART_OF*0..3]-(q:Place)<-[e:OCCURRED_IN]-(i:Incident)",
+        f"(p:Place {{id: $id}})<-[:{Rel.PART_OF}*0..3]-(q:Place)"
+        f"<-[e:{Rel.OCCURRED_IN}]-(i:Incident)",
         ["p", "q", "i"],
         ["e"],
         "[] AS roles, q.id AS via",
     ),
     "dispute": (
-        "(d:LandDispute {id: $id})<-[e:PART_OF]-(i:Incident)",
+        f"(d:LandDispute {{id: $id}})<-[e:{Rel.PART_OF}]-(i:Incident)",
         ["d", "i"],
         ["e"],
         "[] AS roles, null AS via",
     ),
     "case": (
-        "(c:Case {id: $id})-[e:INVESTIGATES]->(i:Incident)",
+        f"(c:Case {{id: $id}})-[e:{Rel.INVESTIGATES}]->(i:Incident)",
         ["c", "i"],
         ["e"],
         "[] AS roles, null AS via",

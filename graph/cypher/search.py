@@ -11,7 +11,7 @@ from graph.cypher.labels import checked_label, conjunction
 from graph.cypher.listing import listing
 from graph.cypher.schema import fulltext_name
 from graph.cypher.visibility import pseudonym_expr, pseudonymised, visible_nodes
-from graph.model import MODEL
+from graph.model import MODEL, Rel
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
 
@@ -80,7 +80,7 @@ def search_by_name_keys(viewer: Viewer) -> str:
     hidden = pseudonymised(viewer, "n")
     conds = ["n.merged_into IS NULL", *visible_nodes(viewer, "n")]
     return (
-        "UNWIND $keys AS key MATCH (k:NameKey {id: key})<-[:HAS_NAME_KEY]-(n:Actor) "
+        f"UNWIND $keys AS key MATCH (k:NameKey {{id: key}})<-[:{Rel.HAS_NAME_KEY}]-(n:Actor) "
         f"WHERE {conjunction([*conds, *([f'NOT {hidden}'] if hidden else [])])} "
         "RETURN DISTINCT n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, "
         "null AS extra LIMIT $limit"

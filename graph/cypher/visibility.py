@@ -17,7 +17,7 @@ from graph.access.policy import FULL, Pseudonyms, Viewer
 from graph.access.pseudonyms import WORD
 from graph.errors import ModelError
 from graph.kinds import NodeKind
-from graph.model import MODEL
+from graph.model import MODEL, Rel
 from graph.store.repository import NodeView
 from nlp.text import fold
 
@@ -47,7 +47,7 @@ def visible_nodes(v: Viewer, *names: str) -> list[str]:
         return []
     out = []
     for n in names:
-        said = f"({n})<-[:MENTIONS|REPORTS]-({n}_by:Complaint)"
+        said = f"({n})<-[:{Rel.MENTIONS}|{Rel.REPORTS}]-({n}_by:Complaint)"
         out.append(
             f"(coalesce({n}.confidentiality, '') <> 'sealed' AND "
             f"(NOT EXISTS {{ MATCH {said} WHERE {n}_by.confidentiality = 'sealed' }} OR "

@@ -20,7 +20,7 @@ from graph.access.policy import Viewer
 from graph.documents.drawing import graph_svg
 from graph.documents.page import Doc
 from graph.errors import ConfigError, NotFound
-from graph.model import ALL_ROLES, ROLE_TYPES, SUSPECT_ROLE
+from graph.model import ALL_ROLES, ROLE_TYPES, SUSPECT_ROLE, Rel
 from graph.reads import Edge, LinkSpec, links, nodes_by_ids
 from graph.store.bolt import Store
 from graph.store.repository import NodeView
@@ -70,20 +70,20 @@ def gather(store: Store, case_id: str, viewer: Viewer) -> Dossier:
                 if spec.other == "Incident" and link.node not in d.incidents:
                     d.incidents.append(link.node)
 
-    follow(LinkSpec("Case", ("INVESTIGATES",), True, "Incident", "date"), [case_id])
-    follow(LinkSpec("Case", ("ACCUSES",), True, "Actor"), [case_id])
+    follow(LinkSpec("Case", (Rel.INVESTIGATES,), True, "Incident", "date"), [case_id])
+    follow(LinkSpec("Case", (Rel.ACCUSES,), True, "Actor"), [case_id])
     ids = [i.id for i in d.incidents]
     if ids:
         follow(LinkSpec("Incident", ALL_ROLES, False, "Actor"), ids)
         # suspects a reviewer rejected, or who are authors of the act already, stay out
-        authors = {(e.start, e.end) for e in d.edges if e.type == "PERPETRATOR_OF"}
+        authors = {(e.start, e.end) for e in d.edges if e.type == Rel.PERPETRATOR_OF}
         follow(
             LinkSpec("Incident", (SUSPECT_ROLE,), False, "Actor"),
             ids,
             lambda e: e.props.get("review") != "rejected" and (e.start, e.end) not in authors,
         )
-        follow(LinkSpec("Incident", ("OCCURRED_IN",), True, "Place"), ids)
-        follow(LinkSpec("Incident", ("REPORTS",), False, "Complaint", "received"), ids)
+        follow(LinkSpec("Incident", (Rel.OCCURRED_IN,), True, "Place"), ids)
+        follow(LinkSpec("Incident", (Rel.REPORTS,), False, "Complaint", "received"), ids)
     d.incidents.sort(key=lambda i: (str(i.props.get("date") or ""), i.id))
     sources = {s for e in d.edges for s in e.props.get("sources") or []}
     sources |= {i for i, v in d.nodes.items() if v.kind == "Complaint"}
@@ -139,7 +139,7 @@ def render(d: Dossier) -> Doc:
             for e in named:
                 doc.p(f"{_name(d.nodes[e.start])} — mencionado, sin atribución ({e.type})")
                 _evidence(doc, e)
-    accused = [e for e in d.edges if e.type == "ACCUSES"]
+    accused = [e for e in d.edges if e.type == Rel.ACCUSES]
     if accused:
         doc.h(2, "Imputados / Accused")
         doc.ul([f"{_name(d.nodes[e.end])} ({e.end})" for e in accused])
@@ -172,7 +172,7 @@ def _places(d: Dossier, incident_id: str) -> str:
     names = [
         _name(d.nodes[e.end])
         for e in d.edges
-        if e.type == "OCCURRED_IN" and e.start == incident_id and e.end in d.nodes
+        if e.type == Rel.OCCURRED_IN and e.start == incident_id and e.end in d.nodes
     ]
     return ", ".join(names) or "—"
 

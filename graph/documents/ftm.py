@@ -17,7 +17,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from graph.documents.exported import Export, edge_props, node_props
-from graph.model import ACTOR_KINDS, ROLE_TYPES
+from graph.model import ACTOR_KINDS, ROLE_TYPES, Rel
 
 ORG_SCHEMA = {"company": "Company", "state_agency": "PublicBody", "police": "PublicBody",
               "military": "PublicBody", "prosecutor_office": "PublicBody"}  # fmt: skip
@@ -100,7 +100,7 @@ def entities(export: Export, source_base: str | None = None) -> Iterator[dict[st
                 end.add(prop, start.id)
             _proof(end, sources, source_base)
             continue
-        if edge.type == "OCCURRED_IN" and start.schema.is_a("Event"):
+        if edge.type == Rel.OCCURRED_IN and start.schema.is_a("Event"):
             start.add("location", _name(export.nodes[edge.end]))
             start.add("addressEntity", end.id)
             continue
@@ -123,8 +123,12 @@ def entities(export: Export, source_base: str | None = None) -> Iterator[dict[st
 
 
 def _link_schema(rel_type: str, start: EntityProxy, end: EntityProxy) -> str:
-    if rel_type == "MEMBER_OF" and end.schema.is_a("Organization"):
+    if rel_type == Rel.MEMBER_OF and end.schema.is_a("Organization"):
         return "Membership"
-    if rel_type == "WORKS_FOR" and start.schema.is_a("Person") and end.schema.is_a("Organization"):
+    if (
+        rel_type == Rel.WORKS_FOR
+        and start.schema.is_a("Person")
+        and end.schema.is_a("Organization")
+    ):
         return "Employment"
     return "UnknownLink"

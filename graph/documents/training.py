@@ -24,7 +24,7 @@ from graph.cypher.filters import Criteria
 from graph.documents.drawing import bars_svg, graph_svg
 from graph.documents.page import Doc
 from graph.errors import ModelError
-from graph.model import ALL_ROLES, ROLE_TYPES
+from graph.model import ALL_ROLES, ROLE_TYPES, Rel
 from graph.reads import LinkPage, LinkSpec, links, list_page
 from graph.store.bolt import Store
 from graph.store.repository import NodeView
@@ -116,11 +116,11 @@ def case_study(
     edges = []
     empty = LinkPage()
     parties = links(
-        store, LinkSpec("LandDispute", ("PARTY_TO",), False, "Actor"), [dispute.id], 200,
+        store, LinkSpec("LandDispute", (Rel.PARTY_TO,), False, "Actor"), [dispute.id], 200,
         viewer=viewer,
     ).get(dispute.id, empty)  # fmt: skip
     incidents = links(
-        store, LinkSpec("LandDispute", ("PART_OF",), False, "Incident", "date"), [dispute.id],
+        store, LinkSpec("LandDispute", (Rel.PART_OF,), False, "Incident", "date"), [dispute.id],
         200, viewer=viewer,
     ).get(dispute.id, empty)  # fmt: skip
     incident_ids = [link.node.id for link in incidents.items]
@@ -132,7 +132,7 @@ def case_study(
             viewer=viewer,
         )  # fmt: skip
         places = links(
-            store, LinkSpec("Incident", ("OCCURRED_IN",), True, "Place"), incident_ids, 20,
+            store, LinkSpec("Incident", (Rel.OCCURRED_IN,), True, "Place"), incident_ids, 20,
             viewer=viewer,
         )  # fmt: skip
     for page in (parties, incidents, *roles.values(), *places.values()):

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from graph.intake.durable import Extraction, Outcome
 from graph.intake.resolution import key_id, name_keys
+from graph.model import Rel
 from graph.rows import Evidence, FactRecord, NodeRecord
 from nlp.gazetteers import Place
 from nlp.gazetteers import load as load_gazetteer
@@ -101,7 +102,7 @@ def _parent_places(ubigeo: str) -> tuple[list[NodeRecord], list[FactRecord]]:
     lineage = gaz.lineage(ubigeo)
     for child, parent in itertools.pairwise(lineage):
         nodes.append(_place_node(parent))
-        facts.append(FactRecord("PART_OF", f"plc_{child.ubigeo}", f"plc_{parent.ubigeo}"))
+        facts.append(FactRecord(Rel.PART_OF, f"plc_{child.ubigeo}", f"plc_{parent.ubigeo}"))
     return nodes, facts
 
 
@@ -118,15 +119,17 @@ def to_extraction(cid: str, result: DocResult) -> Extraction:
         if e.type != "place":  # the name index that review candidates are found through
             for key in name_keys(e.canonical):
                 nodes.append(NodeRecord("NameKey", key_id(key), {"key": key}))
-                facts.append(FactRecord("HAS_NAME_KEY", ids[e.key], key_id(key)))
+                facts.append(FactRecord(Rel.HAS_NAME_KEY, ids[e.key], key_id(key)))
         for mention in e.mentions[:MAX_MENTIONS]:
-            facts.append(FactRecord("MENTIONS", cid, ids[e.key], evidence=_evidence(cid, mention)))
+            facts.append(
+                FactRecord(Rel.MENTIONS, cid, ids[e.key], evidence=_evidence(cid, mention))
+            )
         if e.type == "place" and e.ubigeo:
             if e.level in FEATURE_LEVELS:  # the unit it lies in, then that unit's parents
                 unit = load_gazetteer().places.get(e.ubigeo)
                 if unit is not None:
                     nodes.append(_place_node(unit))
-                    facts.append(FactRecord("PART_OF", ids[e.key], f"plc_{e.ubigeo}"))
+                    facts.append(FactRecord(Rel.PART_OF, ids[e.key], f"plc_{e.ubigeo}"))
             more_nodes, more_facts = _parent_places(e.ubigeo)
             nodes += more_nodes
             facts += more_facts
@@ -143,31 +146,33 @@ def to_extraction(cid: str, result: DocResult) -> Extraction:
             props.update(date=inc.date, date_precision=inc.date_precision)
         nodes.append(NodeRecord("Incident", iid, props))
         ev = _evidence(cid, inc.evidence)
-        facts.append(FactRecord("REPORTS", cid, iid, evidence=ev))
+        facts.append(FactRecord(Rel.REPORTS, cid, iid, evidence=ev))
         for key in inc.perpetrators:
             if kinds[key] in {"person", "organization", "community"}:
                 facts.append(
-                    FactRecord("PERPETRATOR_OF", ids[key], iid, {"status": "alleged"}, evidence=ev)
+                    FactRecord(
+                        Rel.PERPETRATOR_OF, ids[key], iid, {"status": "alleged"}, evidence=ev
+                    )
                 )
         # named, not attributed the act: pending review, never an accusation; an actor
         # the text gives a role in the incident is not a suspect of it as well
         placed = {*inc.perpetrators, *inc.victims, *inc.witnesses}
         for key in dict.fromkeys(inc.suspects):
             if key not in placed and kinds[key] in {"person", "organization", "community"}:
-                facts.append(FactRecord("SUSPECTED_OF", ids[key], iid, evidence=ev))
+                facts.append(FactRecord(Rel.SUSPECTED_OF, ids[key], iid, evidence=ev))
         for key in inc.victims:
             if kinds[key] in {"person", "organization", "community"}:
-                facts.append(FactRecord("VICTIM_OF", ids[key], iid, evidence=ev))
+                facts.append(FactRecord(Rel.VICTIM_OF, ids[key], iid, evidence=ev))
         for key in inc.witnesses:
             if kinds[key] == "person":
-                facts.append(FactRecord("WITNESS_OF", ids[key], iid, evidence=ev))
+                facts.append(FactRecord(Rel.WITNESS_OF, ids[key], iid, evidence=ev))
         if inc.place and kinds.get(inc.place) == "place":
-            facts.append(FactRecord("OCCURRED_IN", iid, ids[inc.place], evidence=ev))
+            facts.append(FactRecord(Rel.OCCURRED_IN, iid, ids[inc.place], evidence=ev))
     for rel in result.relations:
-        rtype = "WORKS_FOR" if rel.type == "works_for" else "MEMBER_OF"
+        rtype = Rel.WORKS_FOR if rel.type == "works_for" else Rel.MEMBER_OF
         if kinds[rel.source] != "person":
             continue
-        if rtype == "WORKS_FOR" and kinds[rel.target] != "organization":
+        if rtype == Rel.WORKS_FOR and kinds[rel.target] != "organization":
             continue
         props = {"role": rel.role} if rel.role else {}
         facts.append(
@@ -199,10 +204,12 @@ def to_extraction(cid: str, result: DocResult) -> Extraction:
         ev = _evidence(cid, d.evidence)
         for key in d.parties:
             side = "claimant" if kinds[key] == "community" else "respondent"
-            facts.append(FactRecord("PARTY_TO", ids[key], did, {"side": side}, evidence=ev))
+            facts.append(FactRecord(Rel.PARTY_TO, ids[key], did, {"side": side}, evidence=ev))
         for iid, inc in zip(incident_ids, result.incidents, strict=True):
             if set(inc.victims) & set(d.parties) or set(inc.perpetrators) & set(d.parties):
-                facts.append(FactRecord("PART_OF", iid, did, evidence=_evidence(cid, inc.evidence)))
+                facts.append(
+                    FactRecord(Rel.PART_OF, iid, did, evidence=_evidence(cid, inc.evidence))
+                )
     return Extraction(VERSION, result.language, nodes, facts)
 
 

@@ -46,7 +46,7 @@ from graph.errors import DefensoresError, ModelError, StoreUnavailable
 from graph.intake.durable import BatchExtractor, Extraction, Outcome
 from graph.intake.facts import prepare, stamped
 from graph.intake.resolution import flag_candidates, to_look_up
-from graph.model import MODEL
+from graph.model import MODEL, Rel
 from graph.rows import FactRecord, NodeRecord, Row, chunks, fact_batches, node_batches, utc_now
 from graph.store.bolt import Store, Tx
 from graph.store.repository import DEFAULT_BATCH, write_all
@@ -60,8 +60,8 @@ Version = tuple[int, ...]
 EVIDENCE_COLUMNS = ("evidence_keys", "quotes", "starts", "ends", "methods", "confidences")
 MACHINE = frozenset(("model", "rule"))
 DECIDED = frozenset(("confirmed", "rejected"))
-ANCHORS = frozenset(("REPORTS", "MENTIONS"))  # a complaint's own edges to what it names
-UNTOUCHED = frozenset(("POSSIBLY_SAME_AS", "HAS_NAME_KEY"))
+ANCHORS = frozenset((Rel.REPORTS, Rel.MENTIONS))  # a complaint's own edges to what it names
+UNTOUCHED = frozenset((Rel.POSSIBLY_SAME_AS, Rel.HAS_NAME_KEY))
 REMOVABLE = ("Incident", "Actor", "LandDispute")  # what no support left is removed
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from graph.cypher import intake as cypher
-from graph.model import ACTOR_KINDS
+from graph.model import ACTOR_KINDS, Rel
 from graph.rows import Evidence, FactRecord, NodeRecord
 from graph.store.bolt import Store
 from graph.store.repository import upsert
@@ -28,7 +28,7 @@ from nlp.likeness import query_keys as query_keys
 from nlp.likeness import similarity as similarity
 
 # Edges that give two actors a context in common: a community, an organisation, a dispute.
-CONTEXT = ("MEMBER_OF", "WORKS_FOR", "PARTY_TO")
+CONTEXT = (Rel.MEMBER_OF, Rel.WORKS_FOR, Rel.PARTY_TO)
 MAX_CANDIDATES = 2000
 
 
@@ -54,8 +54,8 @@ def unindexed(
     }
     if not indexed:
         return list(nodes), list(facts)
-    kept = [f for f in facts if not (f.type == "HAS_NAME_KEY" and f.start in indexed)]
-    keys = {f.end for f in kept if f.type == "HAS_NAME_KEY"}
+    kept = [f for f in facts if not (f.type == Rel.HAS_NAME_KEY and f.start in indexed)]
+    keys = {f.end for f in kept if f.type == Rel.HAS_NAME_KEY}
     return [n for n in nodes if n.kind != "NameKey" or n.id in keys], kept
 
 
@@ -133,7 +133,7 @@ def flag_candidates(store: Store, named: Iterable[tuple[str, Iterable[NodeRecord
         # no "decision" here: a reviewer's decision is never overwritten
         facts.append(
             FactRecord(
-                "POSSIBLY_SAME_AS",
+                Rel.POSSIBLY_SAME_AS,
                 start,
                 end,
                 {"score": round(score, 1), "reason": reason},
