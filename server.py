@@ -1,7 +1,10 @@
-"""Defensores: configuration, the ASGI app, and the ``defensores`` command line.
+"""Defensores: the ASGI app, its wiring, and the ``defensores`` command line.
 
 The app's lifespan owns the store: it opens it (starting the embedded ArcadeDB when no
 Neo4j URI is set), runs the schema migrations, and closes it on shutdown.
+
+Over 400 lines as one idea: the wiring of the app and the command line's argument
+handling; what each command does lives in graph/.
 """
 
 from __future__ import annotations

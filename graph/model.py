@@ -10,6 +10,9 @@ Values are stored as plain Bolt types that both Neo4j 5 and ArcadeDB keep faithf
 strings, integers, floats, booleans and lists of those. Instants are ISO-8601 UTC
 strings (``2024-05-01T10:00:00Z``) and calendar dates ``YYYY-MM-DD`` strings, so they
 sort and compare as text on either server.
+
+Over 400 lines as one idea: the declarations are one list, read top to bottom; the
+machinery that checks them is in graph/kinds.py.
 """
 
 from __future__ import annotations

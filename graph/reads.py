@@ -5,6 +5,9 @@ role may see is built into each statement, so nothing it may not see is ever rea
 it) and plain values, and returns plain dataclasses; the batched ones (``nodes_by_ids``,
 ``links``) take many ids and cost one statement per label or per link kind, so
 DataLoaders above them keep a page of results at a constant number of queries.
+
+Over 400 lines as one idea: every read takes the same Viewer and returns the same
+NodeView rows; splitting it would scatter that contract.
 """
 
 from __future__ import annotations

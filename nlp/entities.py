@@ -3,6 +3,9 @@
 One entity per person, organisation, community or place the text names: full name, surname
 alone, "el apu", nicknames, acronyms, "la empresa" and community names merged within the
 document.
+
+Over 400 lines as one idea: resolving one document's mentions into entities is one pass
+over one table of mentions; its rules read each other's results.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The measures of issue 16 on the real-style reporting set, each listing what failed."""
+"""The measures of issue 16 on the real-style reporting set, each listing what failed.
+
+Over 400 lines as one idea: the measures share one alignment of predicted and gold
+entities; each is a few lines over it.
+"""
 
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ import networkx as nx  # type: ignore[import-untyped]
 from tests.paths import ROOT
 
 PACKAGES = ("graph", "schema", "nlp", "web")
-MAX_LINES = 600  # ARCHITECTURE.md: "no module over ~400 lines unless it is one idea"
+MAX_LINES = 600  # no module over this, whatever it holds
+ONE_IDEA = 400  # over this, the docstring says why the module is one idea
 GRAPH_TOP = 8  # modules directly in graph/ (the vocabulary and the few shared pieces)
 # graph/ may use these pure text functions of nlp/ anywhere: the keys it stores and
 # searches by must be computed exactly as the extractor computes them.
@@ -84,6 +85,14 @@ def test_no_module_is_over_the_size_limit() -> None:
         name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in modules().items()
     }
     assert {n: s for n, s in sizes.items() if s > MAX_LINES} == {}
+    unexplained = [
+        n
+        for n, s in sizes.items()
+        if s > ONE_IDEA
+        and "Over 400 lines as one idea"
+        not in (ast.get_docstring(ast.parse(modules()[n].read_text(encoding="utf-8"))) or "")
+    ]
+    assert unexplained == [], "say in the docstring why it is one idea, or split it"
 
 
 def test_graph_uses_nlp_only_through_the_adapter_and_its_pure_text_functions() -> None:
@@ -152,7 +161,7 @@ def test_test_modules_share_helpers_not_each_other() -> None:
     assert offenders == []
 
 
-def _code_strings(tree: ast.Module) -> list[ast.Constant]:
+def _code_strings(tree: ast.Module) -> list[tuple[int, str]]:
     """The string literals of a module that are code: not docstrings, not GraphQL
     descriptions (prose for API users), not the text parts around ``{...}`` fields."""
     prose: set[int] = set()
@@ -163,7 +172,7 @@ def _code_strings(tree: ast.Module) -> list[ast.Constant]:
         if isinstance(node, ast.keyword) and node.arg == "description":
             prose |= {id(n) for n in ast.walk(node.value)}
     return [
-        n
+        (n.lineno, n.value)
         for n in ast.walk(tree)
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in prose
     ]
@@ -177,10 +186,10 @@ def test_relationship_types_are_written_out_only_in_the_model() -> None:
     types = sorted({r.type for r in MODEL.relationships})
     word = re.compile(r"(?<![A-Za-z_])(" + "|".join(types) + r")(?![A-Za-z_])")
     offenders = [
-        f"{name}:{c.lineno} {c.value[:60]!r}"
+        f"{name}:{line} {text[:60]!r}"
         for name, path in modules().items()
         if name != "graph.model" and not name.startswith("nlp")
-        for c in _code_strings(ast.parse(path.read_text(encoding="utf-8")))
-        if word.search(c.value)
+        for line, text in _code_strings(ast.parse(path.read_text(encoding="utf-8")))
+        if word.search(text)
     ]
     assert offenders == []

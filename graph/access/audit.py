@@ -14,6 +14,9 @@ record and rehash it consistently: only a head kept elsewhere catches that. ``an
 signs the head (sequence number, hash, time) with a key kept outside the store
 (HMAC-SHA256) and appends it, as one JSON line, to a file outside the store;
 ``verify_anchors`` checks every such line against the chain.
+
+Over 400 lines as one idea: the chain is one structure: appending, verifying and
+anchoring must agree on the same hashing.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ runs an extractor, and writes the extracted facts together with the status
 everything. ``resume`` finds complaints left ``received``, ``extracting`` or ``failed``
 (up to ``MAX_ATTEMPTS``) and finishes them; facts are idempotent, so a re-run adds no
 duplicates.
+
+Over 400 lines as one idea: a complaint's life in the store (received, claimed,
+extracted or failed) is one state machine.
 """
 
 from __future__ import annotations

@@ -28,6 +28,9 @@ rest. A complaint changed meanwhile by another process is skipped, not overwritt
 Versions: an extractor is named ``name/X.Y…`` (``defensores-nlp/0.2``); versions of
 the same name compare by their numbers (``0.10`` after ``0.9``). A stored extractor of
 another name, none at all, or one without a readable version counts as older than any.
+
+Over 400 lines as one idea: replacing one complaint's extraction, keeping what reviewers
+decided, is one transaction's logic.
 """
 
 from __future__ import annotations
