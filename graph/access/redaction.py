@@ -21,9 +21,10 @@ redacted; the README says so.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from nlp.text import strip_marks
 
 PLACEHOLDER = "[persona]"
 PARTICLES = frozenset(
@@ -44,8 +45,7 @@ class Subject:
 
 
 def _fold_char(ch: str) -> str:
-    bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    low = bare.casefold()
+    low = strip_marks(ch).casefold()
     return low if len(low) == 1 else ch.lower()[:1] or " "
 
 

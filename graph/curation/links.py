@@ -19,7 +19,7 @@ from graph.rows import Evidence, FactRecord, Row, fact_batches, utc_now
 from graph.rows import fact_id as edge_id
 from graph.store.bolt import Store, Tx
 from graph.store.repository import DEFAULT_BATCH, write_all
-from nlp.text import fold
+from nlp.text import fold, strip_marks
 
 
 def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -27,8 +27,7 @@ def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        for c in bare.casefold():
+        for c in strip_marks(ch).casefold():
             if c.isspace():
                 if not chars or chars[-1] == " ":
                     continue
