@@ -39,7 +39,7 @@ from serving import free_port, fresh_store, start_server
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.access import tokens
-from tests.schema.test_bombs import (
+from tests.bombs import (
     ALIAS_BOMB,
     DEEP_LIST,
     fan_out_bomb,

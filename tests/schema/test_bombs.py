@@ -28,6 +28,7 @@ from schema import limits
 from schema.limits import MAX_COST
 from server import create_app
 from tests.auth import bearer
+from tests.bombs import ALIAS_BOMB, DEEP_LIST, fan_out_bomb, fragment_bomb, slow_to_validate
 from tests.live import serve
 
 pytestmark = pytest.mark.store
@@ -36,30 +37,6 @@ COSTLY = "The operation would cost"
 TOO_MANY = "Too many requests for this token; retry later."
 
 
-def fragment_bomb(levels: int = 22, leaf: str = "__typename") -> str:
-    """The issue's document: each fragment spreads the next one twice."""
-    fragments = [f"fragment F{i} on Query{{...F{i + 1} ...F{i + 1}}}" for i in range(levels - 1)]
-    fragments.append(f"fragment F{levels - 1} on Query{{{leaf}}}")
-    return "query{...F0} " + " ".join(fragments)
-
-
-def fan_out_bomb(levels: int = 12, width: int = 3) -> str:
-    """Distinct fragments, each spreading every fragment of the next level."""
-    names = [[f"L{level}x{i}" for i in range(width)] for level in range(levels + 1)]
-    fragments = []
-    for level in range(levels):
-        spreads = " ".join(f"...{n}" for n in names[level + 1])
-        fragments += [f"fragment {n} on Query {{ {spreads} }}" for n in names[level]]
-    fragments += [
-        f"fragment {n} on Query {{ __typename patterns {{ __typename }} }}" for n in names[levels]
-    ]
-    return f"query {{ ...{names[0][0]} }} " + " ".join(fragments)
-
-
-DEEP_LIST = """{ actors(first: 100) { nodes { id incidents(first: 500) { node { id
-  perpetrators(first: 500) { node { id name } } } } } } }"""
-COSTLY_FIELD = "actors(first: 100) { nodes { incidents(first: 100) { node { id type date } } } }"
-ALIAS_BOMB = "{ " + " ".join(f"a{i}: {COSTLY_FIELD}" for i in range(30)) + " }"
 BOMBS = {
     "fragments": fragment_bomb(),
     "fan-out": fan_out_bomb(),
@@ -169,14 +146,6 @@ def test_healthz_answers_while_bombs_are_in_flight(
         for t in threads:
             t.join(timeout=30)
     assert len(sent) >= 8  # bombs were sent the whole time, and answered
-
-
-def slow_to_validate(fragments: int = 400) -> str:
-    """Under every limit (cost 400), yet graphql-core's OverlappingFieldsCanBeMerged
-    compares every pair of the fragments: about a second of CPU."""
-    spreads = " ".join(f"...S{i}" for i in range(fragments))
-    definitions = " ".join(f"fragment S{i} on Query {{ __typename }}" for i in range(fragments))
-    return f"query {{ {spreads} }} {definitions}"
 
 
 def test_a_document_of_many_fragments_is_refused_before_validation(
