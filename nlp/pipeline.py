@@ -43,7 +43,7 @@ from nlp.patterns import (
     scan_titles,
     tries,
 )
-from nlp.result import DocResult
+from nlp.result import AdminUnit, DocResult
 from nlp.text import blank_markup
 
 log = logging.getLogger(__name__)
@@ -245,6 +245,12 @@ def make_extract(nlp: Language, name: str) -> Any:
         relations = rel_mod.relations(doc, entities)
         incidents = inc_mod.extract(doc, entities, found_dates, relations)
         disputes = rel_mod.disputes(doc, entities, incidents)
+        for e in entities:
+            if e.type == "place" and e.ubigeo:
+                e.lineage = [
+                    AdminUnit(p.ubigeo, p.name, p.level, p.lat, p.lon)
+                    for p in gaz.lineage(e.ubigeo)
+                ]
         doc._.result = DocResult(str(nlp.lang), True, entities, incidents, relations, disputes)
         return doc
 

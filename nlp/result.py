@@ -21,6 +21,18 @@ class Evidence:
     confidence: float
 
 
+@dataclass(frozen=True)
+class AdminUnit:
+    """An administrative unit of the UBIGEO gazetteer, as resolved for a place: what the
+    graph stores of it, so nothing downstream looks the gazetteer up again."""
+
+    ubigeo: str
+    name: str
+    level: str  # region | province | district
+    lat: float | None = None
+    lon: float | None = None
+
+
 @dataclass
 class Entity:
     """One entity of a document, with every mention of it found there."""
@@ -40,6 +52,9 @@ class Entity:
     )
     aliases: list[str] = field(default_factory=list)
     mentions: list[Evidence] = field(default_factory=list)
+    # for a place with a ubigeo: the unit it is (or, for a river or a town, lies in) and
+    # that unit's parents, most specific first
+    lineage: list[AdminUnit] = field(default_factory=list)
 
     @property
     def first(self) -> Evidence:

@@ -106,6 +106,9 @@ def test_graph_uses_nlp_only_through_the_adapter_and_its_pure_text_functions() -
         and a != NLP_ADAPTER
     )
     assert offenders == []
+    # nlp hands over what it resolved (a place's unit, parents, coordinates): graph does
+    # not look the gazetteer up again
+    assert not [(a, b) for a, b in g.edges if a.startswith("graph.") and b == "nlp.gazetteers"]
 
 
 def test_schema_leaves_the_pipeline_to_graph() -> None:

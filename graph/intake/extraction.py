@@ -26,13 +26,11 @@ from graph.intake.durable import Extraction, Outcome
 from graph.intake.resolution import key_id, name_keys
 from graph.model import Rel
 from graph.rows import Evidence, FactRecord, NodeRecord
-from nlp.gazetteers import Place
-from nlp.gazetteers import load as load_gazetteer
 from nlp.identity import identity_key
 from nlp.lexicon.incidents import SEVERITY
 from nlp.pipeline import VERSION, Extractor
 from nlp.places import FEATURE_LEVELS
-from nlp.result import DocResult, Entity
+from nlp.result import AdminUnit, DocResult, Entity
 from nlp.result import Evidence as NlpEvidence
 from nlp.worker import ExtractorProcess
 
@@ -76,7 +74,7 @@ def _node(e: Entity) -> NodeRecord:
     else:
         props["level"] = e.level or "locality"
         if e.ubigeo and e.level not in FEATURE_LEVELS:  # a river or a town is PART_OF it
-            place = load_gazetteer().places.get(e.ubigeo)
+            place = _unit(e)
             props.update(
                 ubigeo=e.ubigeo, lat=place.lat if place else None, lon=place.lon if place else None
             )
@@ -89,18 +87,22 @@ def _node(e: Entity) -> NodeRecord:
     return NodeRecord(kind, entity_id(e), props)
 
 
-def _place_node(place: Place) -> NodeRecord:
+def _unit(e: Entity) -> AdminUnit | None:
+    """The administrative unit a place's ubigeo names, as the NLP resolved it."""
+    return e.lineage[0] if e.lineage and e.lineage[0].ubigeo == e.ubigeo else None
+
+
+def _place_node(place: AdminUnit) -> NodeRecord:
     """The node of an administrative unit of the gazetteer."""
     props = {"name": place.name, "ubigeo": place.ubigeo, "level": place.level}
     return NodeRecord("Place", f"plc_{place.ubigeo}", {**props, "lat": place.lat, "lon": place.lon})
 
 
-def _parent_places(ubigeo: str) -> tuple[list[NodeRecord], list[FactRecord]]:
-    gaz = load_gazetteer()
+def _parent_places(e: Entity) -> tuple[list[NodeRecord], list[FactRecord]]:
+    """The parents of the unit of ``e``, each PART_OF the next (the NLP's lineage)."""
     nodes: list[NodeRecord] = []
     facts: list[FactRecord] = []
-    lineage = gaz.lineage(ubigeo)
-    for child, parent in itertools.pairwise(lineage):
+    for child, parent in itertools.pairwise(e.lineage):
         nodes.append(_place_node(parent))
         facts.append(FactRecord(Rel.PART_OF, f"plc_{child.ubigeo}", f"plc_{parent.ubigeo}"))
     return nodes, facts
@@ -126,11 +128,11 @@ def to_extraction(cid: str, result: DocResult) -> Extraction:
             )
         if e.type == "place" and e.ubigeo:
             if e.level in FEATURE_LEVELS:  # the unit it lies in, then that unit's parents
-                unit = load_gazetteer().places.get(e.ubigeo)
+                unit = _unit(e)
                 if unit is not None:
                     nodes.append(_place_node(unit))
                     facts.append(FactRecord(Rel.PART_OF, ids[e.key], f"plc_{e.ubigeo}"))
-            more_nodes, more_facts = _parent_places(e.ubigeo)
+            more_nodes, more_facts = _parent_places(e)
             nodes += more_nodes
             facts += more_facts
     incident_ids: list[str] = []

@@ -29,7 +29,7 @@ from graph.rows import FactRecord, NodeRecord
 from graph.store.bolt import Store
 from graph.store.config import Config
 from graph.store.repository import upsert
-from nlp.result import DocResult, Entity, Evidence, Incident
+from nlp.result import AdminUnit, DocResult, Entity, Evidence, Incident
 from server import create_app
 from tests.auth import bearer
 from tests.live import serve
@@ -245,6 +245,7 @@ def _result() -> DocResult:
         ubigeo="12",
         level="feature",
         mentions=[_said("río Ene")],
+        lineage=[AdminUnit("12", "Junín", "region")],  # as the NLP resolves it
     )
     threat = Incident(
         "threat", _said(TEXT), date=day(3), date_precision="day", place=river.key,
