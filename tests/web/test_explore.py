@@ -110,7 +110,13 @@ def test_a_prosecutor_searches_expands_reads_evidence_and_finds_paths(
         b.login(bearer(store, "prosecutor"))
         page.fill("#q", "Lucho Tapia")
         page.click("#search-btn")
-        page.locator("#results button", has_text="Lucho Tapia").first.click()
+        hit = page.locator("#results button", has_text="Lucho Tapia").first
+        try:
+            hit.wait_for(timeout=60_000)  # a loaded machine: seconds, not a minute
+        except Exception as exc:  # say what the page showed instead (seen once on Neo4j)
+            shown = page.locator("#message").inner_text(), page.locator("#results").inner_text()
+            raise AssertionError(f"no search hit; message and results shown: {shown!r}") from exc
+        hit.click()
         expect(page.locator("#graph-info")).to_contain_text("nodos")
         expect(page.locator("#node-list")).to_contain_text("threat")
         expect(page.locator("#node-list")).to_contain_text("property_damage")
