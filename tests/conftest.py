@@ -20,10 +20,11 @@ import pytest
 
 from graph.errors import StoreStartError
 from graph.store.bolt import Store
-from graph.store.config import NEO4J, StoreConfig
+from graph.store.config import StoreConfig
 from graph.store.local_neo4j import LocalNeo4j, missing_tools
 from graph.store.migrations import open_store
 from graph.store.repository import counts, delete_all_data
+from tests.processes import child_env
 
 BACKENDS = ["arcadedb", "neo4j"]
 REQUIRE_NEO4J = "DEFENSORES_REQUIRE_NEO4J"
@@ -141,19 +142,7 @@ def store_session(request: pytest.FixtureRequest) -> Store:
 def store_env(store_session: Store, request: pytest.FixtureRequest) -> dict[str, str]:
     """The environment that points a child process (the command line) at the same store
     as ``store``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    data_dir: Path = request.getfixturevalue("session_data_dir")
-    env["DEFENSORES_DATA_DIR"] = str(data_dir)
-    if store_session.backend == NEO4J:
-        config: StoreConfig = request.getfixturevalue("neo4j_config")
-        assert config.uri is not None and config.password is not None
-        env |= {
-            "DEFENSORES_NEO4J_URI": config.uri,
-            "DEFENSORES_NEO4J_USER": config.user,
-            "DEFENSORES_NEO4J_PASSWORD": config.password,
-            "DEFENSORES_NEO4J_DATABASE": config.database,
-        }
-    return env
+    return child_env(request, store_session)
 
 
 @pytest.fixture

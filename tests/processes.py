@@ -12,7 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psutil
+import pytest
 
+from graph.store.bolt import Store
+from graph.store.config import NEO4J, StoreConfig
 from graph.store.datadir import Paths
 
 
@@ -63,3 +66,20 @@ def gone(pid: int) -> bool:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return True
+
+
+def child_env(request: pytest.FixtureRequest, store: Store) -> dict[str, str]:
+    """The environment that points a child process (the command line, a server) at the
+    session's store ``store``, whichever backend it is."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
+    env["DEFENSORES_DATA_DIR"] = str(request.getfixturevalue("session_data_dir"))
+    if store.backend == NEO4J:
+        config: StoreConfig = request.getfixturevalue("neo4j_config")
+        assert config.uri is not None and config.password is not None
+        env |= {
+            "DEFENSORES_NEO4J_URI": config.uri,
+            "DEFENSORES_NEO4J_USER": config.user,
+            "DEFENSORES_NEO4J_PASSWORD": config.password,
+            "DEFENSORES_NEO4J_DATABASE": config.database,
+        }
+    return env

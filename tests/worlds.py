@@ -3,6 +3,7 @@ incidents and facts with evidence. Names and texts are invented."""
 
 from __future__ import annotations
 
+from graph.access import audit
 from graph.rows import Evidence, FactRecord, NodeRecord
 
 # --- a complaint, a sealed one and a protected person (the IDOR and export tests) -----
@@ -177,3 +178,15 @@ def known_graph() -> tuple[list[NodeRecord], list[FactRecord]]:
         FactRecord("MENTIONS", "cmp_known", "per_a", evidence=_known_ev("Ana Quíspe Mori")),
     ]
     return nodes, facts
+
+
+def audit_entry(n: int) -> audit.Entry:
+    """The n-th of a run of invented audit records (an analyst listing actors)."""
+    return audit.Entry(
+        who=f"user{n}",
+        role="analyst",
+        operation="actors",
+        kind="query",
+        variables_hash=audit.variables_hash({"n": n}),
+        persons=[f"per_{n}"],
+    )

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import signal
 import subprocess
@@ -31,13 +30,12 @@ import websockets
 
 from graph.access import tokens
 from graph.store.bolt import Store
-from graph.store.config import NEO4J, StoreConfig
 from schema.bodies import parse_body
 from schema.limits import MaskUnexpectedErrors
 from schema.logs import LogHygiene
 from tests.live import free_port, healthy
 from tests.paths import ROOT
-from tests.processes import wait_until
+from tests.processes import child_env, wait_until
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 
@@ -114,22 +112,6 @@ class Run:
     http: dict[str, httpx.Response | str] = field(default_factory=dict)  # or what failed
     ws: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
-
-
-def _env(request: pytest.FixtureRequest, store: Store) -> dict[str, str]:
-    """The environment that points the server at the session's store (as ``store_env``)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEFENSORES_")}
-    env["DEFENSORES_DATA_DIR"] = str(request.getfixturevalue("session_data_dir"))
-    if store.backend == NEO4J:
-        config: StoreConfig = request.getfixturevalue("neo4j_config")
-        assert config.uri is not None and config.password is not None
-        env |= {
-            "DEFENSORES_NEO4J_URI": config.uri,
-            "DEFENSORES_NEO4J_USER": config.user,
-            "DEFENSORES_NEO4J_PASSWORD": config.password,
-            "DEFENSORES_NEO4J_DATABASE": config.database,
-        }
-    return env
 
 
 def _bad_requests(url: str, token: str, run: Run) -> None:
@@ -225,7 +207,7 @@ def run(
         server = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--port", str(port)],
             cwd=ROOT,
-            env=_env(request, store_session),
+            env=child_env(request, store_session),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

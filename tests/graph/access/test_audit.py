@@ -20,19 +20,9 @@ from server import create_app
 from tests.auth import bearer
 from tests.live import serve
 from tests.paths import ROOT
+from tests.worlds import audit_entry as entry
 
 pytestmark = pytest.mark.store
-
-
-def entry(n: int) -> audit.Entry:
-    return audit.Entry(
-        who=f"user{n}",
-        role="analyst",
-        operation="actors",
-        kind="query",
-        variables_hash=audit.variables_hash({"n": n}),
-        persons=[f"per_{n}"],
-    )
 
 
 def chain(store: Store, n: int = 5) -> None:

@@ -16,19 +16,9 @@ from graph.access import audit
 from graph.errors import ConfigError
 from graph.store.bolt import Store
 from tests.paths import ROOT
+from tests.worlds import audit_entry as entry
 
 pytestmark = pytest.mark.store
-
-
-def entry(n: int) -> audit.Entry:
-    return audit.Entry(
-        who=f"user{n}",
-        role="analyst",
-        operation="actors",
-        kind="query",
-        variables_hash=audit.variables_hash({"n": n}),
-        persons=[f"per_{n}"],
-    )
 
 
 def grow(store: Store, upto: int) -> None:
