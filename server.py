@@ -476,11 +476,12 @@ def reextract_store(store: Store, since: str | None = None) -> dict[str, Any]:
     """Re-extract the stored complaints due (``graph.intake.reextract``), the NLP in a process
     of its own; returns the summary."""
     from graph.intake.extraction import batch_extractor
-    from graph.intake.reextract import reextract
+    from graph.intake.ingest import Again, IngestOptions, ingest
     from nlp.pipeline import VERSION
 
+    options = IngestOptions(again=Again(VERSION, since))
     with batch_extractor(own_process=True) as extractor:
-        done = reextract(store, extractor, VERSION, since=since)
+        done = ingest(store, (), extractor, options)
     return done.as_json()
 
 
@@ -488,7 +489,9 @@ def _reextract(args: argparse.Namespace, config: Config) -> int:
     with open_store(config.store) as store:
         summary = reextract_store(store, args.since)
     print(json.dumps(summary, ensure_ascii=False, indent=2))
-    return 1 if summary["errors"] else 0
+    if not summary["after_intake"]["ok"]:
+        return INGEST_ALERTS_MISSED
+    return INGEST_INCOMPLETE if summary["errors"] else 0
 
 
 # ``ingest`` exit codes (README, "Extraction (NLP)"); 2 is any error that stops a command

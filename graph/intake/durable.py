@@ -402,16 +402,22 @@ def process(
     return process_batch(store, [cid], batch, after=after)[cid]
 
 
+def failure(exc: Exception) -> str:
+    """Why a complaint was not extracted, as stored and reported: what the project said,
+    or only the kind of an unexpected error (its message may quote the text)."""
+    if isinstance(exc, DefensoresError):
+        return f"{type(exc).__name__}: {exc}"
+    return f"unexpected {type(exc).__name__}"
+
+
 def _finish(
     store: Store, cid: str, outcome: Extraction | Exception, known: dict[str, frozenset[str]]
 ) -> str:
     """Write one complaint's outcome alone; ``known`` gets the actors it named that were
     in the graph before."""
     if isinstance(outcome, Exception):
-        if isinstance(outcome, DefensoresError):
-            fail(store, cid, f"{type(outcome).__name__}: {outcome}")
-        else:
-            fail(store, cid, f"unexpected {type(outcome).__name__}")
+        fail(store, cid, failure(outcome))
+        if not isinstance(outcome, DefensoresError):
             log.error("extraction of %s failed unexpectedly: %s", cid, type(outcome).__name__)
         return "failed"
     try:
@@ -419,7 +425,7 @@ def _finish(
     except StoreUnavailable:
         raise
     except DefensoresError as exc:
-        fail(store, cid, f"{type(exc).__name__}: {exc}")
+        fail(store, cid, failure(exc))
         log.warning("writing the extraction of %s failed: %s", cid, type(exc).__name__)
         return "failed"
     return "extracted"
@@ -428,12 +434,14 @@ def _finish(
 AfterWrite = Callable[[list[str]], object]  # called with the ids just extracted
 
 
-def _resolve(outcome: Outcome) -> Extraction | Exception:
+def resolve(outcome: Outcome) -> Extraction | Exception:
+    """The extraction an outcome holds, or the exception that stopped it (a deferred
+    extraction runs now; whatever it raises is that complaint's failure, not the batch's)."""
     if isinstance(outcome, Extraction | Exception):
         return outcome
     try:
         return outcome()
-    except DefensoresError as exc:
+    except Exception as exc:  # reported per complaint by the caller
         return exc
 
 
@@ -454,7 +462,7 @@ def _write(
     failure is logged, never undoes what was stored."""
     status: dict[str, str] = {}
     known: dict[str, frozenset[str]] = {}  # per complaint: its actors already in the graph
-    pairs = list(zip([c for c, _, _ in claimed], map(_resolve, outcomes), strict=True))
+    pairs = list(zip([c for c, _, _ in claimed], map(resolve, outcomes), strict=True))
     ready = [(cid, o) for cid, o in pairs if isinstance(o, Extraction)]
     try:
         if ready:

@@ -11,7 +11,11 @@ The GraphQL mutations (``submitComplaint``, ``submitComplaints``) and the comman
   alone; the rest are stored ``STORE_BATCH`` at a time; then every complaint left
   pending is extracted (one this run stored, or one a run before it left), the NLP
   overlapping the writes (``durable.resume_batches``); a store that stops answering
-  ends the run, which reports what it could not do (a re-run finishes it).
+  ends the run, which reports what it could not do (a re-run finishes it);
+* a re-extraction (``again``: ``defensores reextract``, or the server on start): nothing
+  arrives; the complaints an older extractor read are extracted again and their facts
+  replaced, reviews kept (``graph.intake.reextract``), a store that stops answering
+  raises; candidates, risk and alerts follow as for new complaints.
 
 Validation happens once per complaint (``durable.validate`` hands over the checked
 complaint that ``durable.receive_checked`` stores). Events (GraphQL subscriptions) are
@@ -27,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from graph.analysis.alerts import AGAIN_BATCH, AfterIntake
-from graph.errors import DefensoresError, StoreUnavailable
+from graph.errors import DefensoresError, ModelError, StoreUnavailable
 from graph.intake.claims import states
 from graph.intake.durable import (
     ELSEWHERE,
@@ -44,6 +48,7 @@ from graph.intake.durable import (
     resume_batches,
     validate,
 )
+from graph.intake.reextract import Summary, reextract
 from graph.store.bolt import Store
 
 STORE_BATCH = 100  # a batch job stores this many complaints per statement
@@ -116,6 +121,15 @@ def arrivals(records: Iterable[SourceRecord], confidentiality: str) -> Iterator[
 
 
 @dataclass(frozen=True)
+class Again:
+    """A re-extraction: the complaints not extracted by ``current`` (with ``since``: by
+    that version or an older one) are extracted again."""
+
+    current: str  # the extractor's name and version, "defensores-nlp/0.3"
+    since: str | None = None
+
+
+@dataclass(frozen=True)
 class IngestOptions:
     """How ``ingest`` runs (the module's docstring tells a request from a batch job)."""
 
@@ -125,6 +139,7 @@ class IngestOptions:
     lock: AbstractContextManager[object] | None = None  # held while extracting and writing
     progress: Callable[[int], None] | None = None  # told how many complaints are extracted
     store_batch: int = STORE_BATCH
+    again: Again | None = None  # re-extract what is stored; nothing may arrive
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,7 @@ class Ingested:
     origins: dict[str, str] = field(default_factory=dict)  # complaint id -> its first origin
     after: AfterIntake | None = None  # None: alerts were not asked for
     interrupted: str | None = None  # why the run stopped early
+    reextracted: Summary | None = None  # what a re-extraction did
 
     @property
     def alerts(self) -> int:
@@ -173,6 +189,9 @@ class Ingested:
         return out
 
     def as_json(self) -> dict[str, Any]:
+        after = {"ok": True, "skipped": True} if self.after is None else self.after.report()
+        if self.reextracted is not None:
+            return {**self.reextracted.as_json(), "after_intake": after, "alerts": self.alerts}
         values = list(self.status.values())
         summary: dict[str, Any] = {
             "stored": sum(1 for r in self.receipts if r.created),
@@ -182,7 +201,6 @@ class Ingested:
             "failed": self.failures(),
             "invalid": [{"record": r.origin, "error": r.error} for r in self.refused],
         }
-        after = {"ok": True, "skipped": True} if self.after is None else self.after.report()
         summary["after_intake"] = after
         if not self.not_stored:  # the run got to extraction
             summary["alerts"] = self.alerts
@@ -205,6 +223,20 @@ def ingest(
     """Store, extract, write, flag candidates and raise alerts for what arrives."""
     options = options or IngestOptions()
     done = Ingested(after=AfterIntake(store) if options.alerts else None)
+    if options.again is not None:
+        if next(iter(arriving), None) is not None:
+            raise ModelError("a re-extraction takes no new complaints")
+        with options.lock or contextlib.nullcontext():
+            done.reextracted = reextract(
+                store,
+                _counting(extractor, options.progress),
+                options.again.current,
+                since=options.again.since,
+                after=done.after,
+            )
+        if done.after is not None and done.after.missed:
+            done.after.again()
+        return done
     if options.whole:
         checked = _check(arriving, done)
         if done.refused:

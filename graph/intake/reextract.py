@@ -46,7 +46,7 @@ from graph.curation.review import without_settled_suspicions
 from graph.cypher import intake as cypher
 from graph.cypher import write as write_q
 from graph.errors import DefensoresError, ModelError, StoreUnavailable
-from graph.intake.durable import BatchExtractor, Extraction, Outcome
+from graph.intake.durable import AfterWrite, BatchExtractor, Extraction, Outcome, failure, resolve
 from graph.intake.facts import prepare, stamped
 from graph.intake.resolution import flag_candidates, to_look_up
 from graph.model import MODEL, Rel
@@ -376,24 +376,10 @@ def due(store: Store, current: str, since: str | None = None) -> list[tuple[str,
     return [(str(r["id"]), r["extractor"]) for r in rows if is_due(r["extractor"], current, bound)]
 
 
-def _resolve(outcome: Outcome) -> Extraction | Exception:
-    if isinstance(outcome, Extraction | Exception):
-        return outcome
-    try:
-        return outcome()
-    except Exception as exc:  # reported per complaint
-        return exc
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, DefensoresError):
-        return f"{type(exc).__name__}: {exc}"
-    return f"unexpected {type(exc).__name__}"
-
-
 def _one(
     store: Store, summary: Summary, cid: str, expected: str | None, extraction: Extraction
-) -> None:
+) -> bool:
+    """Re-extract one complaint in a transaction of its own; whether it was."""
     now = utc_now()
     try:
         result = store.transaction(
@@ -402,12 +388,12 @@ def _one(
     except StoreUnavailable:
         raise
     except DefensoresError as exc:
-        summary.errors.append({"complaint": cid, "error": _reason(exc)})
+        summary.errors.append({"complaint": cid, "error": failure(exc)})
         log.warning("re-extraction of %s not written: %s", cid, type(exc).__name__)
-        return
+        return False
     if result is None:
         summary.skipped += 1
-        return
+        return False
     done, known = result
     summary.reextracted += 1
     summary.facts_added += done.added
@@ -419,6 +405,7 @@ def _one(
         flag_candidates(store, [(cid, to_look_up(extraction.nodes, extraction.facts, known))])
     except DefensoresError as exc:  # the facts are stored; candidates can be redone
         log.warning("review candidates of %s not written: %s", cid, exc)
+    return True
 
 
 def reextract(
@@ -428,13 +415,16 @@ def reextract(
     *,
     since: str | None = None,
     batch_size: int = 32,
+    after: AfterWrite | None = None,
 ) -> Summary:
     """Re-extract the complaints ``due`` with ``extractor`` (which writes ``current``).
 
     The NLP runs on batches of ``batch_size``; each complaint is written in a
     transaction of its own. A complaint whose extraction or write fails stays as it
     was and is listed in the summary's errors; if the store stops answering, the run
-    stops there (``StoreUnavailable``) and a re-run finishes it.
+    stops there (``StoreUnavailable``) and a re-run finishes it. ``after`` gets the ids
+    re-extracted in each batch (``graph.intake.ingest`` re-assesses risk and raises alerts
+    with it, as for new complaints); what it raises is logged, never undoes the writes.
     """
     summary = Summary(current, since)
     todo = due(store, current, since)
@@ -449,10 +439,16 @@ def reextract(
             outcomes: list[Outcome] = list(extractor(items))
         except Exception as exc:  # the whole batch failed: each complaint says why
             outcomes = [exc] * len(items)
+        written: list[str] = []
         for (cid, _, _), outcome in zip(items, outcomes, strict=True):
-            resolved = _resolve(outcome)
+            resolved = resolve(outcome)
             if isinstance(resolved, Exception):
-                summary.errors.append({"complaint": cid, "error": _reason(resolved)})
-                continue
-            _one(store, summary, cid, listed[cid], resolved)
+                summary.errors.append({"complaint": cid, "error": failure(resolved)})
+            elif _one(store, summary, cid, listed[cid], resolved):
+                written.append(cid)
+        if after is not None and written:
+            try:
+                after(written)
+            except DefensoresError as exc:
+                log.warning("after re-extraction of %d complaints: %s", len(written), exc)
     return summary

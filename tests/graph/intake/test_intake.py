@@ -19,11 +19,13 @@ from graph.intake.durable import (
     RAISED,
     ComplaintIn,
     Extraction,
+    Outcome,
     Sender,
     complaint_id,
     get,
     normalise_instant,
     process,
+    process_batch,
     receive,
     receive_batch,
     receive_many,
@@ -127,6 +129,24 @@ def test_unexpected_errors_mark_the_complaint_failed_without_details(store: Stor
     assert process(store, cid, crashing) == "failed"
     detail = get(store, cid)["status_detail"]
     assert detail == "unexpected RuntimeError"
+
+
+def test_a_deferred_extraction_that_crashes_fails_its_complaint_not_the_batch(
+    store: Store,
+) -> None:
+    """A batch extractor may hand over an extraction still to be finished (the NLP's
+    second stage): what that raises is its complaint's failure, never the others'."""
+    good, bad = (receive(store, ComplaintIn(text=t)).id for t in (TEXT, "Luz Vera fue atacada."))
+
+    def deferring(items: list[tuple[str, str, str]]) -> list[Outcome]:
+        def crash() -> Extraction:
+            raise RuntimeError("secret internals of the second stage")
+
+        return [crash if c == bad else toy_extractor(c, t, r) for c, t, r in items]
+
+    assert process_batch(store, [good, bad], deferring) == {good: "extracted", bad: "failed"}
+    assert get(store, bad)["status_detail"] == "unexpected RuntimeError"
+    assert pending(store) == [bad]
 
 
 def test_attempts_are_bounded(store: Store) -> None:
