@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import partial
@@ -290,8 +290,12 @@ def _who(by: str) -> str:
     return by.strip()
 
 
-def _update(store: Store, alert_id: str, decide: Any) -> tuple[Props, bool]:
-    """Read the alert, let ``decide`` return (props, entry) or None, write if needed."""
+# what a change does to an alert: (properties set, history entry, when), or None: nothing
+Decision = Callable[[Props], tuple[Props, str, str] | None]
+
+
+def _update(store: Store, alert_id: str, decide: Decision) -> tuple[Props, bool]:
+    """Read the alert, let ``decide`` return (props, entry, now) or None, write if needed."""
 
     def work(tx: Tx) -> tuple[Props, bool]:
         rows = tx.run(cypher.ALERT_GET, id=alert_id)

@@ -18,6 +18,7 @@ from followthemoney.proxy import EntityProxy
 
 from graph.documents.exported import Export, edge_props, node_props
 from graph.model import ACTOR_KINDS, ROLE_TYPES, Rel
+from graph.store.repository import NodeView
 
 ORG_SCHEMA = {"company": "Company", "state_agency": "PublicBody", "police": "PublicBody",
               "military": "PublicBody", "prosecutor_office": "PublicBody"}  # fmt: skip
@@ -43,13 +44,13 @@ def _id(node_id: str) -> str:
     return f"defensores-{node_id.replace('_', '-')}"
 
 
-def _schema(view: Any) -> str:
+def _schema(view: NodeView) -> str:
     if view.kind == "Organization":
         return ORG_SCHEMA.get(str(view.props.get("kind")), "Organization")
     return NODE_SCHEMA[view.kind]
 
 
-def _name(view: Any) -> str:
+def _name(view: NodeView) -> str:
     p = view.props
     if view.kind == "Complaint":
         return f"Denuncia {view.id}"

@@ -58,7 +58,7 @@ def _me() -> str:
     return f"{socket.gethostname()}:{pid}:{processes.started(pid) or 0.0:.2f}"
 
 
-def _lease_held(claimed_by: str, claimed_at: Any) -> bool:
+def _lease_held(claimed_by: str, claimed_at: object) -> bool:
     """True while the process that claimed a complaint may still be working on it."""
     if not claimed_by:
         return False

@@ -40,7 +40,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.curation.review import without_settled_suspicions
 from graph.cypher import intake as cypher
@@ -156,13 +156,24 @@ class _Done:
 # --- edges as plain data ----------------------------------------------------------------
 
 
-def _evidence(props: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+class Cited(NamedTuple):
+    """One evidence entry of an edge, as its columns store it (``EVIDENCE_COLUMNS``)."""
+
+    key: str  # "<complaint id>:<start>:<end>"
+    quote: str
+    start: int
+    end: int
+    method: str
+    confidence: float
+
+
+def _evidence(props: Mapping[str, Any]) -> list[Cited]:
     columns = [list(props.get(c) or []) for c in EVIDENCE_COLUMNS]
-    return list(zip(*columns, strict=False))
+    return [Cited._make(entry) for entry in zip(*columns, strict=False)]
 
 
-def _cites(entry: tuple[Any, ...], cid: str) -> bool:
-    return str(entry[0]).rsplit(":", 2)[0] == cid
+def _cites(entry: Cited, cid: str) -> bool:
+    return str(entry.key).rsplit(":", 2)[0] == cid
 
 
 def _decided(props: Mapping[str, Any]) -> bool:
@@ -176,24 +187,24 @@ def _decided(props: Mapping[str, Any]) -> bool:
 
 def _without(props: Mapping[str, Any], cid: str, now: str) -> dict[str, Any]:
     """The edge without the complaint's machine-made evidence."""
-    kept = [e for e in _evidence(props) if not (_cites(e, cid) and e[4] in MACHINE)]
+    kept = [e for e in _evidence(props) if not (_cites(e, cid) and e.method in MACHINE)]
     out = {k: v for k, v in props.items() if v is not None}
     for i, column in enumerate(EVIDENCE_COLUMNS):
         out[column] = [e[i] for e in kept]
-    cited = {str(e[0]).rsplit(":", 2)[0] for e in kept}
+    cited = {str(e.key).rsplit(":", 2)[0] for e in kept}
     out["sources"] = [s for s in dict.fromkeys(props.get("sources") or []) if s in cited]
-    out["confidence"] = max([0.0, *(float(e[5]) for e in kept)])
+    out["confidence"] = max([0.0, *(float(e.confidence) for e in kept)])
     out["updated_at"] = now
     return out
 
 
-def _new_evidence(facts: Iterable[FactRecord], cid: str) -> dict[Key, set[tuple[Any, ...]]]:
+def _new_evidence(facts: Iterable[FactRecord], cid: str) -> dict[Key, set[Cited]]:
     """The evidence the new extraction gives each edge, as stored entries."""
-    out: dict[Key, set[tuple[Any, ...]]] = defaultdict(set)
+    out: dict[Key, set[Cited]] = defaultdict(set)
     for f in facts:
         ev = f.evidence
         if ev is not None and ev.complaint_id == cid:
-            entry = (ev.key, ev.quote, ev.start, ev.end, ev.method, float(ev.confidence))
+            entry = Cited(ev.key, ev.quote, ev.start, ev.end, ev.method, float(ev.confidence))
             out[(f.type, f.start, f.end)].add(entry)
     return out
 
@@ -308,7 +319,7 @@ def replace_extraction(
     bare: list[Key] = []  # the complaint's mentions no longer found: kept if decided on
     gone: set[str] = set()  # ends of edges removed: removed too if nothing holds them
     for key, props in old.items():
-        mine = [e for e in _evidence(props) if _cites(e, cid) and e[4] in MACHINE]
+        mine = [e for e in _evidence(props) if _cites(e, cid) and e.method in MACHINE]
         if _decided(props):
             reviews += 1  # as it is; the new evidence, if any, is added below
             continue

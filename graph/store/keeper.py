@@ -20,7 +20,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from types import FrameType
 
 import psutil
 
@@ -227,7 +227,7 @@ def keep(
     base = State("starting", os.getpid(), processes.started(os.getpid()) or 0.0, database)
     stop = False
 
-    def on_signal(signum: int, frame: Any) -> None:
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         nonlocal stop
         stop = True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -138,7 +139,7 @@ def test_a_deferred_extraction_that_crashes_fails_its_complaint_not_the_batch(
     second stage): what that raises is its complaint's failure, never the others'."""
     good, bad = (receive(store, ComplaintIn(text=t)).id for t in (TEXT, "Luz Vera fue atacada."))
 
-    def deferring(items: list[tuple[str, str, str]]) -> list[Outcome]:
+    def deferring(items: Sequence[tuple[str, str, str]]) -> list[Outcome]:
         def crash() -> Extraction:
             raise RuntimeError("secret internals of the second stage")
 

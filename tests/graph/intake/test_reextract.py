@@ -440,14 +440,16 @@ def test_a_confirmed_suspicion_is_not_suspected_again(store: Store) -> None:
 def test_reextraction_is_an_ingest_and_reassesses_whom_the_new_facts_concern(
     store: Store,
 ) -> None:
-    c1, c2, c3 = ingest(store, TEXT_1, TEXT_2, TEXT_3)  # no alerts asked for: none assessed
+    cids = ingest(store, TEXT_1, TEXT_2, TEXT_3)  # no alerts asked for: none assessed
     julia = per("Julia Vega Soto")  # only the v2 extractor finds her (in c2)
     done = run_ingest(store, (), V2.many, IngestOptions(again=Again("toy/2")))
     summary = done.as_json()
     assert summary["reextracted"] == 3 and summary["errors"] == []
     assert summary["after_intake"] == {"ok": True, "assessed": 3, "failed": 0}
+    assert done.after is not None and done.after.assessed == set(cids)
     assert summary["alerts"] == 0  # one threat each: no level high enough for an alert
-    assert get_node(store, julia).props["risk_level"] == "low"  # assessed when she was found
+    found = get_node(store, julia)
+    assert found is not None and found.props["risk_level"] == "low"  # assessed when she was found
     # nothing left to do: a second run re-assesses nobody
     again = run_ingest(store, (), V2.many, IngestOptions(again=Again("toy/2"))).as_json()
     assert again["selected"] == 0 and again["after_intake"]["assessed"] == 0
@@ -461,7 +463,8 @@ def test_reextraction_without_alerts_assesses_nobody_and_takes_no_new_complaint(
     summary = run_ingest(store, (), V2.many, quiet).as_json()
     assert summary["reextracted"] == 1
     assert summary["after_intake"] == {"ok": True, "skipped": True}
-    assert "risk_level" not in get_node(store, per("Julia Vega Soto")).props
+    julia = get_node(store, per("Julia Vega Soto"))
+    assert julia is not None and "risk_level" not in julia.props
     arriving = [Arrival("inputs[0]", ComplaintIn(TEXT_1, "2024-03-05T10:00:00Z"))]
     with pytest.raises(ModelError, match="re-extraction takes no new complaints"):
         run_ingest(store, arriving, V2.many, quiet)
