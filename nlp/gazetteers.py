@@ -11,6 +11,13 @@ from typing import Any
 
 from unidecode import unidecode
 
+from nlp.lexicon.places import (
+    AREA_HEADS,
+    AREA_TAILS_EN,
+    BRIDGE_CUES,
+    RIVER_CUES,
+    ROAD_CUES,
+)
 from nlp.text import fold
 
 DATA = Path(__file__).with_name("gazetteer")
@@ -85,36 +92,6 @@ def _is_acronym(alias: str) -> bool:
 def feature_key(text: str) -> str:
     """The look-up key of a feature's name: folded, hyphens and commas as spaces."""
     return " ".join(re.sub(r"[-‐–,'’.()]", " ", fold(text)).split())
-
-
-RIVER_CUES = (
-    "rio {}",
-    "{} river",
-    "river {}",
-    "cuenca del {}",
-    "cuenca del rio {}",
-    "{} basin",
-    "orillas del {}",
-    "ribera del {}",
-    "margen del {}",
-    "banks of the {}",
-)
-ROAD_CUES = ("carretera {}", "via {}", "{} highway", "{} road")
-BRIDGE_CUES = ("puente {}", "{} bridge")
-# the short heads a protected area is also named by ("la reserva El Sira", "PN Manu")
-AREA_HEADS = {
-    "parque nacional": ("parque", "pn"),
-    "reserva nacional": ("reserva", "rn"),
-    "reserva comunal": ("reserva", "rc"),
-    "reserva paisajística": ("reserva",),
-    "reserva indígena": ("reserva", "reserva territorial"),
-    "santuario nacional": ("santuario", "sn"),
-    "santuario histórico": ("santuario", "sh"),
-    "bosque de protección": ("bosque", "bp"),
-    "zona reservada": ("zr",),
-    "área de conservación regional": ("acr", "area de conservacion"),
-}
-AREA_TAILS_EN = ("reserve", "park", "sanctuary", "forest", "refuge", "reserved zone")
 
 
 def _add(table: dict[str, list[Feature]], phrase: str, feature: Feature) -> None:

@@ -11,34 +11,18 @@ import itertools
 
 from rapidfuzz import fuzz
 
+from nlp.lexicon.names import (
+    LIKENESS_STOP,
+)
 from nlp.text import fold, phonetic
 
 REVIEW_FLOOR = 80.0
 CONTEXT_BONUS = 10.0
-STOP = {
-    "de",
-    "del",
-    "la",
-    "las",
-    "los",
-    "comunidad",
-    "nativa",
-    "campesina",
-    "sac",
-    "eirl",
-    "empresa",
-    "minera",
-    "native",
-    "community",
-    "the",
-    "and",
-    "y",
-}
 
 
 def _words(name: str) -> list[str]:
     words = [phonetic(w) for w in fold(name).replace(".", " ").split()]
-    return [w for w in words if len(w) > 3 and w not in STOP]
+    return [w for w in words if len(w) > 3 and w not in LIKENESS_STOP]
 
 
 def name_keys(name: str) -> list[str]:

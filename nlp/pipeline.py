@@ -32,6 +32,11 @@ from nlp import mentions as mention_mod
 from nlp import relations as rel_mod
 from nlp.features import scan_waters
 from nlp.gazetteers import load as load_gazetteer
+from nlp.lexicon.sentences import (
+    COMPANY_END,
+    LANGUAGE_STOP,
+    SENTENCE_OPENERS,
+)
 from nlp.mentions import resolve_overlaps
 from nlp.patterns import (
     Candidate,
@@ -57,56 +62,6 @@ if not Doc.has_extension("result"):
 if not Doc.has_extension("reference"):
     Doc.set_extension("reference", default=None)
 
-_STOP = {
-    "es": {
-        "de",
-        "la",
-        "que",
-        "el",
-        "en",
-        "los",
-        "del",
-        "se",
-        "las",
-        "por",
-        "un",
-        "con",
-        "una",
-        "su",
-        "para",
-        "fue",
-        "contra",
-        "comunidad",
-        "sus",
-        "al",
-    },
-    "en": {
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "was",
-        "by",
-        "his",
-        "her",
-        "were",
-        "with",
-        "on",
-        "community",
-        "they",
-        "from",
-        "that",
-        "for",
-        "has",
-        "had",
-    },
-    # neighbours whose texts share Spanish's short words ("de", "en", "por"): their own
-    # words keep a French or Portuguese complaint from being read as a Spanish one
-    "fr": {"le", "les", "des", "est", "et", "une", "dans", "pour", "qui", "pas", "du", "au"},
-    "pt": {"o", "os", "da", "do", "das", "dos", "foi", "uma", "na", "em", "ao", "pela"},
-}
-
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code; Spanish and English are preferred when the evidence is close."""
@@ -116,7 +71,9 @@ def detect_language(text: str) -> str:
         return str(lang)
     words = re.findall(r"[a-záéíóúñàâçèêëîïôûüãõ]+", sample.lower())
     if words:
-        ratios = {code: sum(w in stop for w in words) / len(words) for code, stop in _STOP.items()}
+        ratios = {
+            code: sum(w in stop for w in words) / len(words) for code, stop in LANGUAGE_STOP.items()
+        }
         best = max(MODELS, key=lambda k: ratios[k])
         if ratios[best] >= 0.12 and ratios[best] > ratios.get(str(lang), 0.0):
             return best
@@ -161,48 +118,6 @@ def make_rules(nlp: Language, name: str, english: bool) -> Any:
         return doc
 
     return rules
-
-
-COMPANY_END = re.compile(r"(?:S\.A\.C|S\.A|E\.I\.R\.L|S\.R\.L|S\.A\.A|Inc|Ltd|Corp)\.")
-SENTENCE_OPENERS = frozenset(
-    [
-        "el",
-        "la",
-        "los",
-        "las",
-        "en",
-        "un",
-        "una",
-        "desde",
-        "durante",
-        "según",
-        "segun",
-        "ese",
-        "esa",
-        "este",
-        "esta",
-        "ayer",
-        "hoy",
-        "sin",
-        "pero",
-        "además",
-        "ademas",
-        "luego",
-        "tras",
-        "the",
-        "on",
-        "in",
-        "a",
-        "an",
-        "this",
-        "that",
-        "since",
-        "during",
-        "according",
-        "but",
-        "after",
-    ]
-)
 
 
 @Language.factory("defensores_lines")

@@ -19,6 +19,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from nlp.gazetteers import Feature, Gazetteer, feature_key
+from nlp.lexicon.places import (
+    LOCALITY_HEADS,
+    LOCALITY_STOPLIST,
+    ROAD_NAME_HEADS,
+    ROAD_TAILS,
+    WATER_HEADS,
+    WATER_TAILS,
+)
 from nlp.text import fold
 
 if TYPE_CHECKING:
@@ -27,198 +35,6 @@ if TYPE_CHECKING:
 # the levels of places that are no administrative unit: they lie in one (their ubigeo)
 # but are not it, so they never share its node or its key
 FEATURE_LEVELS = frozenset({"feature", "locality"})
-
-# words that open the name of a populated place, dropped before the look-up
-LOCALITY_HEADS = (
-    "centro poblado de",
-    "centro poblado",
-    "c p",
-    "caserio de",
-    "caserio",
-    "anexo de",
-    "anexo",
-    "sector de",
-    "sector",
-    "localidad de",
-    "poblado de",
-    "pueblo de",
-    "ciudad de",
-    "the town of",
-    "town of",
-    "the village of",
-    "village of",
-    "the city of",
-    "city of",
-)
-ROAD_HEADS = ("carretera", "via", "trocha", "camino a", "camino", "road to", "puente")
-ROAD_TAILS = ("highway", "road", "bridge")
-WATER_HEADS = ("rio", "quebrada", "laguna", "lago", "cuenca del", "cuenca de")
-WATER_TAILS = ("river", "creek", "lake", "basin")
-
-# Populated places whose names are also common words, surnames or foreign places: they
-# are places only with a cue ("caserío Toma"), never from a preposition or the model.
-LOCALITY_STOPLIST = frozenset(
-    {
-        # common words
-        "alegria",
-        "alerta",
-        "andas",
-        "arma",
-        "caja",
-        "caldera",
-        "calzada",
-        "canaria",
-        "capillas",
-        "caras",
-        "centenario",
-        "chupa",
-        "colonia",
-        "concordia",
-        "copa",
-        "crucero",
-        "cuenca",
-        "el alto",
-        "el descanso",
-        "el sol",
-        "el verde",
-        "gallito",
-        "hongos",
-        "huertas",
-        "imperial",
-        "independencia",
-        "ingenio",
-        "el ingenio",
-        "jardin",
-        "la arena",
-        "la banda",
-        "la capilla",
-        "la cuesta",
-        "la curva",
-        "la grama",
-        "la horca",
-        "la matanza",
-        "la pared",
-        "la pareja",
-        "la pena",
-        "la soledad",
-        "la raya",
-        "la pampa",
-        "la quebrada",
-        "las lomas",
-        "lagunas",
-        "lajas",
-        "llama",
-        "lomas",
-        "madrigal",
-        "mala",
-        "manta",
-        "mara",
-        "marca",
-        "marcas",
-        "marco",
-        "mariposa",
-        "maravillas",
-        "maya",
-        "mayas",
-        "molino",
-        "molinos",
-        "mosca",
-        "naranjos",
-        "palo",
-        "palco",
-        "pausa",
-        "poroto",
-        "progreso",
-        "providencia",
-        "rosario",
-        "sana",
-        "sano",
-        "santa",
-        "sauce",
-        "siempre viva",
-        "soledad",
-        "suyo",
-        "toma",
-        "toro",
-        "trapiche",
-        "trinidad",
-        "vice",
-        "linderos",
-        "nueva vida",
-        "nueva luz",
-        "buena vista",
-        "vista alegre",
-        "monte bello",
-        "choco",
-        "circa",
-        "sion",
-        "moro",
-        "tambo",
-        "palma",
-        "colorado",
-        # surnames (and a saint's name) that are also towns
-        "mendoza",
-        "quispe",
-        "salas",
-        "morales",
-        "navarro",
-        "mejia",
-        "cordova",
-        "collazos",
-        "huanca",
-        "bernal",
-        "coronado",
-        "frias",
-        "montero",
-        "pantoja",
-        "talavera",
-        "zapatero",
-        "roque",
-        "tomas",
-        "moya",
-        "bolivar",
-        "sucre",
-        "deustua",
-        "orellana",
-        "laredo",
-        "oropesa",
-        "pinto",
-        "santiago",
-        "soraya",
-        "nicasio",
-        "magdalena",
-        "granada",
-        "castillo",
-        "herrera",
-        "vargas",
-        "ramos",
-        "flores",
-        "torres",
-        "campos",
-        "rivera",
-        "vega",
-        "cabrera",
-        "guzman",
-        # foreign places
-        "asia",
-        "habana",
-        "indiana",
-        "islandia",
-        "iberia",
-        "leticia",
-        "montevideo",
-        "ucrania",
-        "costa rica",
-        "puerto rico",
-        "ambato",
-        "cochabamba",
-        "salamanca",
-        "venecia",
-        "buenos aires",
-        "los angeles",
-        "san francisco",
-    }
-)
 
 
 @dataclass
@@ -248,13 +64,13 @@ def _strip(text: str, heads: Iterable[str], tails: Iterable[str] = ()) -> tuple[
 
 def has_cue(text: str) -> bool:
     """True when the mention names its kind: a river, a road, a centro poblado …"""
-    heads = (*LOCALITY_HEADS, *ROAD_HEADS, *WATER_HEADS)
+    heads = (*LOCALITY_HEADS, *ROAD_NAME_HEADS, *WATER_HEADS)
     return _strip(text, heads, (*ROAD_TAILS, *WATER_TAILS))[1]
 
 
 def is_water_or_road(text: str) -> bool:
     """True for "río X", "X river", "carretera X", "puente X": a feature, not a town."""
-    return _strip(text, (*ROAD_HEADS, *WATER_HEADS), (*ROAD_TAILS, *WATER_TAILS))[1]
+    return _strip(text, (*ROAD_NAME_HEADS, *WATER_HEADS), (*ROAD_TAILS, *WATER_TAILS))[1]
 
 
 def stoplisted(name: str, gaz: Gazetteer) -> bool:
@@ -283,7 +99,7 @@ def _regions_of_name(name: str, gaz: Gazetteer) -> list[str]:
 
 def _road_through(text: str, gaz: Gazetteer) -> Feature | None:
     """ "carretera Pucallpa-Tingo María", "puente Chanchamayo": through the places it names."""
-    name, cued = _strip(text, ROAD_HEADS, ROAD_TAILS)
+    name, cued = _strip(text, ROAD_NAME_HEADS, ROAD_TAILS)
     if not cued or not name:
         return None
     regions: list[str] = []

@@ -314,3 +314,24 @@ NICKNAME = re.compile(
     r"[\"'”’»]?",
     re.IGNORECASE,
 )
+
+# words two names may share or not without saying they name one actor (nlp.likeness)
+LIKENESS_STOP = {
+    "de",
+    "del",
+    "la",
+    "las",
+    "los",
+    "comunidad",
+    "nativa",
+    "campesina",
+    "sac",
+    "eirl",
+    "empresa",
+    "minera",
+    "native",
+    "community",
+    "the",
+    "and",
+    "y",
+}
