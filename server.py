@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from starlette.applications import Starlette
@@ -32,6 +32,9 @@ from graph.store.config import Config
 from graph.store.migrations import current_version, open_store
 from graph.store.repository import status
 from schema.logs import LOG_FORMAT, LogHygiene, log_config
+
+if TYPE_CHECKING:
+    from graph.intake.durable import BatchExtractor
 
 log = logging.getLogger("defensores")
 
@@ -52,7 +55,9 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "backend": store.backend, "schema_version": version})
 
 
-def create_app(config: Config, store: Store | None = None, extractor: Any = None) -> Starlette:
+def create_app(
+    config: Config, store: Store | None = None, extractor: BatchExtractor | None = None
+) -> Starlette:
     """The ASGI app. Its lifespan owns the store: it opens it and closes it on
     shutdown (a store handed over stays open: its owner closes it). ``extractor`` (a
     batch extractor) is loaded on the first submission when not given."""
