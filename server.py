@@ -16,7 +16,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -558,6 +558,27 @@ def _reassess(args: argparse.Namespace, config: Config) -> int:
     return 0 if after.ok else INGEST_ALERTS_MISSED
 
 
+# the commands besides ``serve`` and ``db``: those that need no store, and those that do
+WITHOUT_STORE: dict[str, Callable[[argparse.Namespace], int]] = {
+    "extract": _extract,
+    "evaluate": _evaluate,
+    "schema": _schema,
+}
+WITH_STORE: dict[str, Callable[[argparse.Namespace, Config], int]] = {
+    "ingest": _ingest,
+    "token": _token,
+    "audit": _audit,
+    "export": _export,
+    "backup": _backup,
+    "restore": _backup,
+    "dossier": _dossier,
+    "training-pack": _training_pack,
+    "reextract": _reextract,
+    "reassess": _reassess,
+    "neo4j": _neo4j,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     args = _parser().parse_args(argv)
@@ -566,33 +587,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(config)
         _raise_on_sigterm()
-        if args.command == "extract":
-            return _extract(args)
-        if args.command == "evaluate":
-            return _evaluate(args)
-        if args.command == "schema":
-            return _schema(args)
-        if args.command == "ingest":
-            return _ingest(args, config)
-        if args.command == "token":
-            return _token(args, config)
-        if args.command == "audit":
-            return _audit(args, config)
-        if args.command == "export":
-            return _export(args, config)
-        if args.command in ("backup", "restore"):
-            return _backup(args, config)
-        if args.command == "dossier":
-            return _dossier(args, config)
-        if args.command == "training-pack":
-            return _training_pack(args, config)
-        if args.command == "reextract":
-            return _reextract(args, config)
-        if args.command == "reassess":
-            return _reassess(args, config)
-        if args.command == "neo4j":
-            return _neo4j(args, config)
-        return _db(args, config)
+        if args.command in WITHOUT_STORE:
+            return WITHOUT_STORE[args.command](args)
+        return WITH_STORE.get(args.command, _db)(args, config)
     except DefensoresError as exc:
         print(f"defensores: error: {exc}", file=sys.stderr)
         return 2
