@@ -44,7 +44,7 @@ from schema.ratelimit import RateLimiter
 from schema.roles import guard_root_fields
 from schema.services import Services
 from schema.subscription import Subscription
-from schema.ws import TooManyConnections, rate_limited
+from schema.ws import TooManyConnections, limited
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -205,8 +205,9 @@ class Endpoint(GraphQL[Context, None]):
         self.ide_page = ide_page
         self.timeout = timeout
         self.limiter = RateLimiter(rate_limit)
-        # a websocket's connection and each of its operations take from the same bucket
-        self.graphql_transport_ws_handler_class = rate_limited(self.limiter)
+        # a websocket's connection and each of its operations take from the same bucket;
+        # its queries and mutations have the time a request has
+        self.graphql_transport_ws_handler_class = limited(self.limiter, timeout)
 
     async def process_result(self, request: Request, result: Any) -> Any:
         """The response body; an operation that fails many ways gets its first

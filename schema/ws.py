@@ -1,4 +1,5 @@
-"""``graphql-transport-ws`` with the token's rate limit on every message that costs work.
+"""``graphql-transport-ws`` with the token's rate limit on every message that costs work,
+and the request time limit on every query and mutation sent over it.
 
 A websocket speaks for one token, and takes from the same bucket as that token's HTTP
 requests (``schema.ratelimit``): the connection itself (its ``connection_init``) takes
@@ -10,15 +11,23 @@ over the socket). Over the limit:
   seconds), and the connection stays open for later operations;
 - a ``connection_init`` is answered by closing the socket with code ``4429`` and the
   same reason.
+
+A query or mutation over the socket has the time an HTTP request has
+(``DEFENSORES_REQUEST_TIMEOUT``): past it the operation is stopped and gets an ``error``
+message, ``"The operation took longer than N s and was stopped."`` (``code: TIMEOUT``);
+the connection stays open. A subscription waits for events as long as it is open: only
+its own queries' work is bounded, by the cost limit.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLFormattedError
+import anyio
+from graphql import GraphQLError, GraphQLFormattedError, OperationType, get_operation_ast, parse
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
@@ -36,10 +45,22 @@ class TooManyConnections(DefensoresError):
     """A ``connection_init`` over the token's rate (the socket closes with ``4429``)."""
 
 
+def _subscription(query: str, operation_name: str | None) -> bool:
+    """Whether the document's operation is a subscription (a document that does not parse
+    is not: the schema refuses it at once)."""
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLError:
+        return False
+    return operation is not None and operation.operation == OperationType.SUBSCRIPTION
+
+
 class RateLimitedTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
-    """The protocol handler, taking from ``limiter`` for each operation."""
+    """The protocol handler, taking from ``limiter`` for each operation and stopping a
+    query or mutation after ``timeout`` seconds."""
 
     limiter: RateLimiter
+    timeout: float
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         try:
@@ -65,7 +86,22 @@ class RateLimitedTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
                 return
         await super().handle_subscribe(message)
 
+    async def run_operation(self, operation: Operation[Any, Any]) -> None:
+        if _subscription(operation.query, operation.operation_name):
+            await super().run_operation(operation)
+            return
+        with anyio.move_on_after(self.timeout) as timer:
+            await super().run_operation(operation)
+        if timer.cancelled_caught and self.operations.pop(operation.id, None) is not None:
+            error: GraphQLFormattedError = {
+                "message": f"The operation took longer than {self.timeout:g} s and was stopped.",
+                "extensions": {"code": "TIMEOUT"},
+            }
+            await self.send_message({"id": operation.id, "type": "error", "payload": [error]})
 
-def rate_limited(limiter: RateLimiter) -> type[RateLimitedTransportWS]:
-    """The handler class for a view whose tokens take from ``limiter``."""
-    return type("TokenRateLimitedTransportWS", (RateLimitedTransportWS,), {"limiter": limiter})
+
+def limited(limiter: RateLimiter, timeout: float) -> type[RateLimitedTransportWS]:
+    """The handler class for a view whose tokens take from ``limiter`` and whose queries
+    and mutations have ``timeout`` seconds."""
+    attributes = {"limiter": limiter, "timeout": timeout}
+    return type("LimitedTransportWS", (RateLimitedTransportWS,), attributes)

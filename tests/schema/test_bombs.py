@@ -177,6 +177,49 @@ def test_the_time_limit_stops_cpu_bound_validation(
         assert httpx.get(f"{url}/healthz", timeout=QUICK).status_code == 200
 
 
+async def _over_the_time_limit(ws_url: str, auth: dict[str, str]) -> dict[str, Any]:
+    """A slow query and a subscription over one socket with a 50 ms time limit: what the
+    query got and when, what the subscription got in the next second, whether the socket
+    still answers a ping."""
+    async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": auth}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "connection_ack"
+        started = time.monotonic()
+        slow = {"query": slow_to_validate()}
+        await ws.send(json.dumps({"id": "slow", "type": "subscribe", "payload": slow}))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), 2 * QUICK))
+        took = time.monotonic() - started
+        events = {"query": "subscription { complaintEvents { kind complaintId } }"}
+        await ws.send(json.dumps({"id": "events", "type": "subscribe", "payload": events}))
+        quiet: list[Any] = []
+        with contextlib.suppress(TimeoutError):
+            quiet.append(json.loads(await asyncio.wait_for(ws.recv(), 1.0)))
+        await ws.send(json.dumps({"type": "ping"}))
+        pong = json.loads(await asyncio.wait_for(ws.recv(), QUICK))
+        return {"answer": answer, "took": took, "events": quiet, "pong": pong}
+
+
+def test_the_time_limit_stops_a_query_over_a_websocket_not_a_subscription(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_FRAGMENTS", 1000)
+    config = Config.from_env({"DEFENSORES_REQUEST_TIMEOUT": "0.05"})
+    with serve(create_app(config, store)) as url:
+        got = asyncio.run(_over_the_time_limit(url.replace("http", "ws") + "/graphql",
+                                               bearer(store, "intake")))  # fmt: skip
+    answer = got["answer"]
+    assert answer["id"] == "slow" and answer["type"] == "error", answer
+    assert answer["payload"] == [
+        {
+            "message": "The operation took longer than 0.05 s and was stopped.",
+            "extensions": {"code": "TIMEOUT"},
+        }
+    ]
+    assert got["took"] < QUICK
+    assert got["events"] == []  # waiting for events is not work: the subscription stays
+    assert got["pong"] == {"type": "pong"}  # and so does the connection
+
+
 @pytest.fixture
 def limited(store_session: Store) -> Iterator[str]:
     """A server allowing each token 5 requests a minute (one every 12 s)."""
