@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -28,7 +29,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from graph.errors import ConfigError, DefensoresError, ModelError
 from graph.store.bolt import Store
-from graph.store.config import Config
+from graph.store.config import Config, as_settings
 from graph.store.migrations import current_version, open_store
 from graph.store.repository import status
 from schema.logs import LOG_FORMAT, LogHygiene, log_config
@@ -304,14 +305,19 @@ def _export(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _flags(args: argparse.Namespace) -> dict[str, str | None]:
+    """The settings the command line gives, by name (``graph.store.config.as_settings``)."""
+    return {
+        "data_dir": args.data_dir,
+        "neo4j_uri": args.neo4j_uri,
+        "neo4j_database": args.database,
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+    }
+
+
 def _config(args: argparse.Namespace) -> Config:
-    return Config.from_env(
-        data_dir=args.data_dir,
-        neo4j_uri=args.neo4j_uri,
-        neo4j_database=args.database,
-        host=getattr(args, "host", None),
-        port=getattr(args, "port", None),
-    )
+    return Config.from_env(None, **_flags(args))
 
 
 def _raise_on_sigterm() -> None:
@@ -321,7 +327,8 @@ def _raise_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def _serve(config: Config) -> int:
+def _serve(config: Config, flags: Mapping[str, str | None] | None = None) -> int:
+    """Serve the app; ``flags``: the settings the command line gave (``_flags``)."""
     import uvicorn
 
     for handler in logging.getLogger().handlers:  # until uvicorn applies log_config()
@@ -333,6 +340,8 @@ def _serve(config: Config) -> int:
             summary = reextract_store(store, config.reextract.since)
             log.info("re-extraction: %s", json.dumps(summary, ensure_ascii=False))
         workers = config.workers  # more than one: each process opens its own connection
+        if workers > 1:  # and reads its settings from the environment: the flags' too
+            os.environ.update(as_settings(flags or {}))
         uvicorn.run(
             "server:app_from_env" if workers > 1 else create_app(config, store),
             factory=workers > 1,
@@ -585,7 +594,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = _config(args)
         if args.command == "serve":
-            return _serve(config)
+            return _serve(config, _flags(args))
         _raise_on_sigterm()
         if args.command in WITHOUT_STORE:
             return WITHOUT_STORE[args.command](args)

@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
@@ -116,3 +117,46 @@ def test_processes_starting_together_share_one_store(tmp_path: Path) -> None:
         assert proc.returncode == 0, err
         assert json.loads(out)["schema_version"] == SCHEMA_VERSION
     assert wait_until(lambda: jvms(tmp_path) == [], 60)
+
+
+def test_worker_processes_serve_the_store_the_flags_name(tmp_path: Path) -> None:
+    """With ``DEFENSORES_WORKERS`` > 1 each worker builds its app from the environment:
+    ``--data-dir`` (a flag, not a variable) must reach them, not the default ``./data``."""
+    data, elsewhere = tmp_path / "store", tmp_path / "cwd"
+    elsewhere.mkdir()
+    create = ["token", "create", "--role", "analyst", "--name", "Analista Uno"]
+    created = subprocess.run(
+        [*EXE, "--data-dir", str(data), *create],
+        env=clean_env(), capture_output=True, text=True, timeout=180, check=True, cwd=elsewhere,
+    )  # fmt: skip
+    token = created.stdout.strip().splitlines()[-1]
+    assert wait_until(lambda: jvms(data) == [], 60)
+    port = free_port()
+    proc = subprocess.Popen(
+        [*EXE, "--data-dir", str(data), "serve", "--port", str(port)],
+        env=clean_env(DEFENSORES_WORKERS="2"),
+        cwd=elsewhere,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert wait_until(lambda: healthy(port, proc), 180) and proc.poll() is None
+        for _ in range(4):  # whichever worker answers knows the token: one store
+            r = httpx.post(
+                f"http://127.0.0.1:{port}/graphql",
+                json={"query": "{ __typename }"},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=60,
+            )
+            assert r.status_code == 200 and r.json() == {"data": {"__typename": "Query"}}, r.text
+        assert not (elsewhere / "data").exists()  # no second store in the default place
+        assert len(jvms(data)) == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+    assert wait_until(lambda: jvms(data) == [], 60)

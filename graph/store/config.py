@@ -70,16 +70,18 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise ConfigError(f"{name} must be 1 or 0 (true/false), got {raw!r}")
 
 
+def as_settings(overrides: Mapping[str, str | None]) -> dict[str, str]:
+    """``overrides`` (from flags) as the ``DEFENSORES_*`` settings they stand for: their
+    keys are the setting names without the prefix, lower case (``data_dir``, ``neo4j_uri``,
+    ``port``, …); a flag not given (None) is no setting."""
+    return {f"DEFENSORES_{k.upper()}": v for k, v in overrides.items() if v is not None}
+
+
 def _overridden(
     env: Mapping[str, str] | None, overrides: Mapping[str, str | None]
 ) -> dict[str, str]:
-    """The environment with ``overrides`` (from flags) applied: their keys are the setting
-    names without the prefix, lower case (``data_dir``, ``neo4j_uri``, ``port``, …)."""
-    source = dict(os.environ if env is None else env)
-    for key, value in overrides.items():
-        if value is not None:
-            source[f"DEFENSORES_{key.upper()}"] = value
-    return source
+    """The environment with ``overrides`` (from flags) applied (``as_settings``)."""
+    return {**(os.environ if env is None else env), **as_settings(overrides)}
 
 
 @dataclass(frozen=True)
