@@ -22,10 +22,13 @@ COMPLAINTS_RECEIVE = (
 
 # Raises each complaint's confidentiality from the level it was read at (a concurrent
 # raise that came first leaves nothing to do); updated_at moves, so caches of what a
-# viewer may see (graph.analysis.projections) are rebuilt.
+# viewer may see (graph.analysis.projections) are rebuilt. The complaint is locked (a
+# write) before its level is compared: Neo4j reads committed values without locking, so
+# two raises at once would both see the old level and both be recorded.
 COMPLAINTS_RAISE = (
     "UNWIND $rows AS row "
-    "MATCH (c:Complaint {id: row.id}) WHERE c.confidentiality = row.before "
+    "MATCH (c:Complaint {id: row.id}) SET c.raising = true REMOVE c.raising "
+    "WITH c, row WHERE c.confidentiality = row.before "
     "SET c.confidentiality = row.after, c.updated_at = $now "
     "RETURN c.id AS id, row.before AS before, c.confidentiality AS after"
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -309,3 +310,23 @@ def test_raises_and_other_audit_records_written_at_once_keep_one_chain(store: St
     assert sorted(c for r in raises(store) for c in r["complaints"]) == sorted(
         complaint_id(t) for t in texts
     )
+
+
+def test_the_same_raise_sent_at_once_is_recorded_once(store: Store) -> None:
+    """Two clients resubmit a text as sealed at the same moment: one raise, one record
+    (the second finds nothing left to raise once the first is in), on either store."""
+    texts = [f"Denuncia {i}: Rosa Quispe fue amenazada en Satipo." for i in range(12)]
+    receive_many(store, [ComplaintIn(text=t) for t in texts])
+    for t in texts:
+        start = threading.Barrier(2)
+
+        def resubmit(text: str = t, start: threading.Barrier = start) -> str | None:
+            start.wait()
+            got = receive(store, ComplaintIn(text=text, confidentiality="sealed"))
+            return got.raised_from
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            froms = list(pool.map(lambda _: resubmit(), range(2)))
+        assert sorted(froms, key=str) == [None, "restricted"], froms
+    assert len(raises(store)) == len(texts)
+    assert audit.verify(store).ok
