@@ -487,43 +487,25 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def reextract_store(store: Store, since: str | None = None) -> dict[str, Any]:
-    """Re-extract the stored complaints due (``graph.intake.reextract``), the NLP in a process
-    of its own; returns the summary."""
-    from graph.intake.extraction import batch_extractor
-    from graph.intake.ingest import Again, IngestOptions, ingest
-    from nlp.pipeline import VERSION
+    """Re-extract the stored complaints due (``graph.intake.ingest.reextract_stored``);
+    returns the summary."""
+    from graph.intake.ingest import reextract_stored
 
-    options = IngestOptions(again=Again(VERSION, since))
-    with batch_extractor(own_process=True) as extractor:
-        done = ingest(store, (), extractor, options)
-    return done.as_json()
+    return reextract_stored(store, since).as_json()
 
 
 def _reextract(args: argparse.Namespace, config: Config) -> int:
+    from graph.intake.ingest import exit_code
+
     with open_store(config.store) as store:
         summary = reextract_store(store, args.since)
     print(json.dumps(summary, ensure_ascii=False, indent=2))
-    if not summary["after_intake"]["ok"]:
-        return INGEST_ALERTS_MISSED
-    return INGEST_INCOMPLETE if summary["errors"] else 0
-
-
-# ``ingest`` exit codes (README, "Extraction (NLP)"); 2 is any error that stops a command
-INGEST_INCOMPLETE = 1  # a record invalid, failed, or left for a re-run (store down)
-INGEST_ALERTS_MISSED = 3  # complaints stored, but risk and alerts not re-assessed for some
-
-
-def _ingest_code(summary: Mapping[str, Any]) -> int:
-    """Missed early warnings first: a re-run does not raise them (the complaints are
-    extracted already), so they must not hide behind an ordinary exit 1."""
-    if not summary["after_intake"]["ok"]:
-        return INGEST_ALERTS_MISSED
-    return INGEST_INCOMPLETE if summary["failed"] or summary["invalid"] else 0
+    return exit_code(summary)
 
 
 def _ingest(args: argparse.Namespace, config: Config) -> int:
     from graph.intake.extraction import batch_extractor
-    from graph.intake.ingest import IngestOptions, arrivals, ingest
+    from graph.intake.ingest import IngestOptions, arrivals, exit_code, ingest
     from nlp.sources import read
 
     show = sys.stderr.isatty() and not args.quiet
@@ -544,12 +526,12 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
         print(file=sys.stderr)
     summary = done.as_json()
     print(json.dumps(summary, ensure_ascii=False, indent=2))
-    return _ingest_code(summary)
+    return exit_code(summary)
 
 
 def _reassess(args: argparse.Namespace, config: Config) -> int:
     """The early warnings an ingest could not raise (exit 3), raised now."""
-    from graph.intake.ingest import reassess
+    from graph.intake.ingest import EXIT_ALERTS_MISSED, reassess
 
     ids = list(args.complaint_ids)
     if args.summary:
@@ -564,7 +546,7 @@ def _reassess(args: argparse.Namespace, config: Config) -> int:
         after = reassess(store, ids)
     report = {**after.report(), "alerts": sum(1 for c in after.raised if c.kind == "created")}
     print(json.dumps(report, indent=2))
-    return 0 if after.ok else INGEST_ALERTS_MISSED
+    return 0 if after.ok else EXIT_ALERTS_MISSED
 
 
 # the commands besides ``serve`` and ``db``: those that need no store, and those that do

@@ -231,6 +231,11 @@ class NlpBatchExtractor:
         self.extractor = extractor
         self.batch_size = batch_size
 
+    @property
+    def version(self) -> str:
+        """The extractor its extractions name (``nlp.pipeline.VERSION``)."""
+        return VERSION
+
     def __call__(self, items: Sequence[tuple[str, str, str]]) -> list[Outcome]:
         inputs = [(text, _date(received)) for _, text, received in items]
         results = self.extractor.extract_many(inputs, batch_size=self.batch_size)

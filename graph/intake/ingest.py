@@ -320,6 +320,32 @@ def _counting(extractor: BatchExtractor, progress: Callable[[int], None] | None)
     return counted
 
 
+def reextract_stored(store: Store, since: str | None = None) -> Ingested:
+    """Re-extract the stored complaints due with the current pipeline, the NLP in a process
+    of its own (``defensores reextract``; the server on start when asked)."""
+    from graph.intake.extraction import batch_extractor
+
+    with batch_extractor(own_process=True) as extractor:
+        options = IngestOptions(again=Again(extractor.version, since))
+        return ingest(store, (), extractor, options)
+
+
+# How a run ends, as ``defensores ingest``, ``reextract`` and ``reassess`` exit (README,
+# "Extraction (NLP)"); 2 is any error that stops a command.
+EXIT_INCOMPLETE = 1  # a record invalid, failed, or left for a re-run (store down)
+EXIT_ALERTS_MISSED = 3  # complaints stored, but risk and alerts not re-assessed for some
+
+
+def exit_code(summary: Mapping[str, Any]) -> int:
+    """The exit code of a run's JSON summary. Missed early warnings first: a re-run does
+    not raise them (the complaints are extracted already), so they must not hide behind
+    an ordinary exit 1."""
+    if not summary["after_intake"]["ok"]:
+        return EXIT_ALERTS_MISSED
+    incomplete = summary.get("failed") or summary.get("invalid") or summary.get("errors")
+    return EXIT_INCOMPLETE if incomplete else 0
+
+
 def reassess(store: Store, complaint_ids: Sequence[str]) -> AfterIntake:
     """The early warnings an ingest could not raise, raised now (``NotFound`` names an id
     that is not a stored complaint)."""

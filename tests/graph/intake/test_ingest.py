@@ -16,6 +16,7 @@ import pytest
 from graph.errors import StoreUnavailable
 from graph.intake.durable import ComplaintIn, get, receive, resume_batches
 from graph.intake.extraction import NlpBatchExtractor
+from graph.intake.ingest import EXIT_ALERTS_MISSED
 from graph.store.bolt import Store
 from graph.store.repository import counts, neighbours
 from nlp.pipeline import Extractor
@@ -225,7 +226,7 @@ def test_alerts_that_could_not_be_raised_are_in_the_summary_and_the_exit_code(
     (tmp_path / "a.txt").write_text(TEXT_A, encoding="utf-8")
     (tmp_path / "b.txt").write_text(TEXT_B, encoding="utf-8")
     code, summary, printed = _ingest_here([str(tmp_path)], store_env, monkeypatch)
-    assert code == server_exit("INGEST_ALERTS_MISSED") == 3, summary
+    assert code == EXIT_ALERTS_MISSED == 3, summary
     assert summary["stored"] == 2 and summary["extracted"] == 2 and summary["failed"] == []
     report = summary["after_intake"]
     assert report["ok"] is False and report["assessed"] == 0 and report["failed"] == 2
@@ -288,9 +289,3 @@ def test_a_failed_assessment_is_tried_again_before_the_run_ends(
     assert code == 0, summary
     assert summary["after_intake"] == {"ok": True, "assessed": 1, "failed": 0}
     assert len(calls) == 2
-
-
-def server_exit(name: str) -> int:
-    import server
-
-    return int(getattr(server, name))
