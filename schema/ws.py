@@ -36,6 +36,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from graph.errors import DefensoresError
+from schema.limits import MAX_TOKENS
 from schema.ratelimit import TOO_MANY, RateLimiter
 
 RATE_LIMITED = 4429  # the close code of a connection over its token's rate
@@ -46,10 +47,10 @@ class TooManyConnections(DefensoresError):
 
 
 def _subscription(query: str, operation_name: str | None) -> bool:
-    """Whether the document's operation is a subscription (a document that does not parse
-    is not: the schema refuses it at once)."""
+    """Whether the document's operation is a subscription (a document that does not parse,
+    or has more tokens than any operation may, is not: the schema refuses it at once)."""
     try:
-        operation = get_operation_ast(parse(query), operation_name)
+        operation = get_operation_ast(parse(query, max_tokens=MAX_TOKENS), operation_name)
     except GraphQLError:
         return False
     return operation is not None and operation.operation == OperationType.SUBSCRIPTION

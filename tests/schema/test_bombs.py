@@ -274,3 +274,19 @@ def test_a_websocket_flood_takes_from_the_token_s_rate(limited: str, store: Stor
     assert asyncio.run(_handshake(ws_url, auth)) == (4429, TOO_MANY)
     # another token has its own budget
     assert asyncio.run(_handshake(ws_url, bearer(store, "trainer"))) == {"type": "connection_ack"}
+
+
+def test_a_websocket_operation_is_told_from_a_subscription_without_reading_a_huge_one() -> None:
+    """The socket decides which operations the time limit stops by parsing them: no further
+    than the token limit, so a huge document costs it no more than a small one."""
+    from schema.ws import _subscription
+
+    assert _subscription("subscription { complaintEvents { kind } }", None)
+    assert not _subscription("{ __typename }", None)
+    named = "query Q { __typename } subscription S { complaintEvents { kind } }"
+    assert _subscription(named, "S") and not _subscription(named, "Q")
+    assert not _subscription("subscription {", None)  # the schema refuses it at once
+    # a well-formed subscription, but over 4,000 tokens: not read to its end (it would be
+    # found a subscription), and the schema refuses it
+    huge = "subscription { " + "complaintEvents { kind } " * 400_000 + "}"
+    assert not _subscription(huge, None)
