@@ -544,7 +544,7 @@ def _reassess(args: argparse.Namespace, config: Config) -> int:
         raise InputError("reassess: give complaint ids, or --summary with an ingest's summary")
     with open_store(config.store, wait=config.store.wait_time) as store:
         after = reassess(store, ids)
-    report = {**after.report(), "alerts": sum(1 for c in after.raised if c.kind == "created")}
+    report = {**after.report(), "alerts": after.created}
     print(json.dumps(report, indent=2))
     return 0 if after.ok else EXIT_ALERTS_MISSED
 

@@ -252,6 +252,11 @@ class AfterIntake:
     def ok(self) -> bool:
         return not self.missed
 
+    @property
+    def created(self) -> int:
+        """How many alerts were raised (created, not escalated)."""
+        return sum(1 for change in self.raised if change.kind == "created")
+
     def report(self) -> dict[str, Any]:
         """``ok``; complaints re-assessed; those not (ids, never text) and the last reason."""
         out: dict[str, Any] = {

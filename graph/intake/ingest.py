@@ -168,8 +168,7 @@ class Ingested:
     @property
     def alerts(self) -> int:
         """How many alerts the run raised (created, not updated)."""
-        raised = [] if self.after is None else self.after.raised
-        return sum(1 for change in raised if change.kind == "created")
+        return 0 if self.after is None else self.after.created
 
     def failures(self) -> list[dict[str, str]]:
         """The complaints not stored or not extracted, each named by its record when this
